@@ -1,0 +1,61 @@
+// Typed errors: the core throws these, never exits. The CLI's single error boundary maps them to exit codes.
+import type { Issue } from './types.js';
+
+export class CreateImageError extends Error {
+  readonly exitCode: number = 1;
+}
+
+/** Bad flags or answers: exit 2, one line per issue, each naming the flag or field. */
+export class UsageError extends CreateImageError {
+  override readonly exitCode = 2;
+  readonly issues: Issue[];
+  constructor(issues: Issue[] | string) {
+    const list = typeof issues === 'string' ? [{ path: '', message: issues }] : issues;
+    super(list.map(formatIssue).join('\n'));
+    this.issues = list;
+  }
+}
+
+/** A broken recipe: message names the recipe file (and line when known). */
+export class RecipeError extends CreateImageError {
+  override readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(file ? `${file}${line ? `:${line}` : ''}: ${message}` : message);
+  }
+}
+
+/** The user cancelled a prompt (Ctrl-C): exit 130, nothing written. */
+export class CancelledError extends CreateImageError {
+  override readonly exitCode = 130;
+  constructor() {
+    super('cancelled: nothing was written');
+  }
+}
+
+/** Target files exist and neither --force nor an interactive choice allows overwriting. */
+export class ConflictError extends CreateImageError {
+  override readonly exitCode = 1;
+  constructor(readonly files: string[]) {
+    super(`target already has ${files.length === 1 ? 'a file' : 'files'} this would overwrite: ${files.join(', ')} (use --force to overwrite, or pick an empty dir)`);
+  }
+}
+
+/** A build, push or other external tool failed. */
+export class ToolError extends CreateImageError {
+  override readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly logFile?: string,
+    readonly tail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function formatIssue(issue: Issue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
