@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Make this (Debian, root) machine able to run the e2e tests: install the container engine
+# and the tools the CI scripts use, then make sure a docker daemon answers.
+# Idempotent: installs only what is missing, starts dockerd only if `docker info` fails.
+#
+# Environment: CREATE_IMAGE_DOCKER (docker client, default "docker"), DOCKER_HOST (respected
+# by the client), TMPDIR (dockerd's log goes to ${TMPDIR:-/tmp}/create-image-dockerd.log).
+set -Eeuo pipefail
+
+PACKAGES=(docker.io debootstrap shellcheck docker-registry apache2-utils curl)
+DOCKER=${CREATE_IMAGE_DOCKER:-docker}
+DOCKERD_LOG=${TMPDIR:-/tmp}/create-image-dockerd.log
+WAIT_SECONDS=60
+
+log() { printf 'setup-engine: %s\n' "$*"; }
+die() { printf 'setup-engine: error: %s\n' "$*" >&2; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (apt-get install, dockerd)"
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2> /dev/null | grep -q 'install ok installed'; }
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  installed "$pkg" || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  log "packages already installed: ${PACKAGES[*]}"
+else
+  export DEBIAN_FRONTEND=noninteractive
+  log "apt-get update"
+  apt-get update -qq < /dev/null
+  log "apt-get install ${missing[*]}"
+  apt-get install -y -qq -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    "${missing[@]}" < /dev/null > "${TMPDIR:-/tmp}/create-image-apt-install.log" 2>&1 \
+    || { tail -n 40 "${TMPDIR:-/tmp}/create-image-apt-install.log" >&2; die "apt-get install failed"; }
+  for pkg in "${missing[@]}"; do
+    installed "$pkg" || die "$pkg is still not installed after apt-get install"
+  done
+  log "installed ${missing[*]}"
+fi
+
+command -v "$DOCKER" > /dev/null || die "docker client '$DOCKER' not found on PATH"
+
+if "$DOCKER" info > /dev/null 2>&1; then
+  log "docker daemon already answering ($("$DOCKER" version --format '{{.Server.Version}}' 2> /dev/null || echo '?'))"
+  exit 0
+fi
+
+if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST} != unix:///var/run/docker.sock ]]; then
+  die "DOCKER_HOST=$DOCKER_HOST does not answer; not starting a local dockerd for a remote engine"
+fi
+
+command -v dockerd > /dev/null || die "dockerd not found (package docker.io)"
+
+# without systemd nobody mounts the cgroup v1 hierarchies dockerd needs
+if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]] && ! mountpoint -q /sys/fs/cgroup/memory 2> /dev/null \
+  && command -v cgroupfs-mount > /dev/null; then
+  log "mounting cgroup hierarchies (cgroupfs-mount)"
+  cgroupfs-mount || log "warning: cgroupfs-mount failed; trying dockerd anyway"
+fi
+
+log "starting dockerd in the background (log: $DOCKERD_LOG)"
+# setsid + no stdin: dockerd must outlive this script and not hold the CI job's terminal
+setsid nohup dockerd > "$DOCKERD_LOG" 2>&1 < /dev/null &
+dockerd_pid=$!
+
+for ((i = 0; i < WAIT_SECONDS; i++)); do
+  if "$DOCKER" info > /dev/null 2>&1; then
+    log "docker daemon is up after ${i}s (pid $dockerd_pid)"
+    exit 0
+  fi
+  if ! kill -0 "$dockerd_pid" 2> /dev/null; then
+    tail -n 30 "$DOCKERD_LOG" >&2 || true
+    die "dockerd exited during start-up"
+  fi
+  sleep 1
+done
+
+tail -n 30 "$DOCKERD_LOG" >&2 || true
+die "docker daemon did not answer within ${WAIT_SECONDS}s"

@@ -1,0 +1,211 @@
+// The command line: parses flags, calls the core, prints. Everything heavy is imported lazily so that
+// `--help` costs little more than starting node. The single error boundary is `run`.
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+
+export const VERSION: string = pkg.version;
+
+const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+export interface GenerateFlags {
+  recipe?: string;
+  base?: string;
+  family?: string;
+  runtime?: string;
+  tz?: string;
+  locale?: string;
+  service?: string[];
+  supervisor?: string;
+  port?: string[];
+  env?: string[];
+  set?: string[];
+  answers?: string;
+  name?: string;
+  caCert?: string[];
+  caInFinal?: boolean;
+  yes?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  recipes?: string[];
+  trust?: boolean;
+  refresh?: boolean;
+  build?: boolean;
+  tag?: string[];
+  push?: boolean;
+  platform?: string;
+  cache?: boolean;
+  buildArg?: string[];
+  builder?: string;
+  ci?: string;
+  compose?: boolean;
+}
+
+function recipeSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--recipes <source>', 'extra recipe source, searched before the built-ins: a dir, git URL[#ref][:subdir] or npm package (repeatable)', collect)
+    .option('--trust', 'run templates from a recipe source not yet trusted (required for new sources without a TTY)')
+    .option('--refresh', 'update cached git/npm recipe sources');
+}
+
+function buildOptions(cmd: Command): Command {
+  return cmd
+    .option('--tag <image:tag>', 'tag for the built image (repeatable; default <name>:latest)', collect)
+    .option('--push', 'push every tag after a successful build (credentials come from `docker login`)')
+    .option('--platform <os/arch>', 'target platform, e.g. linux/arm64 (needs BuildKit/buildx for a foreign one)')
+    .option('--no-cache', 'build without the layer cache')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
+    .addOption(new Option('--builder <tool>', 'image builder (default: docker, else podman, else buildah)').choices(['docker', 'podman', 'buildah']));
+}
+
+export function program(): Command {
+  const prog = new Command('create-image')
+    .description('Scaffold a container image from a recipe: Dockerfile, entrypoint, config; optionally build, tag and push.')
+    .version(VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .argument('[target-dir]', 'where to write the files (asked for when omitted)')
+    .option('-r, --recipe <name>', 'recipe to use (see `create-image list`)')
+    .option('--base <image|family>', 'base image, pinned (debian:bookworm-slim), or a family name (debian, ubuntu, alpine, rhel)')
+    .option('--family <family>', 'base image family when it cannot be told from the image name')
+    .option('--runtime <name[@version]>', 'language runtime: none, node, python, go, java, ruby, php')
+    .option('--tz <zone>', 'IANA timezone, e.g. Asia/Shanghai')
+    .option('--locale <locale>', 'locale, e.g. zh_CN.UTF-8')
+    .option('--service <name>', 'service to run: nginx, apache, php-fpm, redis, openssh, cron (repeatable)', collect)
+    .addOption(new Option('--supervisor <kind>', 'with two or more services').choices(['supervisord', 'watchdog']))
+    .option('-p, --port <port>', 'port to expose: 8080, 53/udp, 21100-21110 (repeatable)', collect)
+    .option('-e, --env <KEY=VALUE>', 'environment variable default baked into the image (repeatable; never for secrets)', collect)
+    .option('--set <key=value>', "answer to one of the recipe's own questions (repeatable)", collect)
+    .option('--answers <file>', 'answers from a JSON or YAML file (flags win)')
+    .option('--name <image-name>', 'image name for tags and next steps (default: the target dir name)')
+    .option('--ca-cert <file>', 'extra CA certificate (PEM) trusted while building, e.g. a corporate proxy CA (repeatable)', collect)
+    .option('--ca-in-final', 'keep the --ca-cert certificates trusted in the final image too')
+    .option('-y, --yes', 'accept defaults for everything not given; never prompt')
+    .option('-f, --force', 'overwrite files that differ in the target dir')
+    .option('--dry-run', 'print what would be written (diffs for existing files); write nothing')
+    .option('--json', 'print one machine-readable JSON result on stdout')
+    .option('--build', 'build the image after writing the files')
+    .addOption(new Option('--ci <system>', 'also write a CI pipeline that builds, tests and pushes the image').choices(['gitlab', 'github']))
+    .option('--compose', 'also write compose.yaml')
+    .addHelpText(
+      'after',
+      `
+Commands:
+  list [--json]                 recipes available
+  info <recipe> [--json]        a recipe's questions, defaults, env vars, ports, volumes
+  validate <recipe-dir>         check a recipe's manifest and templates
+  build [dir]                   (re)build a generated dir from its .create-image.json
+  update [dir]                  re-render with a newer recipe and merge your edits
+  recipe new <name>             scaffold a recipe
+  recipe test <dir>             render, lint (and --build) a recipe on every family it supports
+  ci recipes                    write a pipeline that tests every recipe of a recipe repo
+
+Examples:
+  npx create-image
+  npx create-image my-site --recipe custom --service nginx --port 8080 --tz Asia/Shanghai --yes
+  npx create-image ftp --recipe vsftpd --yes --build --tag registry.example.com/ftp:1.0 --push`,
+    )
+    .action(async (target: string | undefined, flags: GenerateFlags) => {
+      const { generate } = await import('./generate.js');
+      await generate(target, flags);
+    });
+  recipeSourceOptions(prog);
+  buildOptions(prog);
+
+  recipeSourceOptions(
+    prog
+      .command('list')
+      .description('list available recipes')
+      .option('--json', 'machine-readable output'),
+  ).action(async (flags) => (await import('./inspect.js')).list(flags));
+
+  recipeSourceOptions(
+    prog
+      .command('info')
+      .description("show a recipe's questions, defaults, env vars, ports and volumes")
+      .argument('<recipe>', 'recipe name')
+      .option('--json', 'machine-readable output'),
+  ).action(async (name, flags) => (await import('./inspect.js')).info(name, flags));
+
+  prog
+    .command('validate')
+    .description("check a recipe folder's manifest and render it with its defaults")
+    .argument('<recipe-dir>', 'folder with recipe.json')
+    .option('--json', 'machine-readable output')
+    .action(async (dir, flags) => (await import('./inspect.js')).validate(dir, flags));
+
+  buildOptions(
+    prog
+      .command('build')
+      .description('(re)build a generated dir from its .create-image.json')
+      .argument('[dir]', 'generated dir', '.')
+      .option('--json', 'machine-readable output'),
+  ).action(async (dir, flags) => (await import('./build-command.js')).buildCommand(dir, flags));
+
+  recipeSourceOptions(
+    prog
+      .command('update')
+      .description('re-render a generated dir with a newer recipe (or new answers) and merge your edits three ways')
+      .argument('[dir]', 'generated dir', '.')
+      .option('--check', 'only tell (exit 0: up to date, 1: newer recipe available)')
+      .option('--dry-run', 'show the merged result as a diff; write nothing')
+      .option('--set <key=value>', 'change an answer to a recipe question (repeatable)', collect)
+      .option('-e, --env <KEY=VALUE>', 'change an env default (repeatable)', collect)
+      .option('--json', 'machine-readable output'),
+  ).action(async (dir, flags) => (await import('./update-command.js')).updateCommand(dir, flags));
+
+  const recipe = prog.command('recipe').description('author recipes');
+  recipe
+    .command('new')
+    .description('scaffold a recipe folder')
+    .argument('<name>', 'recipe name (lowercase, dashes)')
+    .option('--dir <dir>', 'parent folder', '.')
+    .action(async (name, flags) => (await import('./recipe-command.js')).recipeNew(name, flags));
+  recipe
+    .command('test')
+    .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
+    .argument('<dir>', 'recipe folder')
+    .option('--build', 'build each render and run its smoke check')
+    .option('--family <family>', 'only this family')
+    .action(async (dir, flags) => (await import('./recipe-command.js')).recipeTest(dir, flags));
+
+  prog
+    .command('ci')
+    .description('write CI pipelines')
+    .command('recipes')
+    .description('write a pipeline that renders, lints, builds and smoke-checks every recipe in a recipe repo')
+    .argument('[dir]', 'recipe repo', '.')
+    .addOption(new Option('--system <system>', 'CI system').choices(['gitlab', 'github']).default('gitlab'))
+    .option('--force', 'overwrite an existing pipeline file')
+    .action(async (dir, flags) => (await import('./ci-command.js')).ciRecipes(dir, flags));
+
+  return prog;
+}
+
+/** The single error boundary: typed errors become one clear message and their exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const prog = program();
+  prog.exitOverride();
+  for (const c of prog.commands) c.exitOverride();
+  prog.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // `create-image --help | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  try {
+    await prog.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version arrive here too, with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const err = e as Error & { exitCode?: number };
+    if (typeof err.exitCode === 'number') {
+      process.stderr.write(`${err.message.split('\n').map((l) => `create-image: ${l}`).join('\n')}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`create-image: unexpected error: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,12 @@
+// Placeholder until the feature lands: fails loudly rather than pretending.
+import { UsageError } from '../core/errors.js';
+
+const missing = (what: string) => {
+  throw new UsageError([{ path: what, message: 'is not available in this build yet' }]);
+};
+export async function recipeNew(_n: string, _flags: unknown): Promise<void> {
+  missing('recipe new');
+}
+export async function recipeTest(_d: string, _flags: unknown): Promise<void> {
+  missing('recipe test');
+}

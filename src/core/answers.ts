@@ -1,0 +1,358 @@
+// Resolving every answer by one rule: given (flag or answers file) ?? (interactive ? prompt : default).
+// All questions are asked before anything is written, so a cancel leaves nothing half-done.
+// Validation collects `path: message` issues for every answer and throws one UsageError with all of them.
+import { UsageError } from './errors.js';
+import { SERVICES, SERVICE_NAMES, PACKAGED_VERSIONS, releaseKey } from './families.js';
+import { matchesWhen, whenFacts } from './facts.js';
+import type { Answers, Family, Issue, PlannedCert, Question, Recipe, Runtime, RuntimeName } from './types.js';
+import { FAMILIES, RUNTIMES } from './types.js';
+import { checkEnvName, checkImageRef, checkLocale, checkTimezone, commonLocales, familyOf, isPinned, normaliseLocale, parseEnvAssignment, parsePort, timezones } from './validate.js';
+
+/** Everything a user can give up front: flags merged over an answers file. All optional. */
+export interface RawAnswers {
+  imageName?: string;
+  base?: string;
+  family?: string;
+  runtime?: string;
+  tz?: string;
+  locale?: string;
+  services?: string[];
+  supervisor?: string;
+  ports?: string[];
+  /** KEY=VALUE strings, or a map from an answers file. */
+  env?: string[] | Record<string, string>;
+  set?: Record<string, unknown>;
+  caCerts?: PlannedCert[];
+  caInFinal?: boolean;
+}
+
+export interface Option {
+  value: string;
+  label?: string;
+  hint?: string;
+}
+
+/** The prompt seam: the clack implementation lives in edges/prompts.ts, tests drive it through streams. */
+export interface Prompter {
+  text(o: { message: string; placeholder?: string; initialValue?: string; validate?: (v: string) => string | undefined }): Promise<string>;
+  confirm(o: { message: string; initialValue?: boolean }): Promise<boolean>;
+  select(o: { message: string; options: Option[]; initialValue?: string }): Promise<string>;
+  multiselect(o: { message: string; options: Option[]; initialValues?: string[]; required?: boolean }): Promise<string[]>;
+  /** A searchable list (timezones). */
+  autocomplete(o: { message: string; options: Option[]; initialValue?: string; placeholder?: string }): Promise<string>;
+}
+
+export interface ResolveOptions {
+  /** Prompts allowed (TTY, not CI, no --yes for the rest). */
+  interactive: boolean;
+  prompter?: Prompter;
+}
+
+/** Flag names, so every issue names what the user can change. */
+const FLAG = {
+  base: '--base',
+  family: '--family',
+  runtime: '--runtime',
+  tz: '--tz',
+  locale: '--locale',
+  services: '--service',
+  supervisor: '--supervisor',
+  ports: '--port',
+  env: '--env',
+} as const;
+
+export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: ResolveOptions): Promise<Answers> {
+  const m = recipe.manifest;
+  const asks = new Set(m.ask ?? []);
+  const d = m.defaults ?? {};
+  const p = opts.interactive ? opts.prompter : undefined;
+  const issues: Issue[] = [];
+  const ask = <T>(key: string, given: T | undefined, prompt: () => Promise<T>, fallback: T): Promise<T> =>
+    given !== undefined ? Promise.resolve(given) : p && asks.has(key as never) ? prompt() : Promise.resolve(fallback);
+
+  // Base image: a full reference, or a family name meaning the recipe's pinned image for it.
+  const baseIn = await ask('base', raw.base, () =>
+    p!.select({
+      message: 'Base image',
+      initialValue: m.bases.default,
+      options: baseOptions(recipe),
+    }),
+    m.bases.default,
+  );
+  const { base, family } = resolveBase(recipe, baseIn, raw.family, issues);
+
+  const runtimeIn = await ask('runtime', raw.runtime, async () => {
+    const name = await p!.select({
+      message: 'Language runtime',
+      initialValue: (d.runtime ?? 'none').split('@')[0],
+      options: RUNTIMES.map((r) => ({ value: r, label: r, ...(r === 'none' ? { hint: 'no language runtime' } : {}) })),
+    });
+    if (name === 'none') return name;
+    const known = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name as RuntimeName];
+    const version = await p!.text({ message: `${name} version (empty: the base image's packaged one${known ? `, ${known}` : ''})`, initialValue: '' });
+    return version ? `${name}@${version}` : name;
+  }, d.runtime ?? 'none');
+  const runtime = parseRuntime(runtimeIn, base, issues);
+
+  const tzIn = await ask('tz', raw.tz, () =>
+    p!.autocomplete({ message: 'Timezone (type to search)', initialValue: d.tz ?? 'UTC', options: timezones().map((z) => ({ value: z })) }),
+    d.tz ?? 'UTC',
+  );
+  const tzErr = checkTimezone(tzIn);
+  if (tzErr) issues.push({ path: FLAG.tz, message: tzErr });
+
+  const localeIn = await ask('locale', raw.locale, () =>
+    p!.select({
+      message: 'Locale',
+      initialValue: d.locale ?? 'C.UTF-8',
+      options: [...new Set([d.locale ?? 'C.UTF-8', ...commonLocales])].map((l) => ({ value: l })),
+    }),
+    d.locale ?? 'C.UTF-8',
+  );
+  const localeErr = checkLocale(localeIn);
+  if (localeErr) issues.push({ path: FLAG.locale, message: localeErr });
+  const locale = (localeErr ? undefined : normaliseLocale(localeIn)) ?? localeIn;
+
+  const services = await ask('services', raw.services, () =>
+    p!.multiselect({
+      message: 'Services to run in the container (space to toggle)',
+      options: SERVICE_NAMES.map((s) => ({ value: s, hint: SERVICES[s]!.description })),
+      initialValues: d.services ?? [],
+      required: false,
+    }),
+    d.services ?? [],
+  );
+  for (const s of services) {
+    if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
+  }
+
+  const supervisorIn =
+    services.length > 1
+      ? await ask('supervisor', raw.supervisor, () =>
+          p!.select({
+            message: 'Two or more services: how should they be supervised?',
+            initialValue: d.supervisor ?? 'supervisord',
+            options: [
+              { value: 'supervisord', hint: 'restarts a service that dies' },
+              { value: 'watchdog', hint: 'a small script: the container stops when any service dies' },
+            ],
+          }),
+          d.supervisor ?? 'supervisord',
+        )
+      : (raw.supervisor ?? d.supervisor ?? 'supervisord');
+  if (supervisorIn !== 'supervisord' && supervisorIn !== 'watchdog') issues.push({ path: FLAG.supervisor, message: `must be supervisord or watchdog, not "${supervisorIn}"` });
+
+  const portsIn = await ask('ports', raw.ports, async () => {
+    const text = await p!.text({
+      message: 'Ports to expose (space-separated: 8080 53/udp 21100-21110; empty for none)',
+      initialValue: (d.ports ?? defaultPorts(services)).join(' '),
+      validate: (v) => v.split(/[\s,]+/).filter(Boolean).map((x) => parsePort(x).error).find(Boolean),
+    });
+    return text.split(/[\s,]+/).filter(Boolean);
+  }, d.ports ?? defaultPorts(services));
+  const ports = portsIn.flatMap((t) => {
+    const r = parsePort(String(t));
+    if (r.error) issues.push({ path: FLAG.ports, message: r.error });
+    return r.port ? [r.port] : [];
+  });
+
+  const env = parseEnv(recipe, raw.env, issues);
+
+  // The recipe's own questions, in order; `when` sees the answers so far.
+  const set: Record<string, unknown> = {};
+  const given = raw.set ?? {};
+  const known = new Set((m.questions ?? []).map((q) => q.name));
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) issues.push({ path: `--set ${key}`, message: `recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}` });
+  }
+  for (const q of m.questions ?? []) {
+    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base });
+    if (!matchesWhen(q.when, facts)) continue;
+    let value: unknown;
+    if (given[q.name] !== undefined) value = coerce(q, given[q.name], issues);
+    else if (p) value = await promptQuestion(p, q);
+    else if (q.default !== undefined) value = q.default;
+    else if (q.required) {
+      issues.push({ path: `--set ${q.name}`, message: `required (${q.message}); give it with --set ${q.name}=...` });
+      continue;
+    } else continue;
+    checkQuestion(q, value, issues);
+    set[q.name] = value;
+  }
+
+  if (issues.length) throw new UsageError(issues);
+  return {
+    recipe: m.name,
+    imageName: raw.imageName ?? m.name,
+    base,
+    family: family!,
+    runtime,
+    tz: tzIn,
+    locale,
+    services,
+    supervisor: supervisorIn as Answers['supervisor'],
+    ports,
+    env,
+    set,
+    caCerts: raw.caCerts ?? [],
+    caInFinal: raw.caInFinal ?? false,
+  };
+}
+
+function baseOptions(recipe: Recipe): { value: string; label?: string; hint?: string }[] {
+  const b = recipe.manifest.bases;
+  const images = new Map<string, string>([[b.default, 'default']]);
+  for (const fam of b.families) {
+    const img = b.images?.[fam];
+    if (img && !images.has(img)) images.set(img, fam);
+  }
+  return [...images].map(([value, hint]) => ({ value, hint }));
+}
+
+function resolveBase(recipe: Recipe, baseIn: string, familyIn: string | undefined, issues: Issue[]): { base: string; family?: Family } {
+  const b = recipe.manifest.bases;
+  let base = baseIn;
+  if ((FAMILIES as readonly string[]).includes(baseIn)) {
+    const img = b.images?.[baseIn as Family] ?? (familyOf(b.default) === baseIn ? b.default : undefined);
+    if (!img) {
+      issues.push({ path: FLAG.base, message: `recipe ${recipe.manifest.name} has no ${baseIn} image; it supports: ${b.families.join(', ')}` });
+      return { base };
+    }
+    base = img;
+  } else {
+    const err = checkImageRef(base);
+    if (err) {
+      issues.push({ path: FLAG.base, message: err });
+      return { base };
+    }
+    if (!isPinned(base)) {
+      issues.push({ path: FLAG.base, message: `"${base}" is not pinned: give a tag other than latest or a digest, e.g. ${b.default}` });
+    }
+  }
+  if (familyIn !== undefined && !(FAMILIES as readonly string[]).includes(familyIn)) {
+    issues.push({ path: FLAG.family, message: `must be one of ${FAMILIES.join(', ')}` });
+    return { base };
+  }
+  const family = (familyIn as Family | undefined) ?? familyOf(base);
+  if (!family) {
+    issues.push({ path: FLAG.family, message: `cannot tell the family of "${base}": add --family ${b.families.join('|')}` });
+    return { base };
+  }
+  if (!b.families.includes(family)) {
+    issues.push({ path: FLAG.base, message: `${base} is a ${family} image; recipe ${recipe.manifest.name} supports ${b.families.join(', ')}` });
+  }
+  return { base, family };
+}
+
+function parseRuntime(text: string, base: string, issues: Issue[]): Runtime {
+  const [name, version = ''] = text.split('@') as [string, string?];
+  if (!(RUNTIMES as readonly string[]).includes(name)) {
+    issues.push({ path: FLAG.runtime, message: `unknown runtime "${name}"; accepted: ${RUNTIMES.join(', ')} (optionally name@version)` });
+    return { name: 'none', version: '' };
+  }
+  if (version && !/^[\w.]+$/.test(version)) issues.push({ path: FLAG.runtime, message: `version "${version}" is not a version like 20 or 3.12` });
+  const packaged = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name as RuntimeName];
+  if (version && packaged && !packaged.startsWith(version) && !version.startsWith(packaged)) {
+    issues.push({
+      path: FLAG.runtime,
+      message: `${name} ${version} is not what ${base} packages (${packaged}); drop the version, or use a base image that ships it (e.g. ${name === 'go' ? 'golang' : name}:${version}-bookworm)`,
+    });
+  }
+  return { name: name as RuntimeName, version };
+}
+
+function defaultPorts(services: string[]): string[] {
+  const ports = services.map((s) => SERVICES[s]?.port).filter((p): p is number => !!p);
+  return [...new Set(ports)].map(String);
+}
+
+function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  const secret = new Set((recipe.manifest.env ?? []).filter((e) => e.secret).map((e) => e.name));
+  const entries: [string, string][] = [];
+  if (Array.isArray(input)) {
+    for (const text of input) {
+      const r = parseEnvAssignment(text);
+      if ('error' in r && r.error) issues.push({ path: FLAG.env, message: r.error });
+      else entries.push([r.name!, r.value!]);
+    }
+  } else if (input) {
+    for (const [k, v] of Object.entries(input)) {
+      const err = checkEnvName(k);
+      if (err) issues.push({ path: `${FLAG.env} ${k}`, message: err });
+      else entries.push([k, String(v)]);
+    }
+  }
+  for (const [name, value] of entries) {
+    if (secret.has(name)) {
+      issues.push({ path: `${FLAG.env} ${name}`, message: `is a secret: it is never baked into the image; pass it at run time (docker run -e ${name}=... or -e ${name}_FILE=/run/secrets/...)` });
+      continue;
+    }
+    if (value.includes('\0')) {
+      issues.push({ path: `${FLAG.env} ${name}`, message: 'contains a NUL byte, which no environment variable can hold' });
+      continue;
+    }
+    env[name] = value;
+  }
+  return env;
+}
+
+async function promptQuestion(p: Prompter, q: Question): Promise<unknown> {
+  switch (q.type) {
+    case 'boolean':
+      return p.confirm({ message: q.message, initialValue: Boolean(q.default) });
+    case 'select':
+      return p.select({ message: q.message, options: q.choices!, ...(q.default !== undefined ? { initialValue: String(q.default) } : {}) });
+    case 'multiselect':
+      return p.multiselect({ message: q.message, options: q.choices!, initialValues: (q.default as string[] | undefined) ?? [], required: !!q.required });
+    case 'number': {
+      const t = await p.text({ message: q.message, initialValue: q.default !== undefined ? String(q.default) : '', validate: (v) => (Number.isFinite(Number(v)) ? undefined : 'enter a number') });
+      return Number(t);
+    }
+    default:
+      return p.text({
+        message: q.message,
+        initialValue: q.default !== undefined ? String(q.default) : '',
+        validate: (v) => questionError(q, v),
+      });
+  }
+}
+
+/** --set values arrive as strings; answers files may already hold typed values. */
+function coerce(q: Question, v: unknown, issues: Issue[]): unknown {
+  const path = `--set ${q.name}`;
+  if (q.type === 'boolean') {
+    if (typeof v === 'boolean') return v;
+    const s = String(v).toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(s)) return true;
+    if (['false', 'no', '0', 'off'].includes(s)) return false;
+    issues.push({ path, message: `must be true or false, not "${String(v)}"` });
+    return v;
+  }
+  if (q.type === 'number') {
+    const n = Number(v);
+    if (!Number.isFinite(n) || String(v).trim() === '') issues.push({ path, message: `must be a number, not "${String(v)}"` });
+    return n;
+  }
+  if (q.type === 'multiselect') return Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  return String(v);
+}
+
+function questionError(q: Question, v: string): string | undefined {
+  if (q.required && v === '') return 'required';
+  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`, 'u').test(v)) return `must be ${q.patternHint ?? `like /${q.pattern}/`}`;
+  if (/[\0\r\n]/.test(v)) return 'must be one line';
+  return undefined;
+}
+
+function checkQuestion(q: Question, value: unknown, issues: Issue[]): void {
+  const path = `--set ${q.name}`;
+  const values = q.type === 'multiselect' ? (value as string[]) : q.type === 'select' ? [String(value)] : [];
+  for (const v of values) {
+    if (!q.choices!.some((c) => c.value === v)) issues.push({ path, message: `"${v}" is not one of: ${q.choices!.map((c) => c.value).join(', ')}` });
+  }
+  if (q.type === 'string' || q.type === 'path') {
+    const err = questionError(q, String(value));
+    if (err) issues.push({ path, message: err });
+  }
+}

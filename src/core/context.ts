@@ -1,0 +1,216 @@
+// The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
+// Everything family-specific is decided here or in families.ts, so templates only lay text out.
+import * as esc from './escape.js';
+import { canDockerfile } from './escape.js';
+import {
+  SERVICES,
+  addUserCommands,
+  basePackages,
+  localeCommands,
+  packageManager,
+  repoSetupCommands,
+  runtimePackages,
+  timezoneCommands,
+  userPackages,
+  type UserSpec,
+} from './families.js';
+import type { Answers, Healthcheck, PortSpec, Recipe } from './types.js';
+import { formatPort, mergePorts, parsePort } from './validate.js';
+
+export interface EnvEntry {
+  name: string;
+  value?: string;
+  description?: string;
+  secret: boolean;
+  required: boolean;
+  /** Set with Dockerfile ENV (visible to `docker exec`); false when the value cannot be written there (newlines). */
+  inDockerfile: boolean;
+}
+
+export interface RenderContext {
+  tool: { name: string; version: string };
+  recipe: { name: string; version: string; description: string; source: string };
+  answers: Answers;
+  set: Record<string, unknown>;
+  imageName: string;
+  base: string;
+  family: Answers['family'];
+  runtime: Answers['runtime'];
+  tz: string;
+  locale: string;
+  services: string[];
+  supervisor: Answers['supervisor'];
+  /** Recipe ports plus the user's, deduplicated. */
+  ports: PortSpec[];
+  volumes: string[];
+  healthcheck?: Healthcheck;
+  /** The runtime user, or null when the image must run as root. */
+  user: UserSpec | null;
+  env: EnvEntry[];
+  caCerts: string[];
+  caInFinal: boolean;
+  q: typeof esc;
+  h: Helpers;
+}
+
+export interface Helpers {
+  /** One RUN instruction from a list of commands, `set -eux` first, one command per line. */
+  run(commands: string[]): string;
+  /** Install commands for the base family (update, install, clean in one go). */
+  install(pkgs: string[]): string[];
+  /** The setup RUN every image starts with: packages, CA certificates, timezone, locale, user. */
+  system(extra?: { packages?: string[]; commands?: string[]; runtime?: boolean; services?: boolean; user?: boolean; keepCa?: boolean }): string;
+  /** Commands that stop trusting the build-time CA certificates (unless they belong in the final image). */
+  caRemove(): string[];
+  /** `NODE_EXTRA_CA_CERTS=... ` for npm/node commands when CA certificates were given (node ignores the system store). */
+  caEnvPrefix(): string;
+  /** `COPY certs/ ...` when CA certificates were given (must precede `system`). */
+  caCopy(): string;
+  port(p: PortSpec): string;
+  /** EXPOSE and VOLUME lines. */
+  exposeAndVolumes(): string;
+  healthcheckLine(): string;
+  /** JSON exec-form array. */
+  json(args: string[]): string;
+  /** argv that starts a service in the foreground on this family. */
+  serviceArgv(name: string): string[];
+  /** A command line for supervisord's `command=` (shell-like quoting, % doubled). */
+  supervisordCommand(argv: string[]): string;
+  /** A command line for a POSIX shell script. */
+  shCommand(argv: string[]): string;
+  /** The first TCP port exposed, or `fallback`: the port a single web service listens on. */
+  firstTcpPort(fallback: number): number;
+  /** Text for HTML/XML content and attributes. */
+  html(text: string): string;
+}
+
+export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
+
+export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): RenderContext {
+  const m = recipe.manifest;
+  const needsRoot = m.user === null || a.services.some((s) => SERVICES[s]?.needsRoot);
+  const user: UserSpec | null = needsRoot ? null : { name: m.user ?? 'app', uid: 10001, home: `/home/${m.user ?? 'app'}` };
+  const recipePorts = (m.ports ?? []).map((p) => parsePort(p).port!).filter(Boolean);
+  const ports = mergePorts([...recipePorts, ...a.ports]);
+
+  const env: EnvEntry[] = [];
+  for (const e of m.env ?? []) {
+    const value = a.env[e.name] ?? e.default;
+    env.push({
+      name: e.name,
+      ...(value !== undefined ? { value } : {}),
+      ...(e.description ? { description: e.description } : {}),
+      secret: !!e.secret,
+      required: !!e.required,
+      inDockerfile: !e.secret && value !== undefined && canDockerfile(value),
+    });
+  }
+  for (const [name, value] of Object.entries(a.env)) {
+    if (env.some((e) => e.name === name)) continue;
+    env.push({ name, value, secret: false, required: false, inDockerfile: canDockerfile(value) });
+  }
+
+  const pm = packageManager(a.family, a.base);
+  const h: Helpers = {
+    run: (commands) => `RUN set -eux; \\\n${commands.map((c) => `    ${c}`).join('; \\\n')}`,
+    install: (pkgs) => (pkgs.length ? pm.install(unique(pkgs)) : []),
+    caRemove: () => (a.caCerts.length && !a.caInFinal ? [`rm -rf ${CERT_DIR}`, 'update-ca-certificates --fresh'] : []),
+    caEnvPrefix: () => (a.caCerts.length ? 'NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt ' : ''),
+    caCopy: () => (a.caCerts.length ? `COPY certs/ ${CERT_DIR}/` : ''),
+    system: (extra = {}) => {
+      const withServices = extra.services ?? true;
+      const services = withServices ? a.services : [];
+      const multi = services.length > 1;
+      const pkgs = unique([
+        ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
+        ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
+        ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
+        ...(multi && a.supervisor === 'supervisord' ? ['supervisor'] : []),
+        ...(multi && a.supervisor === 'watchdog' ? ['tini'] : []),
+        ...(services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
+        ...(user ? userPackages(a.family, a.base) : []),
+        ...(extra.packages ?? []),
+      ]);
+      const cmds = [
+        ...repoSetupCommands(a.family, a.base, pkgs),
+        ...pm.install(pkgs),
+        ...(a.caCerts.length ? ['update-ca-certificates'] : []),
+        ...timezoneCommands(a.tz),
+        ...localeCommands(a.family, a.locale),
+        ...(services.includes('php-fpm') ? ['for f in /usr/sbin/php-fpm* /usr/sbin/php-fpm; do if [ -x "$f" ]; then ln -sf "$f" /usr/local/sbin/php-fpm; break; fi; done'] : []),
+        ...(extra.user === false || !user ? [] : addUserCommands(a.family, user)),
+        ...(extra.commands ?? []),
+        ...(extra.keepCa ? [] : h.caRemove()),
+      ];
+      const prefix = a.family === 'debian' || a.family === 'ubuntu' ? 'ARG DEBIAN_FRONTEND=noninteractive\n' : '';
+      return prefix + h.run(cmds);
+    },
+    port: formatPort,
+    exposeAndVolumes: () => {
+      const lines: string[] = [];
+      if (ports.length) lines.push(`EXPOSE ${ports.map((p) => `${formatPort(p)}${p.proto === 'tcp' ? '/tcp' : ''}`).join(' ')}`);
+      if ((m.volumes ?? []).length) lines.push(`VOLUME ${esc.dockerfileJsonArray(m.volumes!)}`);
+      return lines.join('\n');
+    },
+    healthcheckLine: () => {
+      const hc = m.healthcheck ?? defaultHealthcheck(a, ports);
+      if (!hc) return '';
+      const opts = [
+        `--interval=${hc.interval ?? '30s'}`,
+        `--timeout=${hc.timeout ?? '5s'}`,
+        `--start-period=${hc.startPeriod ?? '10s'}`,
+        `--retries=${hc.retries ?? 3}`,
+      ];
+      return `HEALTHCHECK ${opts.join(' ')} \\\n  CMD ${esc.dockerfileJsonArray(['/bin/sh', '-c', hc.cmd])}`;
+    },
+    json: esc.dockerfileJsonArray,
+    serviceArgv: (name) => {
+      const def = SERVICES[name];
+      if (!def) throw new Error(`unknown service "${name}"`);
+      return def.command[a.family];
+    },
+    supervisordCommand: (argv) => argv.map((arg) => esc.supervisordValue(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`)).join(' '),
+    shCommand: (argv) => argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : esc.sh(arg))).join(' '),
+    firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
+    html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+  };
+
+  return {
+    tool: { name: 'create-image', version: toolVersion },
+    recipe: { name: m.name, version: m.version, description: m.description, source: recipe.source },
+    answers: a,
+    set: a.set,
+    imageName: a.imageName,
+    base: a.base,
+    family: a.family,
+    runtime: a.runtime,
+    tz: a.tz,
+    locale: a.locale,
+    services: a.services,
+    supervisor: a.supervisor,
+    ports,
+    volumes: m.volumes ?? [],
+    ...(m.healthcheck ? { healthcheck: m.healthcheck } : {}),
+    user,
+    env,
+    caCerts: a.caCerts.map((c) => c.name),
+    caInFinal: a.caInFinal,
+    q: esc,
+    h,
+  };
+}
+
+/** Without a recipe healthcheck: probe the first service that knows how to be probed. */
+function defaultHealthcheck(a: Answers, ports: PortSpec[]): Healthcheck | undefined {
+  for (const s of a.services) {
+    const def = SERVICES[s];
+    if (!def?.health) continue;
+    const port = s === 'redis' ? 6379 : (ports.find((p) => p.proto === 'tcp')?.from ?? def.port ?? 80);
+    return { cmd: def.health(port) };
+  }
+  return undefined;
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

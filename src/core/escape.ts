@@ -1,0 +1,192 @@
+// Escaping for the place a value lands. The rule: a value arrives byte-for-byte as the user gave it,
+// or we refuse with an EscapeError naming the place; we never silently drop or change characters.
+// Each function knows one syntax; templates pick the one matching where they put the value.
+import { CreateImageError } from './errors.js';
+
+/** A value that cannot be represented where it was going to be written. */
+export class EscapeError extends CreateImageError {
+  // Exit 2 like UsageError: the value nearly always comes from a flag or answer.
+  override readonly exitCode = 2;
+  /** The offending value, truncated for messages and logs. */
+  readonly value: string;
+  /** Where it was going: "a Dockerfile value", "nginx.conf"... */
+  readonly where: string;
+  constructor(value: string, where: string, reason: string) {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    // JSON.stringify shows newlines, NULs and other invisible characters as escapes.
+    super(`cannot write ${JSON.stringify(shown)} into ${where}: ${reason}`);
+    this.name = 'EscapeError';
+    this.value = shown;
+    this.where = where;
+  }
+}
+
+// A lone UTF-16 surrogate cannot be encoded as UTF-8: writing the file would replace it with U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function assertText(value: string, where: string): void {
+  if (LONE_SURROGATE.test(value)) throw new EscapeError(value, where, 'it contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode');
+}
+
+/** Every C0 control character except TAB, and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_TAB = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+// ---------------------------------------------------------------------------------------------
+// POSIX shell
+// ---------------------------------------------------------------------------------------------
+
+// Words made only of these need no quoting in any POSIX shell, wherever the word appears.
+// "=" is left out so a quoted value can never turn into an assignment when it is the first word;
+// "~" (tilde expansion), globs, braces and "#" are left out too.
+const SH_SAFE = /^[A-Za-z0-9_@%+:,./-]+$/;
+
+/**
+ * One shell word that expands to exactly `value` (sh, dash, bash, ash, zsh in sh mode).
+ * Single quotes keep everything literal, including newlines; a `'` is written as `'\''`.
+ */
+export function sh(value: string): string {
+  assertText(value, 'a shell word');
+  if (value.includes('\0')) throw new EscapeError(value, 'a shell word', 'shell strings cannot contain a NUL character');
+  if (SH_SAFE.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile
+// ---------------------------------------------------------------------------------------------
+
+// Dockerfile instructions are single logical lines: there is no escape for a newline inside a
+// value, and control characters are either line breaks or invisible traps. Such values go
+// through the entrypoint or a config file instead (the caller checks canDockerfile first).
+// eslint-disable-next-line no-control-regex
+const DOCKERFILE_BAD = /[\x00-\x1f\x7f]/;
+
+export function canDockerfile(value: string): boolean {
+  return !DOCKERFILE_BAD.test(value) && !LONE_SURROGATE.test(value);
+}
+
+/**
+ * A double-quoted word for `ENV K=…`, `LABEL k=…`, `ARG K=…` (always the `key=value` form).
+ * Inside double quotes BuildKit and the classic builder both treat `\"`, `\\` and `\$` as escapes
+ * and leave any other backslash as is; an unescaped `$` would expand a build variable.
+ * Assumes the default escape character (no `# escape=` directive).
+ */
+export function dockerfileValue(value: string): string {
+  assertText(value, 'a Dockerfile value');
+  if (DOCKERFILE_BAD.test(value)) {
+    throw new EscapeError(value, 'a Dockerfile value', 'newlines and other control characters cannot be written in a Dockerfile ENV/LABEL/ARG value');
+  }
+  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * Exec (JSON) form for CMD, ENTRYPOINT, RUN and HEALTHCHECK CMD: no shell, no `$` expansion, and
+ * JSON escapes carry newlines and quotes through to argv. JSON.stringify keeps non-ASCII as is and
+ * never emits a raw newline, so the instruction stays on one line.
+ */
+export function dockerfileJsonArray(args: readonly string[]): string {
+  for (const a of args) {
+    assertText(a, 'a Dockerfile exec-form argument');
+    if (a.includes('\0')) throw new EscapeError(a, 'a Dockerfile exec-form argument', 'command arguments cannot contain a NUL character');
+  }
+  // Separating with ", " matches how Dockerfiles are usually written; the parser does not care.
+  return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML and JSON
+// ---------------------------------------------------------------------------------------------
+
+const YAML_NAMED: Record<string, string> = { '\0': '\\0', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x1b': '\\e', '\\': '\\\\', '"': '\\"' };
+
+/**
+ * A double-quoted YAML scalar (1.1 and 1.2) that parses back to exactly `value`. Everything YAML
+ * could fold, strip or refuse is escaped: C0, DEL, C1 (incl. NEL), the Unicode line and paragraph
+ * separators, BOM and the non-characters U+FFFE/U+FFFF. Other non-ASCII stays readable.
+ */
+export function yamlString(value: string): string {
+  assertText(value, 'a YAML string');
+  let out = '"';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    const named = YAML_NAMED[ch];
+    if (named !== undefined) out += named;
+    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || cp === 0xfffe || cp === 0xffff) out += `\\u${cp.toString(16)}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** A JSON string literal. JSON can escape anything, including lone surrogates (as `\udXXX`). */
+export function jsonString(value: string): string {
+  return JSON.stringify(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// key=value config files
+// ---------------------------------------------------------------------------------------------
+
+export interface ConfOptions {
+  /** Characters this particular file cannot hold (tested against the whole value). */
+  forbid?: RegExp;
+  /** Name of the file, for the error message. Default "a config file". */
+  where?: string;
+}
+
+/**
+ * A bare value for line-based `key=value` files (vsftpd.conf, supervisord.conf): these have no
+ * quoting, so anything that would end the line or get trimmed is refused instead of escaped.
+ */
+export function confValue(value: string, options: ConfOptions = {}): string {
+  const where = options.where ?? 'a config file';
+  assertText(value, where);
+  if (/[\n\r\0]/.test(value)) throw new EscapeError(value, where, 'a config value must be a single line without NUL');
+  if (CONTROL_BUT_TAB.test(value)) throw new EscapeError(value, where, 'control characters are not allowed in a config value');
+  // Most of these parsers strip whitespace around the value; it would not arrive as given.
+  if (/^\s|\s$/.test(value)) throw new EscapeError(value, where, 'leading or trailing whitespace would be trimmed');
+  if (options.forbid) {
+    // A /g or /y regex keeps lastIndex between calls; copy it so test() always starts at 0.
+    const forbid = new RegExp(options.forbid.source, options.forbid.flags.replace(/[gy]/g, ''));
+    const m = forbid.exec(value);
+    if (m) throw new EscapeError(value, where, `${JSON.stringify(m[0])} is not allowed here`);
+  }
+  return value;
+}
+
+/**
+ * A value in supervisord.conf. supervisord expands `%(ENV_X)s` in most program fields (so `%` is
+ * written `%%`), and its ini parser starts an inline comment at whitespace followed by `;` or `#`.
+ * `command=` is then split like a shell line by supervisord: quote arguments for that separately.
+ */
+export function supervisordValue(value: string): string {
+  confValue(value, { where: 'supervisord.conf', forbid: /\s[;#]/ });
+  return value.replace(/%/g, '%%');
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx and Apache httpd
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A double-quoted nginx argument. nginx unescapes `\"` and `\\` inside quotes, but expands `$name`
+ * in most directives and has no escape for `$`, so a `$` is refused rather than risk expansion.
+ */
+export function nginxString(value: string): string {
+  assertText(value, 'nginx.conf');
+  if (CONTROL_BUT_TAB.test(value)) throw new EscapeError(value, 'nginx.conf', 'newlines and control characters are not allowed in an nginx value');
+  if (value.includes('$')) throw new EscapeError(value, 'nginx.conf', 'nginx expands "$" as a variable and has no way to escape it');
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * A double-quoted httpd argument: httpd's config reader unescapes `\"` and `\\` inside quotes.
+ * It also replaces `${NAME}` with a Define or env var everywhere, with no escape, so that is refused.
+ */
+export function apacheString(value: string): string {
+  assertText(value, 'the Apache config');
+  if (CONTROL_BUT_TAB.test(value)) throw new EscapeError(value, 'the Apache config', 'newlines and control characters are not allowed in an Apache value');
+  if (value.includes('${')) throw new EscapeError(value, 'the Apache config', 'httpd replaces "${...}" with a variable and has no way to escape it');
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}

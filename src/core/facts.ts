@@ -1,0 +1,23 @@
+// What a manifest `when` condition can test: the recipe's own answers and a few facts derived from the common ones.
+import type { Answers, When } from './types.js';
+
+/** Names a manifest `when` can test besides the recipe's own questions. */
+export const FACT_NAMES = ['services', 'process', 'http', 'runtime', 'family', 'base'] as const;
+
+/** The recipe's answers plus facts derived from the common answers, for `when` conditions. */
+export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base'>): Record<string, unknown> {
+  const process = a.services.length > 1 ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
+  return { ...a.set, services: a.services, process, http: a.services.some((s) => s === 'nginx' || s === 'apache'), runtime: a.runtime.name, family: a.family, base: a.base };
+}
+
+/** For list answers (services), `equals` means "contains". */
+export function matchesWhen(when: When | undefined, facts: Record<string, unknown>): boolean {
+  if (!when) return true;
+  const v = facts[when.question];
+  if (Array.isArray(v) && 'equals' in when) return v.includes(when.equals);
+  if ('equals' in when) return v === when.equals;
+  if (when.in) return when.in.includes(v);
+  if ('not' in when) return v !== when.not;
+  return Boolean(v);
+}
+

@@ -1,0 +1,200 @@
+// What differs between base image families: package names, package manager, users, locales, service commands.
+// Plain tables and functions so templates stay declarative and the differences are reviewable in one place.
+import type { Family, Runtime, RuntimeName } from './types.js';
+
+export interface ServiceDef {
+  description: string;
+  packages: Record<Family, string[]>;
+  /** Foreground command (argv) per family; the service must not daemonise. */
+  command: Record<Family, string[]>;
+  /** Needs root to run (privileged port, privilege separation, cron switching users). */
+  needsRoot: boolean;
+  /** Default port the recipe's config makes it listen on. */
+  port?: number;
+  /** A shell command that exits 0 when the service is healthy. */
+  health?: (port: number) => string;
+}
+
+const all = (pkgs: string[]): Record<Family, string[]> => ({ debian: pkgs, ubuntu: pkgs, alpine: pkgs, rhel: pkgs });
+const same = (argv: string[]): Record<Family, string[]> => ({ debian: argv, ubuntu: argv, alpine: argv, rhel: argv });
+
+export const SERVICES: Record<string, ServiceDef> = {
+  nginx: {
+    description: 'nginx web server (non-root, config in config/nginx.conf)',
+    packages: all(['nginx']),
+    command: same(['nginx', '-e', 'stderr', '-c', '/etc/nginx/create-image.conf', '-g', 'daemon off;']),
+    needsRoot: false,
+    port: 8080,
+    health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+  },
+  apache: {
+    description: 'Apache httpd (non-root on a high port)',
+    packages: { debian: ['apache2'], ubuntu: ['apache2'], alpine: ['apache2'], rhel: ['httpd'] },
+    command: {
+      debian: ['apache2ctl', '-D', 'FOREGROUND'],
+      ubuntu: ['apache2ctl', '-D', 'FOREGROUND'],
+      alpine: ['httpd', '-D', 'FOREGROUND'],
+      rhel: ['httpd', '-D', 'FOREGROUND'],
+    },
+    needsRoot: false,
+    port: 8080,
+    health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+  },
+  'php-fpm': {
+    description: 'PHP FastCGI process manager on 127.0.0.1:9000',
+    packages: { debian: ['php-fpm'], ubuntu: ['php-fpm'], alpine: ['php83-fpm'], rhel: ['php-fpm'] },
+    // The binary is versioned on Debian (php-fpm8.2): the install step links it to /usr/local/sbin/php-fpm.
+    command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
+    needsRoot: false,
+  },
+  redis: {
+    description: 'Redis key-value store',
+    packages: { debian: ['redis-server', 'redis-tools'], ubuntu: ['redis-server', 'redis-tools'], alpine: ['redis'], rhel: ['redis'] },
+    command: same(['redis-server', '--daemonize', 'no', '--bind', '0.0.0.0', '--protected-mode', 'no', '--dir', '/tmp']),
+    needsRoot: false,
+    port: 6379,
+    health: (port) => `redis-cli -p ${port} ping | grep -q PONG`,
+  },
+  openssh: {
+    description: 'OpenSSH server (host keys made at first start)',
+    packages: { debian: ['openssh-server'], ubuntu: ['openssh-server'], alpine: ['openssh-server'], rhel: ['openssh-server'] },
+    command: same(['/usr/sbin/sshd', '-D', '-e']),
+    needsRoot: true,
+    port: 22,
+  },
+  cron: {
+    description: 'cron daemon (jobs in config/crontab)',
+    packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie'] },
+    command: { debian: ['cron', '-f'], ubuntu: ['cron', '-f'], alpine: ['crond', '-f'], rhel: ['crond', '-n'] },
+    needsRoot: true,
+  },
+};
+
+export const SERVICE_NAMES = Object.keys(SERVICES);
+
+/** Packages that provide a runtime, per family. Versions come from the family's own repositories. */
+const RUNTIME_PACKAGES: Record<Exclude<RuntimeName, 'none'>, Record<Family, string[]>> = {
+  node: { debian: ['nodejs', 'npm'], ubuntu: ['nodejs', 'npm'], alpine: ['nodejs', 'npm'], rhel: ['nodejs', 'npm'] },
+  python: { debian: ['python3', 'python3-venv'], ubuntu: ['python3', 'python3-venv'], alpine: ['python3'], rhel: ['python3'] },
+  go: { debian: ['golang-go'], ubuntu: ['golang-go'], alpine: ['go'], rhel: ['golang'] },
+  java: { debian: ['openjdk-17-jre-headless'], ubuntu: ['openjdk-17-jre-headless'], alpine: ['openjdk17-jre-headless'], rhel: ['java-17-openjdk-headless'] },
+  ruby: { debian: ['ruby'], ubuntu: ['ruby'], alpine: ['ruby'], rhel: ['ruby'] },
+  php: { debian: ['php-cli'], ubuntu: ['php-cli'], alpine: ['php83'], rhel: ['php-cli'] },
+};
+
+/** The runtime version each family release packages, where we know it: used to refuse impossible pins. */
+export const PACKAGED_VERSIONS: Record<string, Partial<Record<RuntimeName, string>>> = {
+  'debian:bookworm': { node: '18', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' },
+  'debian:trixie': { node: '20', python: '3.13', go: '1.24', java: '21', ruby: '3.3', php: '8.4' },
+  'ubuntu:24.04': { node: '18', python: '3.12', go: '1.22', java: '17', ruby: '3.2', php: '8.3' },
+  'ubuntu:22.04': { node: '12', python: '3.10', go: '1.18', java: '17', ruby: '3.0', php: '8.1' },
+};
+
+/** Official runtime images already carry their runtime: installing it again would duplicate it. */
+const RUNTIME_IMAGES: Record<Exclude<RuntimeName, 'none'>, RegExp> = {
+  node: /(^|\/)node:/,
+  python: /(^|\/)python:/,
+  go: /(^|\/)golang:/,
+  java: /(^|\/)(eclipse-temurin|openjdk|amazoncorretto|tomcat):/,
+  ruby: /(^|\/)ruby:/,
+  php: /(^|\/)php:/,
+};
+
+export function runtimePackages(runtime: Runtime, family: Family, base: string): string[] {
+  if (runtime.name === 'none' || RUNTIME_IMAGES[runtime.name].test(base)) return [];
+  return RUNTIME_PACKAGES[runtime.name][family];
+}
+
+/** The "debian:bookworm" key of PACKAGED_VERSIONS for a base like "debian:bookworm-slim" or "debian:12". */
+export function releaseKey(base: string): string | undefined {
+  const m = /(?:^|\/)(debian|ubuntu):([\w.]+?)(?:-slim)?$/.exec(base);
+  if (!m) return undefined;
+  const aliases: Record<string, string> = { '12': 'bookworm', '13': 'trixie', noble: '24.04', jammy: '22.04' };
+  return `${m[1]}:${aliases[m[2]!] ?? m[2]}`;
+}
+
+export interface PackageManager {
+  /** Shell commands (joined with && by the caller) that install packages and leave no caches. */
+  install(pkgs: string[]): string[];
+}
+
+export function packageManager(family: Family, base: string): PackageManager {
+  switch (family) {
+    case 'debian':
+    case 'ubuntu':
+      return {
+        install: (pkgs) => ['apt-get update', `apt-get install -y --no-install-recommends ${pkgs.join(' ')}`, 'rm -rf /var/lib/apt/lists/*'],
+      };
+    case 'alpine':
+      return { install: (pkgs) => [`apk add --no-cache ${pkgs.join(' ')}`] };
+    case 'rhel': {
+      const dnf = /ubi-?minimal|ubi\d+-minimal/.test(base) ? 'microdnf' : 'dnf';
+      const opts = dnf === 'dnf' ? ' --setopt=install_weak_deps=False --nodocs' : ' --nodocs';
+      return { install: (pkgs) => [`${dnf} install -y${opts} ${pkgs.join(' ')}`, `${dnf} clean all`, 'rm -rf /var/cache/dnf /var/cache/yum'] };
+    }
+  }
+}
+
+/** Packages every generated image needs on top of the base, per family. */
+export function basePackages(family: Family, opts: { tz: boolean; locale: string; ca: boolean }): string[] {
+  const pkgs: string[] = [];
+  if (opts.ca || family !== 'alpine') pkgs.push('ca-certificates');
+  if (opts.tz) pkgs.push('tzdata');
+  pkgs.push(...localePackages(family, opts.locale));
+  return pkgs;
+}
+
+const isPlainLocale = (locale: string) => /^(C|POSIX|C\.UTF-8|C\.utf8)$/.test(locale);
+
+export function localePackages(family: Family, locale: string): string[] {
+  if (isPlainLocale(locale)) return [];
+  const lang = locale.split(/[_.@]/)[0]!;
+  switch (family) {
+    case 'debian':
+    case 'ubuntu':
+      return ['locales'];
+    case 'alpine':
+      return ['musl-locales'];
+    case 'rhel':
+      return [`glibc-langpack-${lang}`];
+  }
+}
+
+/** Commands that make `locale` generated and usable (Alpine's musl needs no generation). */
+export function localeCommands(family: Family, locale: string): string[] {
+  if (isPlainLocale(locale) || family === 'alpine' || family === 'rhel') return [];
+  const [name, charset = 'UTF-8'] = locale.split('.');
+  const [input] = name!.split('@');
+  const modifier = locale.includes('@') ? `@${locale.split('@')[1]}` : '';
+  return [`localedef -i ${input}${modifier} -c -f ${charset.replace(/^utf8$/i, 'UTF-8')} -A /usr/share/locale/locale.alias ${locale}`];
+}
+
+export function timezoneCommands(tz: string): string[] {
+  return [`ln -snf /usr/share/zoneinfo/${tz} /etc/localtime`, `echo ${tz} > /etc/timezone`];
+}
+
+export interface UserSpec {
+  name: string;
+  uid: number;
+  home: string;
+}
+
+/** Creates a system user with a fixed uid (stable file ownership across rebuilds) and no login shell. */
+export function addUserCommands(family: Family, u: UserSpec): string[] {
+  if (family === 'alpine') {
+    return [`addgroup -S -g ${u.uid} ${u.name}`, `adduser -S -D -u ${u.uid} -G ${u.name} -h ${u.home} -s /sbin/nologin ${u.name}`];
+  }
+  return [`groupadd --system --gid ${u.uid} ${u.name}`, `useradd --system --uid ${u.uid} --gid ${u.name} --home-dir ${u.home} --create-home --shell /usr/sbin/nologin ${u.name}`];
+}
+
+/** Packages a family needs for useradd (ubi-minimal has no shadow-utils). */
+export function userPackages(family: Family, base: string): string[] {
+  return family === 'rhel' && /minimal/.test(base) ? ['shadow-utils'] : [];
+}
+
+/** supervisord lives in EPEL on the rhel family: the repository must be enabled by an earlier install. */
+export function repoSetupCommands(family: Family, base: string, pkgs: string[]): string[] {
+  if (family !== 'rhel' || !pkgs.includes('supervisor')) return [];
+  const dnf = /minimal/.test(base) ? 'microdnf' : 'dnf';
+  return [`${dnf} install -y epel-release`];
+}

@@ -1,0 +1,89 @@
+// Manifest validation: schema (ajv, JSON Schema 2020-12) plus the checks a schema cannot express.
+// Returns issues instead of throwing so `create-image validate` can list all of them at once.
+import { createRequire } from 'node:module';
+import type { Issue, Manifest } from './types.js';
+import { FAMILIES } from './types.js';
+import { SCHEMA } from './schema.js';
+import { FACT_NAMES } from './facts.js';
+
+type ValidateFn = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] | null };
+let compiled: ValidateFn | undefined;
+
+function schemaValidator(): ValidateFn {
+  if (!compiled) {
+    // ajv is CommonJS; createRequire keeps the import cheap and bundler-friendly.
+    const require = createRequire(import.meta.url);
+    const Ajv2020 = require('ajv/dist/2020.js') as new (o: object) => { compile(s: object): ValidateFn };
+    compiled = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMA);
+  }
+  return compiled;
+}
+
+/** JSON pointer ("/files/0/path") to the dotted form users read in messages ("files[0].path"). */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+export function validateManifest(data: unknown): Issue[] {
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    return (validate.errors ?? []).map((e) => {
+      let path = pointerToPath(e.instancePath) || '(root)';
+      let message = e.message ?? 'is invalid';
+      if (e.params && 'additionalProperty' in e.params) {
+        path = path === '(root)' ? String(e.params.additionalProperty) : `${path}.${String(e.params.additionalProperty)}`;
+        message = 'is not a known field';
+      } else if (e.params && 'allowedValues' in e.params) {
+        message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+      }
+      return { path, message };
+    });
+  }
+  return semanticIssues(data as Manifest);
+}
+
+function semanticIssues(m: Manifest): Issue[] {
+  const issues: Issue[] = [];
+  const names = new Set<string>();
+  (m.questions ?? []).forEach((q, i) => {
+    if (names.has(q.name)) issues.push({ path: `questions[${i}].name`, message: `duplicate question "${q.name}"` });
+    names.add(q.name);
+    if ((q.type === 'select' || q.type === 'multiselect') && !q.choices?.length) {
+      issues.push({ path: `questions[${i}].choices`, message: `a ${q.type} question needs choices` });
+    }
+    if (q.pattern) {
+      try {
+        new RegExp(q.pattern);
+      } catch (e) {
+        issues.push({ path: `questions[${i}].pattern`, message: `is not a valid regular expression (${(e as Error).message})` });
+      }
+    }
+  });
+  const checkWhen = (when: { question: string } | undefined, path: string) => {
+    if (when && !names.has(when.question) && !(FACT_NAMES as readonly string[]).includes(when.question)) issues.push({ path: `${path}.when.question`, message: `names no question of this recipe ("${when.question}")` });
+  };
+  (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
+  m.files.forEach((f, i) => {
+    checkWhen(f.when, `files[${i}]`);
+    if (f.path.startsWith('/') || f.path.split(/[\\/]/).includes('..')) {
+      issues.push({ path: `files[${i}].path`, message: 'must be relative and stay inside the target dir' });
+    }
+  });
+  const envNames = new Set<string>();
+  (m.env ?? []).forEach((e, i) => {
+    if (envNames.has(e.name)) issues.push({ path: `env[${i}].name`, message: `duplicate env var "${e.name}"` });
+    envNames.add(e.name);
+    if (e.secret && e.default) issues.push({ path: `env[${i}].default`, message: 'a secret env var cannot have a default (it would land in the image)' });
+  });
+  if (/:latest$/.test(m.bases.default)) issues.push({ path: 'bases.default', message: 'must be pinned to a tag other than latest, e.g. debian:bookworm-slim' });
+  for (const [fam, image] of Object.entries(m.bases.images ?? {})) {
+    if (!FAMILIES.includes(fam as never)) continue;
+    if (!m.bases.families.includes(fam as never)) issues.push({ path: `bases.images.${fam}`, message: `family "${fam}" is not in bases.families` });
+    if (!/[:@]/.test(image) || /:latest$/.test(image)) issues.push({ path: `bases.images.${fam}`, message: 'must be a pinned tag or digest' });
+  }
+  return issues;
+}

@@ -1,0 +1,116 @@
+// Writing a plan to disk, all or nothing: every file is first written to a temp file beside its destination,
+// then renamed into place; if anything fails, renamed files are put back and temp files removed.
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { ConflictError, UsageError } from '../core/errors.js';
+import type { PlannedFile } from '../core/types.js';
+
+export type FileStatus = 'new' | 'same' | 'changed';
+
+export interface FileState {
+  file: PlannedFile;
+  status: FileStatus;
+  /** Current content when the file exists. */
+  current?: string;
+}
+
+/** Compares the plan with what is on disk. Identical files are not conflicts. */
+export function inspectTarget(target: string, files: PlannedFile[]): FileState[] {
+  return files.map((file) => {
+    const dest = destination(target, file.path);
+    if (!existsSync(dest)) return { file, status: 'new' as const };
+    if (lstatSync(dest).isDirectory()) throw new UsageError([{ path: 'target-dir', message: `${file.path} is a directory in the target, but the recipe writes a file there` }]);
+    const current = readFileSync(dest, 'utf8');
+    return { file, status: current === file.content ? ('same' as const) : ('changed' as const), current };
+  });
+}
+
+export function unifiedDiff(path: string, before: string, after: string): string {
+  return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 });
+}
+
+/** Refuses paths that leave the target, including through a symlinked directory inside it. */
+export function destination(target: string, rel: string): string {
+  const root = resolve(target);
+  const dest = resolve(root, rel);
+  if (!dest.startsWith(root + sep)) throw new UsageError([{ path: 'recipe', message: `output ${rel} would leave the target dir` }]);
+  let dir = dirname(dest);
+  while (!existsSync(dir)) dir = dirname(dir);
+  const realRoot = existsSync(root) ? realpathSync(root) : root;
+  const realDir = realpathSync(dir);
+  if (realDir !== realRoot && !realDir.startsWith(realRoot + sep) && dir.startsWith(root)) {
+    throw new UsageError([{ path: 'target-dir', message: `${relative(root, dir)} is a link out of the target dir; refusing to write ${rel} through it` }]);
+  }
+  return dest;
+}
+
+export interface WriteResult {
+  written: string[];
+  skipped: string[];
+  unchanged: string[];
+}
+
+/**
+ * Writes `files` into `target`. `decide` says what to do with a file whose content differs on disk;
+ * without it, any such file is a ConflictError and nothing is written.
+ */
+export function writeFiles(target: string, states: FileState[], decide?: (s: FileState) => 'overwrite' | 'skip'): WriteResult {
+  const changed = states.filter((s) => s.status === 'changed');
+  if (changed.length && !decide) throw new ConflictError(changed.map((s) => s.file.path));
+  const toWrite = states.filter((s) => s.status === 'new' || (s.status === 'changed' && decide!(s) === 'overwrite'));
+  const result: WriteResult = {
+    written: toWrite.map((s) => s.file.path),
+    skipped: changed.filter((s) => !toWrite.includes(s)).map((s) => s.file.path),
+    unchanged: states.filter((s) => s.status === 'same').map((s) => s.file.path),
+  };
+
+  const tag = `.create-image-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const createdDirs: string[] = [];
+  const staged: { tmp: string; dest: string; backup?: string }[] = [];
+  const placed: { dest: string; backup?: string }[] = [];
+  try {
+    for (const s of toWrite) {
+      const dest = destination(target, s.file.path);
+      mkdirp(dirname(dest), createdDirs);
+      const tmp = `${dest}${tag}.tmp`;
+      writeFileSync(tmp, s.file.content, { mode: s.file.mode });
+      chmodSync(tmp, s.file.mode); // the umask must not strip the exec bit of scripts
+      staged.push({ tmp, dest });
+    }
+    for (const st of staged) {
+      let backup: string | undefined;
+      if (existsSync(st.dest)) {
+        backup = `${st.dest}${tag}.bak`;
+        renameSync(st.dest, backup);
+      }
+      placed.push({ dest: st.dest, ...(backup ? { backup } : {}) });
+      renameSync(st.tmp, st.dest);
+    }
+  } catch (e) {
+    for (const p of placed.reverse()) {
+      rmSync(p.dest, { force: true });
+      if (p.backup) renameSync(p.backup, p.dest);
+    }
+    for (const st of staged) rmSync(st.tmp, { force: true });
+    for (const d of createdDirs.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        /* not empty: leave it */
+      }
+    }
+    throw e;
+  }
+  for (const p of placed) if (p.backup) rmSync(p.backup, { force: true });
+  return result;
+}
+
+function mkdirp(dir: string, created: string[]): void {
+  if (existsSync(dir)) return;
+  mkdirp(dirname(dir), created);
+  mkdirSync(dir);
+  created.push(dir);
+}
+

@@ -1,0 +1,107 @@
+// Reading recipes from disk: a recipe is a folder with recipe.json and templates.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RecipeError, UsageError } from '../core/errors.js';
+import { lineOfJsonError, lineOfPath } from '../core/json-position.js';
+import { validateManifest } from '../core/manifest.js';
+import type { Manifest, Recipe } from '../core/types.js';
+import { builtinRecipesDir } from './paths.js';
+
+export const MANIFEST = 'recipe.json';
+
+/** A folder of recipes searched by name, with the label shown to users ("builtin", a path, a git URL). */
+export interface RecipeSource {
+  dir: string;
+  label: string;
+  commit?: string;
+}
+
+export const builtinSource = (): RecipeSource => ({ dir: builtinRecipesDir(), label: 'builtin' });
+
+export function readManifest(dir: string): Manifest {
+  const file = join(dir, MANIFEST);
+  if (!existsSync(file)) throw new RecipeError(`no ${MANIFEST} in ${dir}`, file);
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RecipeError(`invalid JSON: ${(e as Error).message}`, file, lineOfJsonError(text, (e as Error).message));
+  }
+  const issues = validateManifest(data);
+  if (issues.length) {
+    const lines = issues.map((i) => {
+      const line = lineOfPath(text, i.path);
+      return `${file}${line ? `:${line}` : ''}: ${i.path}: ${i.message}`;
+    });
+    const first = issues[0]!;
+    const err = new RecipeError(`${first.path}: ${first.message}`, file, lineOfPath(text, first.path));
+    err.message = lines.join('\n');
+    throw err;
+  }
+  return data as Manifest;
+}
+
+/** Recipe names in a source folder (subfolders with a recipe.json; `_partials` and dot-dirs skipped). */
+export function listRecipeNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => !n.startsWith('_') && !n.startsWith('.'))
+    .filter((n) => existsSync(join(dir, n, MANIFEST)))
+    .sort();
+}
+
+/** Finds `name` in the sources (first wins) and loads it, resolving `extends`. */
+export function findRecipe(name: string, sources: RecipeSource[]): Recipe {
+  for (const src of sources) {
+    const dir = join(src.dir, name);
+    if (existsSync(join(dir, MANIFEST))) return loadRecipeDir(dir, src, sources);
+  }
+  const known = [...new Set(sources.flatMap((s) => listRecipeNames(s.dir)))];
+  throw new UsageError([{ path: '--recipe', message: `unknown recipe "${name}"; available: ${known.join(', ')}` }]);
+}
+
+/** Loads the recipe in `dir`; `extends` is looked up in the same source first, then the other sources. */
+export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(dir, '..'), label: resolve(dir) }, sources: RecipeSource[] = [builtinSource()]): Recipe {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'recipe', message: `${dir} is not a directory` }]);
+  const own = readManifest(dir);
+  const recipe: Recipe = { manifest: own, dir: resolve(dir), source: src.label, ...(src.commit ? { commit: src.commit } : {}) };
+  if (!own.extends) return recipe;
+  const seen = new Set([own.name]);
+  let manifest = own;
+  const parents: string[] = [];
+  let parentName: string | undefined = own.extends;
+  while (parentName) {
+    if (seen.has(parentName)) throw new RecipeError(`extends cycle through "${parentName}"`, join(dir, MANIFEST));
+    seen.add(parentName);
+    const parentDir: string | undefined = [src, ...sources].map((s) => join(s.dir, parentName!)).find((d) => existsSync(join(d, MANIFEST)));
+    if (!parentDir) throw new RecipeError(`extends "${parentName}", which no recipe source has`, join(dir, MANIFEST), lineOfPath(readFileSync(join(dir, MANIFEST), 'utf8'), 'extends'));
+    const parent = readManifest(parentDir);
+    manifest = mergeManifests(parent, manifest);
+    parents.push(resolve(parentDir));
+    parentName = parent.extends;
+  }
+  return { ...recipe, manifest: { ...manifest, extends: own.extends }, parents };
+}
+
+/** Child fields win; lists keyed by name/path are merged so a child can override one question or file. */
+export function mergeManifests(parent: Manifest, child: Manifest): Manifest {
+  const byKey = <T>(a: T[] | undefined, b: T[] | undefined, key: (t: T) => string): T[] => {
+    const out = new Map<string, T>();
+    for (const t of a ?? []) out.set(key(t), t);
+    for (const t of b ?? []) out.set(key(t), t);
+    return [...out.values()];
+  };
+  return {
+    ...parent,
+    ...child,
+    bases: child.bases ?? parent.bases,
+    defaults: { ...parent.defaults, ...child.defaults },
+    questions: byKey(parent.questions, child.questions, (q) => q.name),
+    env: byKey(parent.env, child.env, (e) => e.name),
+    files: byKey(parent.files, child.files, (f) => f.path),
+    ports: child.ports ?? parent.ports,
+    volumes: child.volumes ?? parent.volumes,
+    notes: [...(parent.notes ?? []), ...(child.notes ?? [])],
+  };
+}
