@@ -62,7 +62,7 @@ cmd_start() {
   user=${REGISTRY_USER:-ci}
   password=${REGISTRY_PASSWORD:-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   htpasswd -Bbn "$user" "$password" > "$STATE/htpasswd" 2> /dev/null || die "htpasswd failed"
-  printf 'REGISTRY=%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s\n' "$HOST" "$user" "$password" > "$CREDS"
+  printf 'REGISTRY=%q\nREGISTRY_USER=%q\nREGISTRY_PASSWORD=%q\n' "$HOST" "$user" "$password" > "$CREDS"
   chmod 600 "$CREDS"
 
   cat > "$STATE/config.yml" <<EOF

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { ToolError, UsageError } from '../core/errors.js';
 import type { Builder } from './builder.js';
 import { exec, lastLine, manualBuildHint } from './builder.js';
-import { createProgressParser, type OutputFormat, type Progress } from './progress.js';
+import { createProgressParser, stripAnsi, type OutputFormat, type Progress } from './progress.js';
 import { shellQuote } from './run-command.js';
 import { validateTag } from './tags.js';
 
@@ -70,7 +70,8 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
   const parse = createProgressParser(format);
   const started = Date.now();
   let lastStep: string | undefined;
-  const onLine = (line: string) => {
+  const onLine = (raw: string) => {
+    const line = stripAnsi(raw);
     log.write(`${line}\n`);
     tail.push(line);
     const step = parse(line);
@@ -124,6 +125,8 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
 export function buildArgs(b: Builder, o: Omit<BuildOptions, 'logFile'> & { dir: string; dockerfile: string }, iidfile: string): string[] {
   const args = ['build'];
   if (b.kind === 'docker' && b.buildkit) args.push('--progress=plain');
+  // the classic builder keeps a failed step's container unless told not to; nobody comes back for it
+  if (b.kind === 'docker' && !b.buildkit) args.push('--force-rm');
   if (o.platform !== undefined) args.push('--platform', o.platform);
   if (o.noCache) args.push('--no-cache');
   if (o.target !== undefined) args.push('--target', o.target);

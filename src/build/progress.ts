@@ -12,7 +12,7 @@ export interface Progress {
 const CLASSIC = /^Step (\d+)\/(\d+) : (.*)$/;
 // podman/buildah: `STEP 3/12: RUN ...`, multi-stage `[2/3] STEP 1/4: FROM ...`, old `STEP 3: RUN ...`
 const PODMAN = /^(?:\[(\d+)\/(\d+)\] )?STEP (\d+)(?:\/(\d+))?: (.*)$/;
-const PODMAN_COMMIT = /^COMMIT(?: (.*))?$/;
+const PODMAN_COMMIT = /^(?:\[\d+\/\d+\] )?COMMIT(?: (.*))?$/;
 const BUILDKIT = /^#(\d+) (.*)$/;
 
 /**
@@ -26,7 +26,7 @@ export function createProgressParser(format?: OutputFormat): (line: string) => s
   // the first line seen for an id is its name.
   const seen = new Set<string>();
   return (raw: string) => {
-    const line = raw.replace(/\s+$/, '');
+    const line = stripAnsi(raw).replace(/\s+$/, '');
     if (fmt === undefined || fmt === 'classic') {
       const m = CLASSIC.exec(line);
       if (m) {
@@ -55,16 +55,11 @@ export function createProgressParser(format?: OutputFormat): (line: string) => s
         fmt = 'buildkit';
         // `#0 building with "default" instance using docker driver` is not a build step
         if (id === '0' && /^building with /.test(rest)) return undefined;
-        return normaliseBuildkitName(rest);
+        return rest.trim();
       }
     }
     return undefined;
   };
-}
-
-/** `[stage-1 2/5] RUN x` -> `[stage-1 2/5] RUN x`; `[2/5] RUN x` stays; other names verbatim. */
-function normaliseBuildkitName(name: string): string {
-  return name.trim();
 }
 
 /** Parse a whole recorded log into its steps, in order (consecutive repeats dropped). */
@@ -154,10 +149,14 @@ export function formatProgressLine(label: string, step: string, secs: number, co
   return [...line].length <= columns - 1 ? line : [...line].slice(0, Math.max(0, columns - 1)).join('');
 }
 
+/** ANSI escape sequences (the classic builder colours RUN's stderr: `\x1b[91m...\x1b[0m`). */
+export function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g, '');
+}
+
 /** Tabs to spaces, control characters and escape sequences out: a step is one printable line. */
 function sanitise(s: string): string {
-  return s
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+  return stripAnsi(s)
     .replace(/\t/g, ' ')
     // eslint-disable-next-line no-control-regex
     .replace(/[\x00-\x1f\x7f]/g, '');

@@ -1,0 +1,45 @@
+// A stand-in builder client (POSIX sh) for unit tests of src/build: replays a recorded log, exits
+// with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+const SCRIPT = `#!/bin/sh
+[ -n "$FAKE_ARGS" ] && printf '%s\\n' "$@" >> "$FAKE_ARGS"
+case "$1" in
+  --version) echo "\${FAKE_VERSION:-Docker version 28.2.2, build e6534b4}"; exit 0 ;;
+  buildx)
+    if [ -n "$FAKE_BUILDX" ]; then echo "github.com/docker/buildx v0.12.1"; exit 0; fi
+    echo "docker: unknown command: docker buildx" >&2; exit 1 ;;
+  version) echo "\${FAKE_SERVER_PLATFORM:-linux/amd64}"; exit 0 ;;
+  build)
+    iid=""; prev=""
+    for a in "$@"; do [ "$prev" = "--iidfile" ] && iid="$a"; prev="$a"; done
+    [ -n "$FAKE_SLEEP" ] && exec sleep "$FAKE_SLEEP"
+    [ -n "$FAKE_LOG" ] && cat "$FAKE_LOG" >&\${FAKE_FD:-2}
+    if [ "\${FAKE_EXIT:-0}" = 0 ] && [ -n "$iid" ]; then
+      printf 'sha256:%s' "\${FAKE_IID:-1f134cff13b97e52d4b3a1a3d5c2b1d1f3e4a5b6c7d8e9f00112233445566778}" > "$iid"
+    fi
+    exit "\${FAKE_EXIT:-0}" ;;
+  image|inspect|images)
+    if [ -n "$FAKE_INSPECT" ]; then printf '%s\\n' "$FAKE_INSPECT"; else echo 74800000; fi
+    exit 0 ;;
+  push)
+    df=""; prev=""
+    for a in "$@"; do [ "$prev" = "--digestfile" ] && df="$a"; prev="$a"; done
+    [ -n "$FAKE_PUSH_LOG" ] && cat "$FAKE_PUSH_LOG"
+    [ -n "$df" ] && [ -n "$FAKE_DIGEST" ] && printf '%s' "$FAKE_DIGEST" > "$df"
+    exit "\${FAKE_EXIT:-0}" ;;
+esac
+echo "fake builder: unexpected $*" >&2
+exit 64
+`;
+
+/** Writes an executable `name` (default `docker`) into a fresh temp dir; returns its path and dir. */
+export async function makeFakeBuilder(name = 'docker'): Promise<{ bin: string; dir: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fake-builder-'));
+  const bin = path.join(dir, name);
+  await writeFile(bin, SCRIPT);
+  await chmod(bin, 0o755);
+  return { bin, dir };
+}
