@@ -1,0 +1,246 @@
+// Shared harness for end-to-end tests against a real container engine.
+//
+// - `describeEngine` runs a suite only when an engine answers and the local base images exist.
+//   With CI set, a missing engine is a failing test (never a silent skip); without CI the suite is
+//   skipped with one visible line saying why.
+// - `cli` runs the *built* bin (dist/), as a user would.
+// - Everything a test starts (containers, images, registries, temp dirs) is registered for cleanup.
+import { execa, type Options as ExecaOptions } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, it } from 'vitest';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/create-image.js');
+export const BASE_IMAGE = 'debian:bookworm-slim';
+const IN_CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+
+/** A docker client flavour to test with: the 28.x classic builder on PATH, or Debian's 20.10 with BuildKit. */
+export interface DockerClient {
+  name: 'classic' | 'buildkit';
+  bin: string;
+  env: Record<string, string>;
+}
+
+export interface EngineStatus {
+  ok: boolean;
+  reason?: string;
+  clients: DockerClient[];
+}
+
+let status: Promise<EngineStatus> | undefined;
+
+/** Is an engine reachable, with the base images the e2e tests build on? (cached per worker) */
+export function engineStatus(): Promise<EngineStatus> {
+  status ??= (async () => {
+    const docker = process.env.CREATE_IMAGE_DOCKER ?? 'docker';
+    const info = await execa(docker, ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 15000 });
+    if (info.exitCode !== 0) {
+      return { ok: false, reason: `no container engine answers (\`${docker} info\` failed: ${lastLine(info.stderr || String(info.message))}); run scripts/ci/setup-engine.sh`, clients: [] };
+    }
+    const base = await execa(docker, ['image', 'inspect', BASE_IMAGE], { reject: false });
+    if (base.exitCode !== 0) {
+      return { ok: false, reason: `base image ${BASE_IMAGE} is missing; run scripts/ci/make-base-images.sh`, clients: [] };
+    }
+    return { ok: true, clients: dockerClients(docker) };
+  })();
+  return status;
+}
+
+/** The docker clients present on this machine (both on CI machines). */
+export function dockerClients(pathDocker = 'docker'): DockerClient[] {
+  const clients: DockerClient[] = [{ name: 'classic', bin: pathDocker, env: { DOCKER_BUILDKIT: '0' } }];
+  if (existsSync('/usr/bin/docker') && !process.env.CREATE_IMAGE_DOCKER) {
+    clients.push({ name: 'buildkit', bin: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } });
+  }
+  return clients;
+}
+
+const status0 = await engineStatus();
+let skipNoted = false;
+
+/**
+ * `describe` that needs a running engine. The callback gets the status (for its clients).
+ * CI + no engine: one failing test with the reason. No CI + no engine: skipped, one line on stderr.
+ */
+export function describeEngine(name: string, fn: (s: EngineStatus) => void): void {
+  if (status0.ok) {
+    describe(name, () => fn(status0));
+    return;
+  }
+  if (IN_CI) {
+    describe(name, () => {
+      it('needs a container engine', () => {
+        throw new Error(`CI is set but ${status0.reason}`);
+      });
+    });
+    return;
+  }
+  if (!skipNoted) {
+    skipNoted = true;
+    process.stderr.write(`e2e skipped: ${status0.reason}\n`);
+  }
+  describe.skip(name, () => fn(status0));
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built bin. Never prompts (no TTY); CI is not forced so tests can choose. */
+export async function cli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeout?: number } = {}): Promise<CliResult> {
+  const r = await execa(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? os.tmpdir(),
+    env: { NO_COLOR: '1', ...opts.env },
+    input: opts.input ?? '',
+    reject: false,
+    timeout: opts.timeout ?? 20 * 60_000,
+    all: false,
+  } satisfies ExecaOptions);
+  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  cleanups.length = 0;
+});
+
+/** Register a cleanup to run after the current file's tests. */
+export function onCleanup(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+}
+
+/** A fresh temp dir, removed after the file's tests (set KEEP_E2E=1 to keep it for debugging). */
+export async function tempDir(prefix = 'ci-e2e-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  if (!process.env.KEEP_E2E) onCleanup(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A unique, valid image name for a test (lowercase). */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+}
+
+/** Run a docker command with the given client; throws with stderr on failure unless reject=false. */
+export async function docker(args: string[], opts: { client?: DockerClient; reject?: boolean; input?: string; timeout?: number } = {}): Promise<CliResult> {
+  const c = opts.client ?? dockerClients(process.env.CREATE_IMAGE_DOCKER ?? 'docker')[0]!;
+  const r = await execa(c.bin, args, { env: c.env, reject: false, input: opts.input, timeout: opts.timeout ?? 10 * 60_000 });
+  const res = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  if (res.exitCode !== 0 && opts.reject !== false) {
+    throw new Error(`docker ${args.join(' ')} exited ${res.exitCode}: ${res.stderr.slice(-2000)}`);
+  }
+  return res;
+}
+
+/** Remove an image after the file's tests. */
+export function removeImageLater(ref: string): void {
+  onCleanup(() => docker(['image', 'rm', '-f', ref], { reject: false }));
+}
+
+/** `docker run -d` with cleanup; returns the container id. `-p` mappings bind to 127.0.0.1 only. */
+export async function runContainer(image: string, opts: { ports?: Array<[host: number, container: string]>; env?: Record<string, string>; args?: string[]; cmd?: string[]; name?: string } = {}): Promise<string> {
+  const args = ['run', '-d'];
+  if (opts.name) args.push('--name', opts.name);
+  for (const [h, c] of opts.ports ?? []) args.push('-p', `127.0.0.1:${h}:${c}`);
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
+  args.push(...(opts.args ?? []), image, ...(opts.cmd ?? []));
+  const id = (await docker(args)).stdout.trim();
+  onCleanup(() => docker(['rm', '-f', '-v', id], { reject: false }));
+  return id;
+}
+
+/** `docker exec` a command; returns its result without throwing. */
+export function dockerExec(id: string, cmd: string[], opts: { user?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const args = ['exec'];
+  if (opts.user) args.push('-u', opts.user);
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
+  return docker([...args, id, ...cmd], { reject: false });
+}
+
+/** Logs of a container (stdout+stderr), for assertions and failure messages. */
+export async function containerLogs(id: string): Promise<string> {
+  const r = await docker(['logs', id], { reject: false });
+  return r.stdout + r.stderr;
+}
+
+/** Poll until fn returns a truthy value; the last error/value goes into the timeout message. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : String(last)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Wait until the container's healthcheck reports healthy (fails fast if it exits or goes unhealthy). */
+export async function waitHealthy(id: string, timeoutMs = 120_000): Promise<void> {
+  await waitFor(`container ${id.slice(0, 12)} to be healthy`, async () => {
+    const r = await docker(['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', id]);
+    const [state, health] = r.stdout.trim().split(' ');
+    if (state === 'exited' || state === 'dead') throw new Error(`container exited:\n${await containerLogs(id)}`);
+    if (health === 'unhealthy') throw new Error(`container unhealthy:\n${await containerLogs(id)}`);
+    return health === 'healthy';
+  }, timeoutMs, 1000);
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** This machine's CA bundle: containers need it (via --ca-cert) to reach the npm registry over HTTPS. */
+export function caCertFile(): string {
+  return process.env.SSL_CERT_FILE && existsSync(process.env.SSL_CERT_FILE) ? process.env.SSL_CERT_FILE : '/etc/ssl/certs/ca-certificates.crt';
+}
+
+/** HTTP GET from the host (loopback only). */
+export async function httpGet(url: string, opts: { timeoutMs?: number; redirect?: 'manual' | 'follow' } = {}): Promise<{ status: number; body: string; headers: Headers }> {
+  const res = await fetch(url, { redirect: opts.redirect ?? 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+export interface Registry {
+  host: string;
+  user: string;
+  password: string;
+}
+
+/** Start Debian's docker-registry with htpasswd auth on a free loopback port; stopped after the file. */
+export async function startRegistry(): Promise<Registry> {
+  const port = await freePort();
+  const env = { REGISTRY_PORT: String(port), REGISTRY_STATE_DIR: path.join(os.tmpdir(), `create-image-registry-${port}`) };
+  const script = path.join(ROOT, 'scripts/ci/registry.sh');
+  await execa('bash', [script, 'start'], { env });
+  onCleanup(() => execa('bash', [script, 'stop'], { env, reject: false }));
+  const out = (await execa('bash', ['-c', `eval "$(bash "$0" env)"; printf '%s\\n%s\\n%s' "$REGISTRY" "$REGISTRY_USER" "$REGISTRY_PASSWORD"`, script], { env })).stdout;
+  const [host, user, password] = out.split('\n') as [string, string, string];
+  return { host, user, password };
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').pop() ?? '';
+}
