@@ -108,7 +108,7 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
       throw new ToolError(`${b.bin} build ${why}; ${hint}`, o.logFile, tail.text());
     }
     if (r.exitCode !== 0) {
-      throw new ToolError(failureMessage(b, r.exitCode, tail.lines(), o.logFile), o.logFile, tail.text());
+      throw new ToolError(failureMessage(b, r.exitCode, tail.lines(), o.logFile, manualBuildHint(o.tags[0], dir)), o.logFile, tail.text());
     }
 
     const imageId = (await readFile(iidfile, 'utf8').catch(() => '')).trim();
@@ -187,18 +187,18 @@ export function parseHumanSize(s: string): number | undefined {
 }
 
 /** One line saying what failed, plus hints for the failures people hit most. */
-function failureMessage(b: Builder, code: number, lines: string[], logFile: string): string {
+function failureMessage(b: Builder, code: number, lines: string[], logFile: string, manual = manualBuildHint()): string {
   const text = lines.join('\n');
   const errLine =
     [...lines].reverse().find((l) => /returned a non-zero code|did not complete successfully|^ERROR|^Error|error building at STEP/i.test(l.trim()))?.trim() ??
     lastLine(text);
   let hint = '';
   if (/Cannot connect to the Docker daemon|docker daemon is not running|error during connect|permission denied while trying to connect/i.test(text)) {
-    hint = ` (is the Docker daemon running and reachable${b.env.DOCKER_HOST ? ` at DOCKER_HOST=${b.env.DOCKER_HOST}` : ''}? the files are written: ${manualBuildHint()})`;
+    hint = ` (is the Docker daemon running and reachable${b.env.DOCKER_HOST ? ` at DOCKER_HOST=${b.env.DOCKER_HOST}` : ''}? the files are written; ${manual})`;
   } else if (/BuildKit is enabled but the buildx component is missing/i.test(text)) {
     hint = ' (install docker-buildx, or set DOCKER_BUILDKIT=0)';
   }
-  return `${b.kind} build failed (exit code ${code}): ${errLine}${hint}; last ${TAIL_LINES} lines below, full log: ${logFile}`;
+  return `${b.kind} build failed (exit code ${code}): ${errLine}${hint}; last ${TAIL_LINES} lines above, full log: ${logFile}`;
 }
 
 /** Keeps the last n lines. */

@@ -23,6 +23,8 @@ export interface Builder {
 export interface DetectOptions {
   builder?: BuilderKind;
   env?: NodeJS.ProcessEnv;
+  /** What to say about building by hand when nothing can build (default: manualBuildHint()). */
+  hint?: string;
 }
 
 /** What to tell someone when nothing can build: the files are written, this is how to build them. */
@@ -36,6 +38,7 @@ export function manualBuildHint(tag = 'NAME', dir = 'DIR'): string {
  */
 export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> {
   const env = { ...(opts.env ?? process.env) };
+  const hint = opts.hint ?? manualBuildHint();
   const override = env.CREATE_IMAGE_DOCKER?.trim() || undefined;
 
   const candidates: { kind: BuilderKind; bin: string; why: string }[] = [];
@@ -52,14 +55,14 @@ export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> 
     if (!file) {
       // An explicit choice that is missing is an error of its own, not a reason to try others.
       if (c.why !== 'PATH') {
-        throw new ToolError(`${c.bin} (from ${c.why}) was not found or is not executable; ${manualBuildHint()}`);
+        throw new ToolError(`${c.bin} (from ${c.why}) was not found or is not executable; ${hint}`);
       }
       continue;
     }
     const version = await exec({ kind: c.kind, bin: c.bin, env, buildkit: false }, ['--version']);
     if (version.exitCode !== 0) {
       if (c.why !== 'PATH') {
-        throw new ToolError(`${c.bin} --version failed (from ${c.why}): ${lastLine(version.output)}; ${manualBuildHint()}`);
+        throw new ToolError(`${c.bin} --version failed (from ${c.why}): ${lastLine(version.output)}; ${hint}`);
       }
       continue;
     }
@@ -70,7 +73,7 @@ export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> 
     // Pin the mode we detected so the client cannot decide differently (e.g. a daemon with BuildKit on).
     return { kind, bin: c.bin, env: { ...env, DOCKER_BUILDKIT: buildkit ? '1' : '0' }, buildkit };
   }
-  throw new ToolError(`no image builder found (looked for docker, podman and buildah on PATH); ${manualBuildHint()}`);
+  throw new ToolError(`no image builder found (looked for docker, podman and buildah on PATH); ${hint}`);
 }
 
 /** DOCKER_BUILDKIT wins; else BuildKit when buildx is installed and is the client's default builder. */

@@ -88,6 +88,8 @@ export interface ProgressRenderer {
 }
 
 const CLEAR_LINE = '\r\x1b[2K';
+/** Width of a step line when the output is not a terminal (CI logs, pipes). */
+export const PLAIN_COLUMNS = 100;
 
 /**
  * One-line progress. On a TTY: `<label> <step> <N>s`, truncated to the terminal width, redrawn in
@@ -119,7 +121,8 @@ export function createProgressRenderer(
       elapsedMs = p.elapsedMs;
       at = now();
       if (!tty) {
-        if (changed) out.write(`${sanitise(p.step)}\n`);
+        // a log, not a display: each new step once, short enough to read, with the time it started at
+        if (changed) out.write(`${formatProgressLine(label, p.step, Math.floor(p.elapsedMs / 1000), PLAIN_COLUMNS)}\n`);
         return;
       }
       draw();
@@ -159,5 +162,8 @@ function sanitise(s: string): string {
   return stripAnsi(s)
     .replace(/\t/g, ' ')
     // eslint-disable-next-line no-control-regex
-    .replace(/[\x00-\x1f\x7f]/g, '');
+    .replace(/[\x00-\x1f\x7f]/g, '')
+    // the classic builder joins `\` continuation lines keeping their indentation
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }

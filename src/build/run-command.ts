@@ -1,7 +1,7 @@
 // The exact `docker run` line printed as a next step: ports, named volumes, secret hints.
 import path from 'node:path';
 import type { PortSpec } from '../core/types.js';
-import { parseImageRef } from './tags.js';
+import { parseImageRef } from '../core/validate.js';
 
 export interface RunCommandOptions {
   image: string;
@@ -72,7 +72,7 @@ function volumeSlug(s: string): string {
 
 function repoBaseName(image: string): string {
   const r = parseImageRef(image);
-  const last = (r?.path ?? image).split('/').pop() ?? '';
+  const last = (r?.repository ?? image).split('/').pop() ?? '';
   return volumeSlug(last.replace(/[:@].*$/, '')) || 'app';
 }
 

@@ -1,6 +1,7 @@
-// Image names and tags: the default tag for a target dir, and the docker reference grammar
-// (distribution/reference) that `-t` and `docker push` accept.
+// Image names and tags: the default tag for a target dir, and helpers over the one reference grammar
+// (distribution/reference) in core/validate.ts that `-t` and `docker push` accept.
 import path from 'node:path';
+import { checkTag, parseImageRef } from '../core/validate.js';
 
 /**
  * Default tag policy: `<sanitised-dir-name>:latest`.
@@ -15,18 +16,6 @@ import path from 'node:path';
  */
 export const DEFAULT_TAG = 'latest';
 
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN_LABEL = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const COMPONENT_RE = new RegExp(`^${COMPONENT}$`);
-const DOMAIN_RE = new RegExp(`^${DOMAIN}$`);
-const TAG_RE = new RegExp(`^${TAG}$`);
-const DIGEST_RE = new RegExp(`^${DIGEST}$`);
-
-/** Longest repository name a registry must accept. */
-const MAX_NAME = 255;
 /** Keep names derived from dir names short enough to be read and typed. */
 const MAX_DERIVED = 64;
 
@@ -50,63 +39,19 @@ export function defaultTag(dirName: string): string {
   return `${imageNameFromDir(dirName)}:${DEFAULT_TAG}`;
 }
 
-export interface ImageRef {
-  /** Registry host[:port] as written, or undefined for Docker Hub (implicit). */
-  domain?: string;
-  /** Repository path without domain, e.g. `library/nginx` is written by users as `nginx`. */
-  path: string;
-  tag?: string;
-  digest?: string;
-}
-
-/** Parse a reference like `reg.example:5000/team/app:1.2@sha256:...`; undefined when invalid. */
-export function parseImageRef(ref: string): ImageRef | undefined {
-  let rest = ref;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) return undefined;
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag)) return undefined;
-  }
-  if (rest.length === 0 || rest.length > MAX_NAME) return undefined;
-  const parts = rest.split('/');
-  let domain: string | undefined;
-  const first = parts[0]!;
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
-    if (!DOMAIN_RE.test(first)) return undefined;
-    domain = first;
-    parts.shift();
-  }
-  if (parts.length === 0 || !parts.every((p) => COMPONENT_RE.test(p))) return undefined;
-  return { domain, path: parts.join('/'), tag, digest };
-}
-
-/** Why `ref` is not a usable `-t` value, or undefined when it is. */
+/** Why `ref` is not a usable `-t` value, or undefined when it is (the one grammar: core/validate.ts). */
 export function validateTag(ref: string): string | undefined {
-  if (ref.includes('@')) return `"${ref}" has a digest; a tag is NAME[:TAG], e.g. registry.example.com/team/app:1.0`;
-  if (parseImageRef(ref) === undefined) {
-    return `"${ref}" is not a valid image tag: use lowercase letters, digits and . _ - in the name (NAME[:TAG], e.g. registry.example.com/team/app:1.0)`;
-  }
-  return undefined;
+  return checkTag(ref);
 }
 
 /** The registry a reference is pushed to: its domain, or `docker.io` for Docker Hub names. */
 export function registryOf(ref: string): string {
-  return parseImageRef(ref)?.domain ?? 'docker.io';
+  return parseImageRef(ref)?.registry ?? 'docker.io';
 }
 
 /** The reference without tag or digest (`reg:5000/app:1` -> `reg:5000/app`). */
 export function repositoryOf(ref: string): string {
   const r = parseImageRef(ref);
   if (!r) return ref;
-  return r.domain ? `${r.domain}/${r.path}` : r.path;
+  return r.registry ? `${r.registry}/${r.repository}` : r.repository;
 }

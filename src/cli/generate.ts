@@ -13,14 +13,22 @@ import { inspectTarget, unifiedDiff, writeFiles, type FileState } from '../edges
 import type { GenerateFlags } from './main.js';
 import { VERSION } from './main.js';
 import { isInteractive, out } from './output.js';
-import { recipeSources, resolveRecipe } from './sources.js';
+import { ensureRecipeTrusted, recipeSources, resolveRecipe } from './sources.js';
 import { addExtras } from './extras.js';
 
-export async function generate(targetArg: string | undefined, flags: GenerateFlags): Promise<void> {
-  const interactive = isInteractive(flags);
+/** Tests drive real clack prompts through these streams (`interactive` forces prompting without a TTY). */
+export interface GenerateIO {
+  input?: import('node:stream').Readable;
+  output?: import('node:stream').Writable;
+  interactive?: boolean;
+}
+
+export async function generate(targetArg: string | undefined, flags: GenerateFlags, io: GenerateIO = {}): Promise<void> {
+  const interactive = io.interactive ?? isInteractive(flags);
   const { clackPrompter, clackUI } = interactive ? await import('../edges/prompts.js') : ({} as typeof import('../edges/prompts.js'));
-  const prompter = interactive ? clackPrompter() : undefined;
-  const ui = interactive ? clackUI() : undefined;
+  const streams = { ...(io.input ? { input: io.input } : {}), ...(io.output ? { output: io.output } : {}) };
+  const prompter = interactive ? clackPrompter(streams) : undefined;
+  const ui = interactive ? clackUI(streams) : undefined;
   ui?.intro(`create-image ${VERSION}`);
 
   const fileAnswers = flags.answers ? readAnswersFile(flags.answers) : {};
@@ -32,6 +40,9 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     (prompter ? await prompter.select({ message: 'Recipe', options: sources.choices, initialValue: 'custom' }) : flags.yes ? 'custom' : undefined);
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = await resolveRecipe(recipeName, sources, flags, interactive);
+  await ensureRecipeTrusted(recipe, sources, flags, interactive, prompter);
+  // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
+  if (!flags.caCert && fileAnswers.caCerts === undefined && sources.config.caCerts.length) flags = { ...flags, caCert: sources.config.caCerts };
 
   const target =
     targetArg ??
@@ -59,30 +70,34 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     return;
   }
 
-  const decide = flags.force ? () => 'overwrite' as const : prompter ? await askPerFile(prompter, states) : undefined;
+  const decide = flags.force ? () => 'overwrite' as const : prompter ? await askPerFile(prompter, states, (t) => (io.output ?? process.stdout).write(t)) : undefined;
   const result = writeFiles(targetDir, states, decide);
+  // The base of the next `update`'s three-way merge (see src/update/base.ts).
+  (await import('../update/base.js')).saveBase(targetDir, plan.files);
+  const cd = relative(process.cwd(), targetDir) || '.';
+  const wrote = `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${cd}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`;
+  // The files exist before anything is built: say so first, so a failed or interrupted build leaves no doubt.
+  if (!flags.json) {
+    if (ui) ui.success(wrote);
+    else out.line(wrote);
+  }
 
-  let built: unknown;
+  let built: import('./build-command.js').BuildReport | undefined;
   if (flags.build) {
     const { buildGenerated } = await import('./build-command.js');
     built = await buildGenerated(targetDir, answers.imageName, plan, flags);
   }
 
-  const cd = relative(process.cwd(), targetDir) || '.';
-  const steps = [...(cd !== '.' ? [`cd ${cd}`] : []), ...plan.nextSteps];
+  // After a build the image exists: the next step is running it, not building it again.
+  const steps = [...(cd !== '.' ? [`cd ${cd}`] : []), ...(built ? [built.run] : plan.nextSteps)];
   if (flags.json) {
     out.json({ target: targetDir, recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source }, ...result, image: plan.image, nextSteps: steps, notes: plan.notes, ...(built ? { build: built } : {}) });
     return;
   }
-  const lines = [
-    `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${cd}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`,
-  ];
   if (ui) {
-    ui.success(lines[0]!);
     if (plan.notes.length) ui.note(plan.notes.join('\n'), 'Notes');
     ui.outro(`Next steps:\n${steps.map((s) => `  ${s}`).join('\n')}`);
   } else {
-    out.line(lines[0]!);
     for (const n of plan.notes) out.line(`note: ${n}`);
     out.line('Next steps:');
     for (const s of steps) out.line(`  ${s}`);
@@ -170,7 +185,7 @@ function summary(a: import('../core/types.js').Answers, states: FileState[], tar
   return rows.map(([k, v]) => `${k!.padEnd(9)} ${v}`).join('\n');
 }
 
-async function askPerFile(p: import('../core/answers.js').Prompter, states: FileState[]): Promise<((s: FileState) => 'overwrite' | 'skip') | undefined> {
+async function askPerFile(p: import('../core/answers.js').Prompter, states: FileState[], write: (text: string) => unknown): Promise<((s: FileState) => 'overwrite' | 'skip') | undefined> {
   const choices = new Map<string, 'overwrite' | 'skip'>();
   for (const s of states.filter((x) => x.status === 'changed')) {
     for (;;) {
@@ -184,7 +199,7 @@ async function askPerFile(p: import('../core/answers.js').Prompter, states: File
         initialValue: 'skip',
       });
       if (c === 'diff') {
-        process.stdout.write(unifiedDiff(s.file.path, s.current ?? '', s.file.content));
+        write(unifiedDiff(s.file.path, s.current ?? '', s.file.content));
         continue;
       }
       choices.set(s.file.path, c as 'overwrite' | 'skip');

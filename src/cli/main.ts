@@ -60,6 +60,8 @@ function buildOptions(cmd: Command): Command {
 
 export function program(): Command {
   const prog = new Command('create-image')
+    // `list --json` belongs to `list`: options after a subcommand are that subcommand's
+    .enablePositionalOptions()
     .description('Scaffold a container image from a recipe: Dockerfile, entrypoint, config; optionally build, tag and push.')
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)

@@ -1,13 +1,23 @@
-// Which recipe sources a command searches: --recipes, config files, CREATE_IMAGE_RECIPES, then the built-ins.
-import type { Option } from '../core/answers.js';
+// Which recipe sources a command searches: --recipes, CREATE_IMAGE_RECIPES, config files, then the built-ins.
+// Remote sources are fetched here (no template runs); trust is checked before rendering (ensureRecipeTrusted).
+import { join, sep } from 'node:path';
+import semver from 'semver';
+import type { Option, Prompter } from '../core/answers.js';
+import { RecipeError } from '../core/errors.js';
+import { lineOfPath } from '../core/json-position.js';
 import type { Recipe } from '../core/types.js';
-import { builtinSource, findRecipe, listRecipeNames, readManifest, type RecipeSource } from '../recipes/load.js';
-import { join } from 'node:path';
+import { loadConfig, type Config } from '../recipes/config.js';
+import { builtinSource, findRecipe, listRecipeNames, MANIFEST, readManifest } from '../recipes/load.js';
+import type { ResolvedSource } from '../recipes/sources.js';
+import { VERSION } from './main.js';
+import { out } from './output.js';
+import { readFileSync } from 'node:fs';
 
 export interface Sources {
-  list: RecipeSource[];
+  list: ResolvedSource[];
   /** Recipe picker entries, first source wins on a name clash. */
   choices: Option[];
+  config: Config;
 }
 
 export interface SourceFlags {
@@ -16,9 +26,16 @@ export interface SourceFlags {
   refresh?: boolean;
 }
 
-export async function recipeSources(flags: SourceFlags, interactive: boolean): Promise<Sources> {
-  const extra = flags.recipes?.length || process.env.CREATE_IMAGE_RECIPES ? await (await import('../recipes/sources.js')).externalSources(flags, interactive) : [];
-  const list = [...extra, builtinSource()];
+export async function recipeSources(flags: SourceFlags, _interactive: boolean, opts: { cwd?: string } = {}): Promise<Sources> {
+  const config = loadConfig(opts.cwd ?? process.cwd());
+  const extra =
+    flags.recipes?.length || process.env.CREATE_IMAGE_RECIPES || config.recipes.length
+      ? await (await import('../recipes/sources.js')).externalSources(flags, config, out.warn)
+      : [];
+  return sourcesFrom([...extra, { ...builtinSource(), kind: 'builtin' }], config);
+}
+
+export function sourcesFrom(list: ResolvedSource[], config: Config): Sources {
   const seen = new Set<string>();
   const choices: Option[] = [];
   for (const src of list) {
@@ -34,9 +51,46 @@ export async function recipeSources(flags: SourceFlags, interactive: boolean): P
       choices.push({ value: name, hint });
     }
   }
-  return { list, choices };
+  return { list, choices, config };
+}
+
+/** Throws when the recipe (or one it extends) needs a newer create-image than this one. */
+export function checkRequires(recipe: Recipe, toolVersion: string = VERSION): void {
+  for (const dir of [recipe.dir, ...(recipe.parents ?? [])]) {
+    const file = join(dir, MANIFEST);
+    const m = readManifest(dir);
+    const range = m.requires;
+    if (!range) continue;
+    const line = lineOfPath(readFileSync(file, 'utf8'), 'requires');
+    if (!semver.validRange(range)) throw new RecipeError(`requires: "${range}" is not a semver range (e.g. ">=0.2.0")`, file, line);
+    if (!semver.satisfies(toolVersion, range, { includePrerelease: true })) {
+      throw new RecipeError(`recipe ${m.name} ${m.version} requires create-image ${range}; this is ${toolVersion}: upgrade (npx create-image@latest)`, file, line);
+    }
+  }
 }
 
 export async function resolveRecipe(name: string, sources: Sources, _flags: SourceFlags, _interactive: boolean): Promise<Recipe> {
-  return findRecipe(name, sources.list);
+  const recipe = findRecipe(name, sources.list);
+  checkRequires(recipe);
+  return recipe;
+}
+
+/** The sources whose templates rendering `recipe` runs: its own and those of the recipes it extends. */
+export function sourcesOf(recipe: Recipe, sources: ResolvedSource[]): ResolvedSource[] {
+  const dirs = [recipe.dir, ...(recipe.parents ?? [])];
+  return sources.filter((s) => dirs.some((d) => d === s.dir || d.startsWith(s.dir.endsWith(sep) ? s.dir : s.dir + sep)));
+}
+
+/** Before rendering: a remote source must be trusted (see recipes/trust.ts). */
+export async function ensureRecipeTrusted(recipe: Recipe, sources: Sources, flags: SourceFlags, interactive: boolean, prompter?: Prompter): Promise<void> {
+  const used = sourcesOf(recipe, sources.list).filter((s) => s.kind === 'git' || s.kind === 'npm');
+  if (!used.length) return;
+  const { ensureTrusted } = await import('../recipes/trust.js');
+  await ensureTrusted(used, {
+    ...(flags.trust ? { trust: true } : {}),
+    interactive,
+    ...(prompter ? { prompter } : {}),
+    trusted: sources.config.trusted,
+    notice: (s) => process.stderr.write(`create-image: ${s}\n`),
+  });
 }

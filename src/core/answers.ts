@@ -145,11 +145,11 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   const portsIn = await ask('ports', raw.ports, async () => {
     const text = await p!.text({
       message: 'Ports to expose (space-separated: 8080 53/udp 21100-21110; empty for none)',
-      initialValue: (d.ports ?? defaultPorts(services)).join(' '),
+      initialValue: ((d.ports?.length ? d.ports : defaultPorts(services))).join(' '),
       validate: (v) => v.split(/[\s,]+/).filter(Boolean).map((x) => parsePort(x).error).find(Boolean),
     });
     return text.split(/[\s,]+/).filter(Boolean);
-  }, d.ports ?? defaultPorts(services));
+  }, (d.ports?.length ? d.ports : defaultPorts(services)));
   const ports = portsIn.flatMap((t) => {
     const r = parsePort(String(t));
     if (r.error) issues.push({ path: FLAG.ports, message: r.error });
@@ -266,6 +266,9 @@ function defaultPorts(services: string[]): string[] {
   return [...new Set(ports)].map(String);
 }
 
+/** Names that hold credentials by convention (the Dockerfile lint's CI002 uses the same idea). */
+const SECRET_NAME = /(^|_)(PASS|PASSWD|PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)/i;
+
 function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Record<string, string> {
   const env: Record<string, string> = {};
   const secret = new Set((recipe.manifest.env ?? []).filter((e) => e.secret).map((e) => e.name));
@@ -286,6 +289,11 @@ function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Re
   for (const [name, value] of entries) {
     if (secret.has(name)) {
       issues.push({ path: `${FLAG.env} ${name}`, message: `is a secret: it is never baked into the image; pass it at run time (docker run -e ${name}=... or -e ${name}_FILE=/run/secrets/...)` });
+      continue;
+    }
+    // --env values become ENV lines, readable by anyone who pulls the image
+    if (SECRET_NAME.test(name) && !name.endsWith('_FILE') && value !== '') {
+      issues.push({ path: `${FLAG.env} ${name}`, message: `looks like a secret, and --env values are baked into the image for anyone who pulls it; pass it at run time instead (docker run -e ${name}=... or a ${name}_FILE secret mount)` });
       continue;
     }
     if (value.includes('\0')) {

@@ -192,9 +192,11 @@ export function userPackages(family: Family, base: string): string[] {
   return family === 'rhel' && /minimal/.test(base) ? ['shadow-utils'] : [];
 }
 
-/** supervisord lives in EPEL on the rhel family: the repository must be enabled by an earlier install. */
+/** Packages that live in EPEL on the rhel family: the repository must be enabled by an earlier install. */
+const EPEL_PACKAGES = ['supervisor', 'tini'];
+
 export function repoSetupCommands(family: Family, base: string, pkgs: string[]): string[] {
-  if (family !== 'rhel' || !pkgs.includes('supervisor')) return [];
+  if (family !== 'rhel' || !pkgs.some((p) => EPEL_PACKAGES.includes(p))) return [];
   const dnf = /minimal/.test(base) ? 'microdnf' : 'dnf';
   return [`${dnf} install -y epel-release`];
 }

@@ -1,6 +1,7 @@
 // Validators for user answers and flags. Pure, and they never throw: each returns an error message
 // (saying what *is* accepted, so the CLI can print it next to the flag name) or undefined when fine,
 // or a parsed value plus message. Callers turn messages into `Issue`s with the path they know.
+import { GLIBC_LOCALES } from './glibc-locales.js';
 import type { Family, PortSpec } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +155,12 @@ export function normaliseLocale(locale: string): string | undefined {
 }
 
 export function checkLocale(locale: string): string | undefined {
-  if (normaliseLocale(locale) !== undefined) return undefined;
+  const norm = normaliseLocale(locale);
+  if (norm !== undefined) {
+    const source = localeParts(norm)?.source;
+    if (source === undefined || GLIBC_LOCALES.has(source)) return undefined;
+    return `"${locale}" is not a locale glibc can generate (no ${source} in its locale data): ${LOCALE_ACCEPTS}`;
+  }
   const m = LOCALE.exec(locale);
   if (m) {
     const [, lang, territory, charset, modifier] = m;

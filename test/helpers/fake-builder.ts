@@ -1,11 +1,15 @@
 // A stand-in builder client (POSIX sh) for unit tests of src/build: replays a recorded log, exits
-// with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars.
+// with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars:
+// FAKE_LOG (replayed on FAKE_FD, default 2), FAKE_EXIT, FAKE_PUSH_EXIT, FAKE_IID, FAKE_INSPECT, FAKE_VERSION,
+// FAKE_BUILDX, FAKE_SLEEP, FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the
+// argv (one word a line) and `<subcommand> DOCKER_HOST=... DOCKER_BUILDKIT=...` of every call.
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 const SCRIPT = `#!/bin/sh
 [ -n "$FAKE_ARGS" ] && printf '%s\\n' "$@" >> "$FAKE_ARGS"
+[ -n "$FAKE_ENV" ] && printf '%s DOCKER_HOST=%s DOCKER_BUILDKIT=%s\\n' "$1" "\${DOCKER_HOST-<unset>}" "\${DOCKER_BUILDKIT-<unset>}" >> "$FAKE_ENV"
 case "$1" in
   --version) echo "\${FAKE_VERSION:-Docker version 28.2.2, build e6534b4}"; exit 0 ;;
   buildx)
@@ -29,7 +33,7 @@ case "$1" in
     for a in "$@"; do [ "$prev" = "--digestfile" ] && df="$a"; prev="$a"; done
     [ -n "$FAKE_PUSH_LOG" ] && cat "$FAKE_PUSH_LOG"
     [ -n "$df" ] && [ -n "$FAKE_DIGEST" ] && printf '%s' "$FAKE_DIGEST" > "$df"
-    exit "\${FAKE_EXIT:-0}" ;;
+    exit "\${FAKE_PUSH_EXIT:-\${FAKE_EXIT:-0}}" ;;
 esac
 echo "fake builder: unexpected $*" >&2
 exit 64

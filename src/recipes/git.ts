@@ -1,0 +1,86 @@
+// Git recipe sources: shallow checkouts of one ref in the cache, keyed by URL and ref, reused offline.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import semver from 'semver';
+import { ToolError } from '../core/errors.js';
+import { cacheKey, cacheRoot } from './cache.js';
+
+export interface GitCheckout {
+  /** The work tree (repository root). */
+  dir: string;
+  commit: string;
+  /** Fetched during this call (first use, or --refresh). */
+  fresh: boolean;
+}
+
+// Never ask for credentials on a terminal in the middle of a generation; never run a pager.
+const gitEnv = () => ({ ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_ASKPASS: process.env.GIT_ASKPASS ?? '' });
+
+async function git(args: string[], cwd?: string): Promise<string> {
+  const r = await execa('git', args, { ...(cwd ? { cwd } : {}), env: gitEnv(), reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) {
+    const why = String(r.stderr || r.message).split('\n').filter((l) => l.trim()).pop() ?? 'failed';
+    throw new ToolError(`git ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')} failed: ${why.replace(/^fatal: /, '')}`);
+  }
+  return String(r.stdout).trim();
+}
+
+export const gitCacheDir = (url: string, ref: string | undefined) => join(cacheRoot(), 'git', cacheKey(url, ref ?? ''));
+
+/** Fetches exactly `ref` (branch, tag or commit; default the remote HEAD) at depth 1 into a new dir. */
+async function fetchInto(dir: string, url: string, ref: string | undefined): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await git(['init', '-q', dir]);
+  await git(['-c', 'protocol.version=2', 'fetch', '-q', '--depth', '1', '--no-tags', url, ref ?? 'HEAD'], dir);
+  await git(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', 'FETCH_HEAD'], dir);
+}
+
+/**
+ * A checkout of `url` at `ref`. An existing cache entry is used as is unless `refresh`; when a refresh
+ * fails (offline) and a cache entry exists, it is used with a warning.
+ */
+export async function gitCheckout(url: string, ref: string | undefined, opts: { refresh?: boolean; warn?: (s: string) => void } = {}): Promise<GitCheckout> {
+  const dir = gitCacheDir(url, ref);
+  const cached = existsSync(join(dir, '.git'));
+  if (cached && !opts.refresh) return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: false };
+  const tmp = `${dir}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    await fetchInto(tmp, url, ref);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!cached) throw new ToolError(`cannot fetch recipes from ${url}${ref ? ` at ${ref}` : ''}: ${(e as Error).message}`);
+    opts.warn?.(`cannot refresh ${url}${ref ? `#${ref}` : ''} (${(e as Error).message}); using the cached copy`);
+    return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: false };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: true };
+}
+
+/** Tags of a remote: name -> commit (annotated tags peeled). */
+export async function gitRemoteTags(url: string): Promise<Map<string, string>> {
+  const out = await git(['ls-remote', '--tags', url]);
+  const tags = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const m = /^([0-9a-f]{40,64})\trefs\/tags\/(.+?)(\^\{\})?$/.exec(line.trim());
+    if (!m) continue;
+    if (m[3] || !tags.has(m[2]!)) tags.set(m[2]!, m[1]!);
+  }
+  return tags;
+}
+
+/** The newest release tag (v1.2.3 or 1.2.3; pre-releases ignored), or undefined when there is none. */
+export async function gitLatestTag(url: string): Promise<string | undefined> {
+  return newestSemverTag([...(await gitRemoteTags(url)).keys()]);
+}
+
+export function newestSemverTag(tags: string[]): string | undefined {
+  const releases = tags.map((t) => ({ t, v: semver.valid(semver.clean(t, { loose: false }) ?? '') })).filter((x): x is { t: string; v: string } => !!x.v && !semver.prerelease(x.v));
+  releases.sort((a, b) => semver.rcompare(a.v, b.v));
+  return releases[0]?.t;
+}
+
+export const isSemverTag = (ref: string | undefined) => !!ref && !!semver.valid(semver.clean(ref) ?? '');
