@@ -2,12 +2,23 @@
 // Outputs are written atomically (temp file + rename) and stale chunks removed afterwards, so a
 // process running dist/ while a rebuild happens never sees a missing or half-written file.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generate as generateValidator, OUT as VALIDATOR } from './gen-validator.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
+
+// the manifest validator is compiled from recipes.schema.json; refresh it before bundling
+{
+  const code = generateValidator();
+  let old = '';
+  try {
+    old = readFileSync(VALIDATOR, 'utf8');
+  } catch {}
+  if (old !== code) writeFileSync(VALIDATOR, code);
+}
 
 const result = await build({
   absWorkingDir: root,
@@ -18,7 +29,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: !process.env.NO_MINIFY,
   sourcemap: 'linked',
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
@@ -56,4 +67,13 @@ function sweep(dir) {
 // may still import one of its lazy chunks for a while.
 const STALE_MS = 30 * 60_000;
 sweep(outdir);
+// The bin answers a lone --help from this file; it is commander's output at 80 columns.
+const { execFileSync } = await import('node:child_process');
+const helpText = execFileSync(
+  process.execPath,
+  ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(join(outdir, 'cli.js'))}); process.exitCode = await run(['node', 'create-image', '--help']);`],
+  { env: { ...process.env, COLUMNS: '80', NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
+writeFileSync(join(outdir, 'help.txt'), helpText);
+keep.add(join(outdir, 'help.txt'));
 console.log(`built ${relative(root, outdir)}/ (${keep.size} files)`);

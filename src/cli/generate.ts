@@ -1,6 +1,5 @@
 // `create-image [target-dir]`: ask everything, show a summary, then write (or dry-run), then optionally build.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { basename, relative, resolve } from 'node:path';
 import type { RawAnswers } from '../core/answers.js';
 import { resolveAnswers } from '../core/answers.js';
@@ -31,7 +30,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const ui = interactive ? clackUI(streams) : undefined;
   ui?.intro(`create-image ${VERSION}`);
 
-  const fileAnswers = flags.answers ? readAnswersFile(flags.answers) : {};
+  const fileAnswers = flags.answers ? await readAnswersFile(flags.answers) : {};
   const sources = await recipeSources(flags, interactive);
 
   const recipeName =
@@ -104,9 +103,11 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   }
 }
 
-function readAnswersFile(file: string): Record<string, unknown> {
+async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(file)) throw new UsageError([{ path: '--answers', message: `${file} does not exist` }]);
   const text = readFileSync(file, 'utf8');
+  // only answers files need a YAML parser: keep it off the start-up path of every other run
+  const { parse: parseYaml } = await import('yaml');
   try {
     // YAML is a superset of JSON: one parser serves both.
     const data = (/\.json$/i.test(file) ? JSON.parse(text) : undefined) ?? parseYaml(text);

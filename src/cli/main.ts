@@ -91,15 +91,8 @@ export function program(): Command {
     .addHelpText(
       'after',
       `
-Commands:
-  list [--json]                 recipes available
-  info <recipe> [--json]        a recipe's questions, defaults, env vars, ports, volumes
-  validate <recipe-dir>         check a recipe's manifest and templates
-  build [dir]                   (re)build a generated dir from its .create-image.json
-  update [dir]                  re-render with a newer recipe and merge your edits
-  recipe new <name>             scaffold a recipe
-  recipe test <dir>             render, lint (and --build) a recipe on every family it supports
-  ci recipes                    write a pipeline that tests every recipe of a recipe repo
+Subcommands in full: recipe new <name>, recipe test <dir> [--build], ci recipes [dir].
+Exit codes: 0 ok, 1 failure (build, conflicts), 2 bad usage, 130 cancelled.
 
 Examples:
   npx create-image

@@ -1,23 +1,13 @@
 // Manifest validation: schema (ajv, JSON Schema 2020-12) plus the checks a schema cannot express.
 // Returns issues instead of throwing so `create-image validate` can list all of them at once.
-import { createRequire } from 'node:module';
 import type { Issue, Manifest } from './types.js';
 import { FAMILIES } from './types.js';
-import { SCHEMA } from './schema.js';
 import { FACT_NAMES } from './facts.js';
+// recipes.schema.json compiled ahead of time (scripts/gen-validator.mjs): no ajv compile at start-up
+import { validate as schemaValidate } from './manifest-validator.generated.js';
 
-type ValidateFn = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] | null };
-let compiled: ValidateFn | undefined;
-
-function schemaValidator(): ValidateFn {
-  if (!compiled) {
-    // ajv is CommonJS; createRequire keeps the import cheap and bundler-friendly.
-    const require = createRequire(import.meta.url);
-    const Ajv2020 = require('ajv/dist/2020.js') as new (o: object) => { compile(s: object): ValidateFn };
-    compiled = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMA);
-  }
-  return compiled;
-}
+type ValidateFn = typeof schemaValidate;
+const schemaValidator = (): ValidateFn => schemaValidate;
 
 /** JSON pointer ("/files/0/path") to the dotted form users read in messages ("files[0].path"). */
 export function pointerToPath(pointer: string): string {

@@ -1,0 +1,52 @@
+// Whole-process timings, interleaved so machine noise hits every command alike.
+// Exported for bench/run.mjs; run alone: node bench/startup.mjs [runs]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin/create-image.js');
+
+function time(argv, env) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Median wall time of `node -e 0`, `create-image --help` and a render of each recipe; ratios to bare node. */
+export function startupBench(recipes, runs = 15) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-bench-'));
+  const env = { ...process.env, CI: '1', NO_COLOR: '1' };
+  const cases = [
+    { name: 'node -e 0', argv: () => ['-e', '0'] },
+    { name: 'create-image --help', argv: () => [BIN, '--help'], target: 1.2 },
+    ...recipes.map((r) => ({ name: `render ${r.name}`, argv: (i) => [BIN, path.join(tmp, `${r.name}-${i}`), '--recipe', r.name, '--yes', ...(r.args ?? [])], target: 1.6 })),
+  ];
+  const samples = new Map(cases.map((c) => [c.name, []]));
+  try {
+    for (const c of cases) time(c.argv('warm'), env); // page cache, not measured
+    for (let i = 0; i < runs; i++) for (const c of cases) samples.get(c.name).push(time(c.argv(i), env));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const base = median(samples.get('node -e 0'));
+  return cases.map((c) => {
+    const ms = median(samples.get(c.name));
+    const ratio = ms / base;
+    return { name: c.name, ms: +ms.toFixed(1), ratio: +ratio.toFixed(2), target: c.target, ok: c.target === undefined || ratio <= c.target };
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = startupBench([{ name: 'custom' }], Number(process.argv[2] ?? 15));
+  for (const r of rows) console.log(`${r.name.padEnd(28)} ${String(r.ms).padStart(7)} ms  ${r.ratio.toFixed(2)}x${r.target ? ` (target ${r.target}x) ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import { UsageError } from '../../src/core/errors.js';
+import { renderPlan } from '../../src/core/render.js';
+import { lintPlanFiles } from '../../src/lint/index.js';
+import { loadRecipeDir } from '../../src/recipes/load.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+
+const recipe = loadRecipeDir(join(builtinRecipesDir(), 'lnmp'));
+
+async function render(raw: RawAnswers = {}) {
+  const answers = await resolveAnswers(recipe, { imageName: 'site', ...raw }, { interactive: false });
+  const plan = renderPlan(recipe, answers, '0.0.0-test');
+  const file = (p: string) => plan.files.find((x) => x.path === p);
+  return { plan, file, df: file('Dockerfile')!.content };
+}
+
+describe('lnmp recipe', () => {
+  it('extends custom: reuses its nginx, php-fpm and supervisord config', () => {
+    expect(recipe.manifest.extends).toBe('custom');
+    expect(recipe.parents?.[0]).toMatch(/recipes[/\\]custom$/);
+  });
+
+  for (const base of ['debian', 'ubuntu', 'alpine', 'rhel']) {
+    it(`renders lint-clean files on ${base}, with and without the MySQL client`, async () => {
+      for (const mysql of [false, true]) {
+        const { plan } = await render({ base, set: { mysql } });
+        expect(await lintPlanFiles(plan.files), `${base} mysql=${mysql}`).toEqual([]);
+      }
+    });
+  }
+
+  it('defaults to nginx + php-fpm under supervisord on 8080, as a non-root user', async () => {
+    const { df, file, plan } = await render();
+    expect(df).toMatch(/apt-get install -y --no-install-recommends .*\bnginx php-fpm supervisor\b/);
+    expect(df).toContain('CMD ["supervisord", "-c", "/etc/create-image/supervisord.conf"]');
+    expect(df).toMatch(/^EXPOSE 8080\/tcp$/m);
+    expect(df).toMatch(/^USER app$/m);
+    expect(df).toContain('COPY site/ /var/www/html/');
+    expect(file('config/nginx.conf')!.content).toContain('listen 8080;');
+    expect(file('config/nginx.conf')!.content).toContain('fastcgi_pass 127.0.0.1:9000;');
+    expect(file('config/supervisord.conf')!.content).toMatch(/\[program:nginx\][\s\S]*\[program:php-fpm\]/);
+    expect(file('site/index.php')!.content).toContain("'Computed by PHP' => '6 * 7 = ' . (6 * 7)");
+    expect(file('site/index.html')).toBeUndefined();
+    expect(plan.image.ports.map((p) => p.from)).toEqual([8080]);
+  });
+
+  it('installs the MySQL client and PHP drivers per family when asked', async () => {
+    expect((await render()).df).not.toContain('mysql');
+    expect((await render({ set: { mysql: true } })).df).toMatch(/--no-install-recommends .* default-mysql-client php-mysql;/);
+    expect((await render({ base: 'alpine', set: { mysql: true } })).df).toContain('mariadb-client php83-mysqli php83-pdo_mysql');
+    const rhel = (await render({ base: 'rhel', set: { mysql: true } })).df;
+    // The seed's CentOS + EPEL: supervisor comes from EPEL, enabled before the main install.
+    expect(rhel).toContain('FROM quay.io/centos/centos:stream9');
+    expect(rhel).toMatch(/dnf install -y epel-release; \\\n\s+dnf install -y .* nginx php-fpm supervisor .* mysql php-mysqlnd;/);
+  });
+
+  it('serves the user app dir at / instead of the sample', async () => {
+    const { df, file } = await render({ set: { app: 'public/' } });
+    expect(df).toContain('COPY public/ /var/www/html/');
+    expect(df).not.toContain('COPY site/');
+    expect(file('site/index.php')).toBeUndefined();
+  });
+
+  it('rejects an app dir outside the target dir', async () => {
+    const err = await render({ set: { app: '../etc' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toContain('--set app');
+  });
+
+  it('uses the watchdog instead of supervisord when asked', async () => {
+    const { df, file } = await render({ supervisor: 'watchdog' });
+    expect(df).toContain('ENTRYPOINT ["tini", "--", "/usr/local/bin/docker-entrypoint.sh"]');
+    expect(file('watchdog.sh')).toBeDefined();
+  });
+});
