@@ -25,7 +25,7 @@ const result = await build({
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   bundle: true,
-  splitting: true,
+  splitting: !process.env.NO_SPLIT,
   format: 'esm',
   platform: 'node',
   target: 'node20',

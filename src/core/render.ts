@@ -44,7 +44,18 @@ function engineFor(dir: string): Eta {
     defaultExtension: '',
     plugins: [{ processTemplate: trimStatementLines }],
   });
-  for (const [name, src] of sharedPartials()) eta.loadTemplate(name, src);
+  // Partials compile on first use, not up front: a render uses a few of them, and compiling is
+  // most of what rendering costs.
+  const store = eta.templatesSync;
+  const get = store.get.bind(store);
+  store.get = ((name: string) => {
+    const hit = get(name);
+    if (hit !== undefined) return hit;
+    const src = sharedPartials().get(name);
+    if (src === undefined) return undefined;
+    eta.loadTemplate(name, src);
+    return get(name);
+  }) as typeof store.get;
   return eta;
 }
 
