@@ -300,6 +300,10 @@ function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Re
       issues.push({ path: `${FLAG.env} ${name}`, message: 'contains a NUL byte, which no environment variable can hold' });
       continue;
     }
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+      issues.push({ path: `${FLAG.env} ${name}`, message: 'contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode' });
+      continue;
+    }
     env[name] = value;
   }
   return env;
