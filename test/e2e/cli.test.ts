@@ -21,6 +21,15 @@ describe('create-image (built bin)', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('the lone --help served from dist/help.txt is exactly what commander prints', async () => {
+    const fast = await cli(['--help']);
+    const full = await execa(process.execPath, ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist/cli.js'))}); process.exitCode = await run(['node', 'create-image', '--help']);`], { env: { COLUMNS: '80' } });
+    expect(fast.stdout).toBe(full.stdout);
+    // other help goes through commander as usual
+    const sub = await cli(['build', '--help']);
+    expect(sub.stdout).toMatch(/Usage: create-image build/);
+  });
+
   it.each([
     [['--recipe', 'custom', '--tz', 'Mars/Base'], '--tz'],
     [['--recipe', 'custom', '--port', '70000'], '--port'],
