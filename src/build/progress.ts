@@ -110,7 +110,7 @@ export function createProgressRenderer(
 
   const draw = () => {
     const secs = Math.floor((elapsedMs + (now() - at)) / 1000);
-    out.write(CLEAR_LINE + formatProgressLine(label, step ?? '', secs, out.columns ?? 80));
+    out.write(CLEAR_LINE + formatProgressLine(label, step ?? '', secs, out.columns || 80));
   };
 
   return {

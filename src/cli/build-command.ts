@@ -62,6 +62,30 @@ export function resolveTags(flags: BuildFlags, imageName: string): string[] {
   return tags;
 }
 
+/**
+ * Checks the build flags before anything is written: bad input is a usage error (exit 2), and build
+ * options without --build are a mistake worth naming rather than ignoring.
+ */
+export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageName: string): void {
+  if (!flags.build) {
+    const given = [
+      flags.tag?.length ? '--tag' : '',
+      flags.push ? '--push' : '',
+      flags.platform ? '--platform' : '',
+      flags.cache === false ? '--no-cache' : '',
+      flags.buildArg?.length ? '--build-arg' : '',
+      flags.builder ? '--builder' : '',
+    ].filter(Boolean);
+    if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
+    return;
+  }
+  resolveTags(flags, imageName);
+  parseBuildArgs(flags.buildArg);
+  if (flags.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?(,[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?)*$/.test(flags.platform)) {
+    throw new UsageError([{ path: '--platform', message: `"${flags.platform}" is not a platform: use os/arch[/variant], e.g. linux/amd64 or linux/arm64` }]);
+  }
+}
+
 /** How a directory is named in messages: relative to the cwd when that is shorter. */
 function shown(dir: string): string {
   const rel = relative(process.cwd(), dir);
@@ -82,6 +106,7 @@ export async function buildDir(
   if (flags.push && flags.platform?.includes(',')) {
     throw new UsageError([{ path: '--platform', message: 'one platform per build here (a multi-platform push needs docker buildx build --push)' }]);
   }
+  checkBuildFlags({ ...flags, build: true }, imageName);
   const tags = resolveTags(flags, imageName);
   const buildArgs = parseBuildArgs(flags.buildArg);
   const where = shown(dir);

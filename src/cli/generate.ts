@@ -8,6 +8,7 @@ import { renderPlan } from '../core/render.js';
 import type { Issue, PlannedCert, Plan } from '../core/types.js';
 import { parseSetAssignment } from '../core/validate.js';
 import { imageNameFromDir } from '../build/tags.js';
+import { shellQuote } from '../build/run-command.js';
 import { inspectTarget, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
 import type { GenerateFlags } from './main.js';
 import { VERSION } from './main.js';
@@ -58,6 +59,10 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const plan = renderPlan(recipe, answers, VERSION);
   await addExtras(plan, recipe, answers, flags);
   const states = inspectTarget(targetDir, plan.files);
+  // build flags are checked before anything is written (loaded only when one is given)
+  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder) {
+    (await import('./build-command.js')).checkBuildFlags(flags, answers.imageName);
+  }
 
   if (ui && prompter) {
     ui.note(summary(answers, states, targetDir), 'Summary');
@@ -88,7 +93,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   }
 
   // After a build the image exists: the next step is running it, not building it again.
-  const steps = [...(cd !== '.' ? [`cd ${cd}`] : []), ...(built ? [built.run] : plan.nextSteps)];
+  const steps = [...(cd !== '.' ? [`cd ${shellQuote(cd)}`] : []), ...(built ? [built.run] : plan.nextSteps)];
   if (flags.json) {
     out.json({ target: targetDir, recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source }, ...result, image: plan.image, nextSteps: steps, notes: plan.notes, ...(built ? { build: built } : {}) });
     return;

@@ -169,8 +169,10 @@ Examples:
     .command('recipes')
     .description('write a pipeline that renders, lints, builds and smoke-checks every recipe in a recipe repo')
     .argument('[dir]', 'recipe repo', '.')
-    .addOption(new Option('--system <system>', 'CI system').choices(['gitlab', 'github']).default('gitlab'))
+    .addOption(new Option('--ci <system>', 'CI system').choices(['gitlab', 'github']).default('gitlab'))
     .option('--force', 'overwrite an existing pipeline file')
+    .option('--dry-run', 'print what would be written; write nothing')
+    .option('--json', 'machine-readable output')
     .action(async (dir, flags) => (await import('./ci-command.js')).ciRecipes(dir, flags));
 
   return prog;
@@ -180,7 +182,14 @@ Examples:
 export async function run(argv: string[]): Promise<number> {
   const prog = program();
   prog.exitOverride();
-  for (const c of prog.commands) c.exitOverride();
+  // Nested subcommands too (`ci recipes`, `recipe test`): a bad flag there is a usage error, exit 2.
+  const override = (cmd: Command): void => {
+    for (const c of cmd.commands) {
+      c.exitOverride();
+      override(c);
+    }
+  };
+  override(prog);
   prog.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // `create-image --help | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

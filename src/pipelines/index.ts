@@ -1,7 +1,27 @@
-// CI pipelines and compose files generated beside a recipe's output. Placeholder until issue 4 lands.
-import { UsageError } from '../core/errors.js';
+// CI pipelines and compose files generated beside a recipe's output. Pure: (plan, recipe, answers)
+// -> extra planned files, written through the same plan/write path (and no-overwrite rules) as the rest.
 import type { Answers, Plan, PlannedFile, Recipe } from '../core/types.js';
+import { composeFiles } from './compose.js';
+import { GITHUB_FILE, githubWorkflow } from './github.js';
+import { GITLAB_FILE, gitlabPipeline } from './gitlab.js';
+import { SMOKE_SCRIPT, smokeScript } from './smoke.js';
 
-export function extraFiles(_plan: Plan, _recipe: Recipe, _answers: Answers, opts: { ci?: 'gitlab' | 'github'; compose: boolean }): PlannedFile[] {
-  throw new UsageError([{ path: opts.ci ? '--ci' : '--compose', message: 'is not available in this build yet' }]);
+export interface ExtraOptions {
+  ci?: 'gitlab' | 'github';
+  compose: boolean;
+  /** create-image's version, for the generated-by comments. */
+  toolVersion?: string;
+}
+
+export function extraFiles(plan: Plan, recipe: Recipe, answers: Answers, opts: ExtraOptions): PlannedFile[] {
+  const files: PlannedFile[] = [];
+  const toolVersion = opts.toolVersion ?? '';
+  const ciOpts = { caCerts: answers.caCerts.map((c) => `certs/${c.name}`), toolVersion };
+  if (opts.ci) {
+    files.push({ path: SMOKE_SCRIPT, content: smokeScript(recipe, answers.imageName), mode: 0o755 });
+    if (opts.ci === 'gitlab') files.push({ path: GITLAB_FILE, content: gitlabPipeline(recipe, answers.imageName, ciOpts), mode: 0o644 });
+    else files.push({ path: GITHUB_FILE, content: githubWorkflow(recipe, answers.imageName, ciOpts), mode: 0o644 });
+  }
+  if (opts.compose) for (const f of composeFiles(plan, recipe, toolVersion)) files.push({ ...f, mode: 0o644 });
+  return files;
 }

@@ -1,9 +1,10 @@
 // A stand-in builder client (POSIX sh) for unit tests of src/build: replays a recorded log, exits
 // with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars:
 // FAKE_LOG (replayed on FAKE_FD, default 2), FAKE_EXIT, FAKE_PUSH_EXIT, FAKE_IID, FAKE_INSPECT, FAKE_VERSION,
-// FAKE_BUILDX, FAKE_SLEEP, FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the
+// FAKE_BUILDX, FAKE_SLEEP, FAKE_IMAGE_CONFIG (`{{json .Config.ExposedPorts}} {{json .Config.Volumes}}`), FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the
 // argv (one word a line) and `<subcommand> DOCKER_HOST=... DOCKER_BUILDKIT=...` of every call.
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +27,7 @@ case "$1" in
     fi
     exit "\${FAKE_EXIT:-0}" ;;
   image|inspect|images)
+    case "$*" in *ExposedPorts*) printf '%s\\n' "\${FAKE_IMAGE_CONFIG:-null null}"; exit 0 ;; esac
     if [ -n "$FAKE_INSPECT" ]; then printf '%s\\n' "$FAKE_INSPECT"; else echo 74800000; fi
     exit 0 ;;
   push)
@@ -46,4 +48,17 @@ export async function makeFakeBuilder(name = 'docker'): Promise<{ bin: string; d
   await writeFile(bin, SCRIPT);
   await chmod(bin, 0o755);
   return { bin, dir };
+}
+
+/**
+ * A dir holding only the few tools the fake itself uses (cat, sleep), to put on a PATH that must not
+ * contain a real docker, podman or buildah.
+ */
+export async function makeToolsDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fake-tools-'));
+  for (const tool of ['cat', 'sleep']) {
+    const target = ['/bin', '/usr/bin'].map((d) => path.join(d, tool)).find((f) => existsSync(f));
+    if (target) await symlink(target, path.join(dir, tool));
+  }
+  return dir;
 }

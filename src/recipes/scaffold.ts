@@ -1,0 +1,75 @@
+// The files of `create-image recipe new <name>`: a small, complete recipe that passes `recipe test` as is.
+export interface ScaffoldFile {
+  path: string;
+  content: string;
+  mode?: number;
+}
+
+export function scaffoldFiles(name: string, schema: string, toolVersion: string): ScaffoldFile[] {
+  const manifest = {
+    $schema: schema,
+    name,
+    description: `TODO: say what the ${name} image runs`,
+    version: '0.1.0',
+    requires: `>=${toolVersion}`,
+    bases: {
+      families: ['debian', 'ubuntu', 'alpine', 'rhel'],
+      default: 'debian:bookworm-slim',
+      images: { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.20', rhel: 'almalinux:9' },
+    },
+    ask: ['base', 'tz', 'locale'],
+    defaults: { tz: 'UTC', locale: 'C.UTF-8' },
+    questions: [{ name: 'greeting', type: 'string', message: 'Text the container prints when it starts', default: `hello from ${name}` }],
+    env: [{ name: 'GREETING_TARGET', default: 'world', description: 'Who the greeting is for' }],
+    files: [
+      { template: 'Dockerfile.eta', path: 'Dockerfile' },
+      { template: 'docker-entrypoint.sh.eta', path: 'docker-entrypoint.sh', mode: '0755' },
+      { template: 'greeting.txt.eta', path: 'greeting.txt' },
+    ],
+    smoke: { kind: 'command', command: ['cat', '/etc/greeting'], expect: 'hello' },
+  };
+  const dockerfile = `<%~ include('@header', it) %>
+FROM <%= it.base %>
+
+<%~ include('@labels', it) %>
+
+<% if (it.caCerts.length) { %>
+<%~ it.h.caCopy() %>
+
+<% } %>
+<%~ it.h.system({ packages: [] }) %>
+
+<%~ include('@env', it) %>
+
+COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+# Answers land in files rendered from templates (greeting.txt.eta), never spliced into RUN lines.
+COPY greeting.txt /etc/greeting
+
+WORKDIR /srv/app
+<%~ it.h.exposeAndVolumes() %>
+
+<% if (it.user) { %>
+USER <%= it.user.name %>
+<% } %>
+<%~ it.h.healthcheckLine() %>
+
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["sh", "-c", "cat /etc/greeting; exec tail -f /dev/null"]
+`;
+  const entrypoint = `#!/bin/sh
+<%~ include('@header', it) %>
+set -eu
+
+<%~ include('@entrypoint-env', it) %>
+
+exec "$@"
+`;
+  const fixture = { tz: 'Europe/Berlin', set: { greeting: "it's \"quoted\" $(not run)" } };
+  return [
+    { path: 'recipe.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+    { path: 'Dockerfile.eta', content: dockerfile },
+    { path: 'docker-entrypoint.sh.eta', content: entrypoint },
+    { path: 'greeting.txt.eta', content: '<%= it.set.greeting %>\n' },
+    { path: 'test/answers.json', content: `${JSON.stringify(fixture, null, 2)}\n` },
+  ];
+}

@@ -1,0 +1,306 @@
+// Generated CI pipelines and compose files: parsed as YAML, validated against GitLab's and GitHub's
+// own schemas (test/fixtures/schemas), their shell lines shellchecked, their promises checked.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import { renderPlan } from '../../src/core/render.js';
+import type { Manifest, Recipe } from '../../src/core/types.js';
+import { shellcheck } from '../../src/lint/index.js';
+import { parseHealthcheck } from '../../src/pipelines/healthcheck.js';
+import { extraFiles } from '../../src/pipelines/index.js';
+import { githubRecipesWorkflow, gitlabRecipesPipeline } from '../../src/pipelines/recipes.js';
+import { smokeScript } from '../../src/pipelines/smoke.js';
+import { ACTIONS } from '../../src/pipelines/versions.js';
+import { scalar } from '../../src/pipelines/yaml.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { loadRecipeDir } from '../../src/recipes/load.js';
+import { githubWorkflowErrors, gitlabCiErrors } from '../fixtures/schemas/index.js';
+
+const custom = loadRecipeDir(path.join(builtinRecipesDir(), 'custom'));
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+async function generate(recipe: Recipe, raw: RawAnswers, opts: { ci?: 'gitlab' | 'github'; compose?: boolean }) {
+  const answers = await resolveAnswers(recipe, { imageName: 'web', ...raw }, { interactive: false });
+  const plan = renderPlan(recipe, answers, '9.9.9');
+  const extra = extraFiles(plan, recipe, answers, { ...(opts.ci ? { ci: opts.ci } : {}), compose: !!opts.compose, toolVersion: '9.9.9' });
+  const file = (p: string) => {
+    const f = extra.find((x) => x.path === p);
+    if (!f) throw new Error(`${p} not generated; got ${extra.map((x) => x.path).join(', ')}`);
+    return f;
+  };
+  return { plan, extra, file };
+}
+
+/** A recipe with secrets, volumes, an http smoke check and an explicit healthcheck, in a temp dir. */
+function secretRecipe(smoke: Manifest['smoke'] = { kind: 'http', port: 8080, path: '/health', expect: 'ok' }): Recipe {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pipelines-recipe-'));
+  const manifest: Manifest = {
+    name: 'vault-ish',
+    description: 'a recipe with secrets',
+    version: '1.2.3',
+    bases: { families: ['debian'], default: 'debian:bookworm-slim' },
+    env: [
+      { name: 'DB_PASSWORD', secret: true, required: true, description: 'database password' },
+      { name: 'API_TOKEN', secret: true },
+      { name: 'GREETING', default: 'cost: $5 # not a comment' },
+      { name: 'ADMIN_EMAIL', required: true },
+    ],
+    ports: ['8080', '5353/udp', '21100-21102'],
+    volumes: ['/var/lib/data', '/srv/uploads'],
+    healthcheck: { cmd: 'test -f /tmp/ready && echo $HOME', interval: '7s', retries: 4 },
+    files: [{ template: 'Dockerfile.eta', path: 'Dockerfile' }],
+    ...(smoke ? { smoke } : {}),
+  };
+  writeFileSync(path.join(dir, 'recipe.json'), JSON.stringify(manifest));
+  writeFileSync(path.join(dir, 'Dockerfile.eta'), 'FROM <%= it.base %>\n<%= it.h.healthcheckLine() %>\nCMD ["sh"]\n');
+  return loadRecipeDir(dir);
+}
+
+/** One job's script lines as a shell script, for shellcheck. */
+const asScript = (lines: string[]) => `#!/bin/sh\nset -eu\n${lines.join('\n')}\n`;
+
+async function shellcheckLines(name: string, lines: string[], exclude: string[] = []) {
+  const findings = await shellcheck([{ path: `${name}.sh`, content: asScript(lines) }], exclude.length ? ({ exclude } as never) : {});
+  return findings.filter((f) => !exclude.includes(f.code)).map((f) => `${f.line}: ${f.code} ${f.message}`);
+}
+
+describe('--ci gitlab', async () => {
+  const { file, plan } = await generate(custom, { services: ['nginx'], ports: ['8080'] }, { ci: 'gitlab' });
+  const text = file('.gitlab-ci.yml').content;
+  const doc = parse(text) as Record<string, any>;
+
+  it('is valid against GitLab\'s CI schema', () => {
+    expect(gitlabCiErrors(doc)).toEqual([]);
+  });
+
+  it('the schema check is live: it rejects a broken pipeline', () => {
+    expect(gitlabCiErrors({ ...doc, build: { ...doc.build, script: 5 } }).length).toBeGreaterThan(0);
+    expect(gitlabCiErrors({ ...doc, 'release-latest': { ...doc['release-latest'], rules: [{ iff: 'x' }] } }).length).toBeGreaterThan(0);
+  });
+
+  it('uses docker:dind over TLS with pinned docker versions', () => {
+    expect(doc.default.image).toMatch(/^docker:\d+\.\d+\.\d+$/);
+    expect(doc.default.services[0].name).toBe(`${doc.default.image}-dind`);
+    expect(doc.default.services[0].alias).toBe('docker');
+    expect(doc.variables).toMatchObject({ DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_CERTDIR: '/certs', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs/client' });
+    expect(text).not.toMatch(/2375|:latest-dind|docker:stable|(image|name): docker:dind/);
+  });
+
+  it('logs in with --password-stdin from CI variables, never -p', () => {
+    const login = (doc.default.before_script as string[]).find((l) => l.includes('docker login'))!;
+    expect(login).toContain('docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"');
+    expect(login).toMatch(/^printf '%s' "\$CI_REGISTRY_PASSWORD" \|/);
+    expect(text).not.toMatch(/docker login[^\n]* -p /);
+  });
+
+  it('builds with the last image as cache and pushes the sha and ref-slug tags', () => {
+    const build = doc.build.script as string[];
+    expect(build[0]).toBe('docker pull "$IMAGE:$CI_COMMIT_REF_SLUG" || docker pull "$IMAGE:latest" || true');
+    const b = build.find((l) => l.startsWith('docker build'))!;
+    expect(b).toContain('--cache-from "$IMAGE:$CI_COMMIT_REF_SLUG"');
+    expect(b).toContain('--build-arg BUILDKIT_INLINE_CACHE=1');
+    expect(b).toContain('--tag "$IMAGE:$CI_COMMIT_SHA" --tag "$IMAGE:$CI_COMMIT_REF_SLUG"');
+    expect(b).not.toMatch(/--tag "\$IMAGE:latest"/);
+    expect(build).toContain('docker push "$IMAGE:$CI_COMMIT_SHA"');
+    expect(build).toContain('docker push "$IMAGE:$CI_COMMIT_REF_SLUG"');
+    expect(doc.variables.DOCKER_BUILDKIT).toBe('1');
+  });
+
+  it('tests the built image with the smoke script, then releases latest only on the default branch', () => {
+    expect(doc.stages).toEqual(['build', 'test', 'release']);
+    expect(doc['smoke-test'].stage).toBe('test');
+    expect(doc['smoke-test'].script).toContain('sh ci/smoke-test.sh "$IMAGE:$CI_COMMIT_SHA"');
+    expect(doc['release-latest'].rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(doc['release-latest'].script.join('\n')).toContain('docker push "$IMAGE:latest"');
+    // latest appears nowhere else as a target
+    for (const job of ['build', 'smoke-test']) expect((doc[job].script as string[]).some((l) => /(--tag|push) "\$IMAGE:latest"/.test(l))).toBe(false);
+    expect(doc.build.only ?? doc.build.except).toBeUndefined();
+  });
+
+  it('documents runners without privileged mode', () => {
+    expect(text).toMatch(/privileged/);
+    expect(text).toMatch(/buildah build/);
+    expect(text).toMatch(/rootless/i);
+    expect(text).toMatch(/kaniko/);
+  });
+
+  it('writes an executable smoke script that passes shellcheck', async () => {
+    const s = file('ci/smoke-test.sh');
+    expect(s.mode).toBe(0o755);
+    expect(await shellcheck([{ path: s.path, content: s.content }])).toEqual([]);
+    expect(plan.files.some((f) => f.path === '.gitlab-ci.yml')).toBe(false); // extras do not touch the recipe plan
+  });
+
+  it("every job's script passes shellcheck (BUILD_FLAGS is split on purpose)", async () => {
+    for (const job of ['build', 'smoke-test', 'release-latest']) {
+      expect(await shellcheckLines(job, [...doc.default.before_script, ...doc[job].script], ['SC2086'])).toEqual([]);
+    }
+  });
+
+  it('keeps working with --ca-cert: certs/ is in the build context and documented', async () => {
+    const { file: f, plan: p } = await generate(custom, { services: ['nginx'], ports: ['8080'], caCerts: [{ name: '01-corp.crt', content: PEM }] }, { ci: 'gitlab' });
+    expect(p.files.map((x) => x.path)).toContain('certs/01-corp.crt');
+    const dockerignore = p.files.find((x) => x.path === '.dockerignore')!.content;
+    expect(dockerignore).not.toMatch(/^certs/m);
+    const t = f('.gitlab-ci.yml').content;
+    expect(t).toContain('certs/01-corp.crt');
+    expect(gitlabCiErrors(parse(t))).toEqual([]);
+    expect((parse(t) as any).build.script).toEqual(doc.build.script);
+  });
+});
+
+describe('--ci github', async () => {
+  const { file } = await generate(custom, { services: ['nginx'], ports: ['8080'] }, { ci: 'github' });
+  const text = file('.github/workflows/image.yml').content;
+  const doc = parse(text) as Record<string, any>;
+  const steps = (job: string) => doc.jobs[job].steps as Array<Record<string, any>>;
+
+  it("is valid against SchemaStore's GitHub workflow schema", () => {
+    expect(githubWorkflowErrors(doc)).toEqual([]);
+    expect(githubWorkflowErrors({ ...doc, jobs: { x: { 'runs-on': 'ubuntu-24.04', steps: [{ uses: 1 }] } } }).length).toBeGreaterThan(0);
+  });
+
+  it('pins every action to a full commit SHA with the release in a trailing comment', () => {
+    const usesLines = text.split('\n').filter((l) => /^\s*-?\s*uses:/.test(l));
+    expect(usesLines.length).toBeGreaterThanOrEqual(8);
+    for (const l of usesLines) expect(l).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    const used = new Set(usesLines.map((l) => /uses: ([^@]+)@/.exec(l)![1]));
+    for (const a of ['actions/checkout', 'docker/setup-qemu-action', 'docker/setup-buildx-action', 'docker/login-action', 'docker/metadata-action', 'docker/build-push-action']) expect(used).toContain(a);
+    for (const a of Object.values(ACTIONS)) expect(a.uses).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  it('builds multi-platform with the GHA cache and pushes only outside pull requests', () => {
+    const push = steps('build').find((s) => String(s.uses).startsWith('docker/build-push-action'))!;
+    expect(doc.env.PLATFORMS).toBe('linux/amd64,linux/arm64');
+    expect(push.with.platforms).toBe('${{ env.PLATFORMS }}');
+    expect(push.with['cache-from']).toMatch(/type=gha/);
+    expect(push.with['cache-to']).toMatch(/type=gha.*mode=max/);
+    expect(push.with.push).toBe(true);
+    expect(doc.jobs.build.if).toBe("github.event_name != 'pull_request'");
+    expect(steps('build').some((s) => String(s.uses).startsWith('docker/setup-qemu-action'))).toBe(true);
+    const meta = steps('build').find((s) => String(s.uses).startsWith('docker/metadata-action'))!;
+    expect(meta.with.tags).toMatch(/type=sha,format=long/);
+    expect(meta.with.flavor).toBe('latest=false');
+    expect(doc.jobs.build.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(doc.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('smoke-tests before pushing and moves latest only on the default branch', () => {
+    expect(doc.jobs.build.needs).toBe('smoke-test');
+    const run = steps('smoke-test').find((s) => s.run)!;
+    expect(run.run).toBe('sh ci/smoke-test.sh "$SMOKE_IMAGE"');
+    expect(doc.jobs['release-latest'].if).toContain("format('refs/heads/{0}', github.event.repository.default_branch)");
+    expect(steps('release-latest').find((s) => s.run)!.run).toContain('imagetools create --tag "$image:latest"');
+  });
+
+  it('its plain shell lines pass shellcheck', async () => {
+    for (const job of ['smoke-test', 'release-latest']) {
+      const lines = steps(job).filter((s) => s.run).map((s) => String(s.run));
+      expect(await shellcheckLines(job, lines)).toEqual([]);
+    }
+  });
+});
+
+describe('--compose', async () => {
+  const recipe = secretRecipe();
+  const { file, extra } = await generate(recipe, { env: { GREETING: 'cost: $5 # not a comment' } }, { compose: true });
+  const text = file('compose.yaml').content;
+  const doc = parse(text) as Record<string, any>;
+  const svc = doc.services.web;
+
+  it('builds the context and names the image, with a restart policy', () => {
+    expect(svc.build).toEqual({ context: '.' });
+    expect(svc.image).toBe('web:latest');
+    expect(svc.restart).toBe('unless-stopped');
+  });
+
+  it('publishes every port, udp and ranges included', () => {
+    expect(svc.ports).toEqual(['8080:8080', '5353:5353/udp', '21100-21102:21100-21102']);
+  });
+
+  it('mounts named volumes declared at the top level', () => {
+    expect(svc.volumes).toEqual(['var-lib-data:/var/lib/data', 'srv-uploads:/srv/uploads']);
+    expect(Object.keys(doc.volumes)).toEqual(['var-lib-data', 'srv-uploads']);
+  });
+
+  it('passes secrets as *_FILE pointing at compose secrets, never the value', () => {
+    expect(svc.environment.DB_PASSWORD_FILE).toBe('/run/secrets/db_password');
+    expect(svc.environment.DB_PASSWORD).toBeUndefined();
+    expect(svc.secrets).toEqual(['db_password']);
+    expect(doc.secrets).toEqual({ db_password: { file: './secrets/db_password' } });
+    // the optional secret is offered, commented out
+    expect(text).toMatch(/# API_TOKEN_FILE: "\/run\/secrets\/api_token"/);
+    expect(svc.environment.API_TOKEN_FILE).toBeUndefined();
+    expect(extra.find((f) => f.path === 'secrets/.gitignore')!.content).toMatch(/^\*$/m);
+  });
+
+  it('writes non-secret values literally (compose interpolation escaped) and requires required ones', () => {
+    expect(svc.environment.GREETING).toBe('cost: $$5 # not a comment');
+    expect(svc.environment.ADMIN_EMAIL).toMatch(/^\$\{ADMIN_EMAIL:\?/);
+  });
+
+  it("carries the image's healthcheck", () => {
+    expect(svc.healthcheck).toEqual({ test: ['CMD', '/bin/sh', '-c', 'test -f /tmp/ready && echo $$HOME'], interval: '7s', timeout: '5s', start_period: '10s', retries: 4 });
+  });
+
+  it('a custom nginx image gets the default healthcheck and no secrets section', async () => {
+    const { file: f } = await generate(custom, { services: ['nginx'], ports: ['8080'] }, { compose: true });
+    const d = parse(f('compose.yaml').content) as any;
+    expect(d.services.web.healthcheck.test).toEqual(['CMD', '/bin/sh', '-c', 'curl -fsS -o /dev/null http://127.0.0.1:8080/']);
+    expect(d.secrets).toBeUndefined();
+  });
+});
+
+describe('smoke script', () => {
+  const kinds: Array<[string, Manifest['smoke']]> = [
+    ['http', { kind: 'http', port: 8080, path: "/it's", expect: 'he said "hi" $(x)' }],
+    ['https', { kind: 'https', port: 8443 }],
+    ['tcp', { kind: 'tcp', port: 6379 }],
+    ['command', { kind: 'command', command: ['redis-cli', 'ping'], expect: 'PONG' }],
+    ['none', undefined],
+  ];
+  for (const [name, smoke] of kinds) {
+    it(`${name}: passes shellcheck and quotes the recipe's values`, async () => {
+      const script = smokeScript(secretRecipe(smoke), 'web');
+      expect(await shellcheck([{ path: 'ci/smoke-test.sh', content: script }])).toEqual([]);
+      if (name === 'http') expect(script).toContain('expect="he said \\"hi\\" \\$(x)"');
+      if (name === 'command') expect(script).toContain('docker exec "$name" redis-cli ping');
+    });
+  }
+});
+
+describe('ci recipes pipelines', () => {
+  const repo = { dirs: ['ftp', 'lnmp', 'my-app'], toolVersion: '9.9.9' };
+  it('GitLab: one parallel:matrix job over the recipes, schema-valid', () => {
+    const doc = parse(gitlabRecipesPipeline(repo)) as any;
+    expect(gitlabCiErrors(doc)).toEqual([]);
+    expect(doc['recipe-test'].parallel.matrix).toEqual([{ RECIPE_DIR: ['ftp', 'lnmp', 'my-app'] }]);
+    expect(doc['recipe-test'].script).toEqual(['npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build']);
+    expect(doc['recipe-test'].services[0].name).toMatch(/^docker:\d+\.\d+\.\d+-dind$/);
+  });
+  it('GitHub: strategy.matrix over the recipes, schema-valid, pinned', () => {
+    const text = githubRecipesWorkflow(repo);
+    const doc = parse(text) as any;
+    expect(githubWorkflowErrors(doc)).toEqual([]);
+    expect(doc.jobs['recipe-test'].strategy.matrix.recipe).toEqual(['ftp', 'lnmp', 'my-app']);
+    expect(doc.jobs['recipe-test'].steps.at(-1).run).toBe('npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build');
+    expect(doc.jobs['recipe-test'].steps.at(-1).env.RECIPE_DIR).toBe('${{ matrix.recipe }}');
+    for (const l of text.split('\n').filter((x) => /uses:/.test(x))) expect(l).toMatch(/@[0-9a-f]{40} # v/);
+  });
+});
+
+describe('helpers', () => {
+  it('scalar() round-trips hostile strings through YAML', () => {
+    const corpus = ['plain', 'a: b', 'x #y', '- dash', "it's", '"q"', '$(id) `x`', 'yes', 'null', '0777', '1e3', '~', '', ' lead', 'trail ', 'tab\there', 'new\nline', '中文', '@at', '%p', '{a}', '[a]', '*star', '&amp', '!tag', '|pipe', '>gt', '#c', 'a\u2028b'];
+    for (const s of corpus) expect((parse(`k: ${scalar(s)}`) as { k: unknown }).k).toBe(s);
+  });
+  it('parses HEALTHCHECK forms', () => {
+    expect(parseHealthcheck('FROM x\nHEALTHCHECK --interval=5s --retries=2 \\\n  CMD ["/bin/sh", "-c", "true"]\n')).toEqual({ interval: '5s', retries: 2, test: { exec: ['/bin/sh', '-c', 'true'] } });
+    expect(parseHealthcheck('HEALTHCHECK CMD redis-cli ping || exit 1\n')).toEqual({ test: { shell: 'redis-cli ping || exit 1' } });
+    expect(parseHealthcheck('HEALTHCHECK NONE\n')).toBeNull();
+    expect(parseHealthcheck('FROM x\n')).toBeUndefined();
+  });
+});
