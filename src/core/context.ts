@@ -133,6 +133,8 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       ]);
       const cmds = [
         ...repoSetupCommands(a.family, a.base, pkgs),
+        // Debian's slim images drop /usr/share/man, and the OpenJDK postinst fails linking its man page there.
+        ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^openjdk-\d+-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
         ...pm.install(pkgs),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),

@@ -21,7 +21,8 @@ export function pointerToPath(pointer: string): string {
 export function validateManifest(data: unknown): Issue[] {
   const validate = schemaValidator();
   if (!validate(data)) {
-    return (validate.errors ?? []).map((e) => {
+    // `if` only says which `then` failed; the `then` errors themselves name the missing fields.
+    return (validate.errors ?? []).filter((e) => (e as { keyword?: string }).keyword !== 'if').map((e) => {
       let path = pointerToPath(e.instancePath) || '(root)';
       let message = e.message ?? 'is invalid';
       if (e.params && 'additionalProperty' in e.params) {
@@ -57,7 +58,8 @@ function semanticIssues(m: Manifest): Issue[] {
     if (when && !names.has(when.question) && !(FACT_NAMES as readonly string[]).includes(when.question)) issues.push({ path: `${path}.when.question`, message: `names no question of this recipe ("${when.question}")` });
   };
   (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
-  m.files.forEach((f, i) => {
+  // A recipe that `extends` another may leave out bases and files: the parent's are used.
+  (m.files ?? []).forEach((f, i) => {
     checkWhen(f.when, `files[${i}]`);
     if (f.path.startsWith('/') || f.path.split(/[\\/]/).includes('..')) {
       issues.push({ path: `files[${i}].path`, message: 'must be relative and stay inside the target dir' });
@@ -69,6 +71,7 @@ function semanticIssues(m: Manifest): Issue[] {
     envNames.add(e.name);
     if (e.secret && e.default) issues.push({ path: `env[${i}].default`, message: 'a secret env var cannot have a default (it would land in the image)' });
   });
+  if (!m.bases) return issues;
   if (/:latest$/.test(m.bases.default)) issues.push({ path: 'bases.default', message: 'must be pinned to a tag other than latest, e.g. debian:bookworm-slim' });
   for (const [fam, image] of Object.entries(m.bases.images ?? {})) {
     if (!FAMILIES.includes(fam as never)) continue;

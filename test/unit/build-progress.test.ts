@@ -88,6 +88,15 @@ describe('the one-line progress', () => {
     expect(s.text.endsWith('\r\x1b[2K')).toBe(true);
   });
 
+  it('a TTY that reports no width (script, some CI terminals) still shows the step', () => {
+    const s = sink(true);
+    (s.out as { columns?: number }).columns = 0;
+    const r = createProgressRenderer(s.out, { label: 'building', now: () => 0, tickMs: 0 });
+    r.update({ step: '[1/2] FROM debian', elapsedMs: 0 });
+    r.done();
+    expect(s.text).toBe('\r\x1b[2Kbuilding [1/2] FROM debian 0s\r\x1b[2K');
+  });
+
   it('on a TTY the elapsed time ticks while a step runs', async () => {
     let t = 0;
     const s = sink(true, 80);

@@ -82,7 +82,7 @@ describe('go recipe', () => {
     const mod = df.indexOf('COPY app/go.mod app/go.sum* ./');
     const download = df.indexOf('go mod download');
     const sources = df.indexOf('COPY app/ ./');
-    const build = df.indexOf('go build');
+    const build = df.indexOf('go build -ldflags');
     expect(mod).toBeGreaterThan(0);
     expect(mod).toBeLessThan(download);
     expect(download).toBeLessThan(sources);

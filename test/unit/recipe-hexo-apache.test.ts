@@ -1,0 +1,133 @@
+// The hexo-apache recipe renders, and lints clean, on every base family it claims; the Dockerfile keeps node
+// in the build stage only, orders layers for cheap rebuilds, and the Apache/TLS files say what the issue asks.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import { UsageError } from '../../src/core/errors.js';
+import { renderPlan } from '../../src/core/render.js';
+import type { Plan } from '../../src/core/types.js';
+import { lintPlanFiles } from '../../src/lint/index.js';
+import { loadRecipeDir } from '../../src/recipes/load.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { parse as parseYaml } from 'yaml';
+
+const recipe = loadRecipeDir(path.join(builtinRecipesDir(), 'hexo-apache'));
+const FAMILIES = recipe.manifest.bases.families;
+const CA = { name: '01-corp.crt', content: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+
+async function render(raw: RawAnswers): Promise<Plan> {
+  const answers = await resolveAnswers(recipe, { imageName: 'blog', ...raw }, { interactive: false });
+  return renderPlan(recipe, answers, '0.0.0-test');
+}
+const file = (plan: Plan, p: string) => plan.files.find((f) => f.path === p)?.content;
+function stages(df: string): string[] {
+  return df.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+}
+
+describe('hexo-apache recipe', () => {
+  it('claims the families whose Apache layout it configures', () => {
+    expect(FAMILIES).toEqual(['debian', 'ubuntu']);
+  });
+
+  for (const family of FAMILIES) {
+    for (const variant of [{ id: 'sample', set: { domain: 'blog.example.com' } }, { id: 'user site + CA', set: { domain: 'example.org', site: 'myblog' }, ca: true }]) {
+      it(`${family} / ${variant.id}: renders and lints clean`, async () => {
+        const plan = await render({ base: family, set: variant.set, ...(variant.ca ? { caCerts: [CA] } : {}) });
+        expect(await lintPlanFiles(plan.files)).toEqual([]);
+        const df = file(plan, 'Dockerfile')!;
+        expect(df).not.toMatch(/^# syntax=/m);
+        const [build, final] = stages(df);
+        expect(stages(df)).toHaveLength(2);
+        expect(build).toMatch(/ AS build\n/);
+        expect(build).toMatch(/install -y --no-install-recommends .*\bnodejs npm\b/);
+        expect(build).toContain('npx --no-install hexo generate');
+        // The final stage: apache, mod_ssl, certbot; no node.
+        expect(final).toMatch(/install -y --no-install-recommends .*\bapache2 certbot openssl\b/);
+        expect(final).toContain('a2enmod ssl rewrite headers');
+        expect(final).not.toMatch(/nodejs|npm|npx/);
+        expect(final).toContain('COPY --from=build /src/public/ /var/www/html/');
+        expect(final).toContain(`ENV DOMAIN="${variant.set.domain}"`);
+        expect(final).toMatch(/^EXPOSE 80\/tcp 443\/tcp$/m);
+        expect(final).toMatch(/^VOLUME \["\/etc\/letsencrypt"\]$/m);
+        expect(final).toMatch(/^# lint: allow-root .*reads the root-only Let's Encrypt keys/m);
+        expect(final).toMatch(/^HEALTHCHECK /m);
+        expect(final).toContain('CMD ["apache2", "-DFOREGROUND"]');
+      });
+    }
+  }
+
+  it('installs npm dependencies before copying the site, apt before npm', async () => {
+    const df = file(await render({ set: { domain: 'blog.example.com' } }), 'Dockerfile')!;
+    const apt = df.indexOf('nodejs npm');
+    const pkg = df.indexOf('COPY site/package.json site/package-lock.json* ./');
+    const install = df.indexOf('npm install --no-audit');
+    const sources = df.indexOf('COPY site/ ./');
+    const gen = df.indexOf('npx --no-install hexo generate');
+    expect([apt, pkg, install, sources, gen].every((i) => i > 0)).toBe(true);
+    expect(apt).toBeLessThan(pkg);
+    expect(pkg).toBeLessThan(install);
+    expect(install).toBeLessThan(sources);
+    expect(sources).toBeLessThan(gen);
+    // The generated site is the last layer of the final image, after every package and config file.
+    const copies = df.split('\n').filter((l) => l.startsWith('COPY '));
+    expect(copies.at(-1)).toBe('COPY --from=build /src/public/ /var/www/html/');
+  });
+
+  it('trusts --ca-cert for npm in the build stage and drops it from the final image', async () => {
+    const df = file(await render({ set: { domain: 'blog.example.com' }, caCerts: [CA] }), 'Dockerfile')!;
+    const [build, final] = stages(df);
+    expect(build).toContain('COPY certs/ /usr/local/share/ca-certificates/create-image/');
+    expect(build).toContain('NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm install');
+    expect(build).not.toContain('update-ca-certificates --fresh'); // kept for npm
+    expect(final).toContain('rm -rf /usr/local/share/ca-certificates/create-image');
+    expect(final).toContain('update-ca-certificates --fresh');
+  });
+
+  it('writes a sample hexo site with the title and https url, and none when the user names a site dir', async () => {
+    const plan = await render({ set: { domain: 'blog.example.com', title: 'Tom\'s "Notes" $(id)' }, tz: 'Asia/Shanghai' });
+    const cfg = parseYaml(file(plan, 'site/_config.yml')!);
+    expect(cfg.title).toBe('Tom\'s "Notes" $(id)');
+    expect(cfg.url).toBe('https://blog.example.com');
+    expect(cfg.timezone).toBe('Asia/Shanghai');
+    expect(cfg.theme).toBe('landscape');
+    const pkg = JSON.parse(file(plan, 'site/package.json')!);
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['hexo', 'hexo-theme-landscape', 'hexo-renderer-marked', 'hexo-renderer-ejs', 'hexo-renderer-stylus']));
+    for (const v of Object.values(pkg.dependencies)) expect(v).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(file(plan, 'site/source/_posts/hello-world.md')).toContain('Tom&#39;s &#34;Notes&#34; $(id)');
+    const own = await render({ set: { domain: 'blog.example.com', site: 'blog/' } });
+    expect(own.files.filter((f) => f.path.startsWith('site/'))).toEqual([]);
+    expect(file(own, 'Dockerfile')).toContain('COPY blog/ ./');
+  });
+
+  it('redirects port 80 to https except ACME challenges, and reads certificates through the links apache-tls sets', async () => {
+    const plan = await render({ set: { domain: 'blog.example.com' } });
+    const conf = file(plan, 'config/apache-blog.conf')!;
+    const v80 = conf.slice(conf.indexOf('<VirtualHost *:80>'), conf.indexOf('</VirtualHost>'));
+    expect(v80).toContain('RewriteCond %{REQUEST_URI} !^/\\.well-known/acme-challenge/');
+    expect(v80).toContain('RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [R=301,L,NE]');
+    expect(v80).toContain('DocumentRoot /var/www/acme');
+    expect(conf).toContain('SSLCertificateFile /etc/apache2/tls/fullchain.pem');
+    expect(conf).toContain('SSLCertificateKeyFile /etc/apache2/tls/privkey.pem');
+    const tls = file(plan, 'apache-tls.sh')!;
+    expect(tls).toContain('live="/etc/letsencrypt/live/$domain"');
+    expect(tls).toContain('apache2ctl graceful');
+    expect(plan.files.find((f) => f.path === 'apache-tls.sh')!.mode).toBe(0o755);
+    const notes = recipe.manifest.notes!.join('\n');
+    expect(notes).toContain("certbot certonly --webroot -w /var/www/acme -d $DOMAIN");
+    expect(notes).toContain("certbot renew --quiet --deploy-hook 'apache-tls --reload'");
+    expect(file(plan, 'README.md')).toContain("--deploy-hook 'apache-tls --reload'");
+  });
+
+  it('refuses a bad domain or site path with the flag named', async () => {
+    for (const [set, msg] of [
+      [{ domain: 'blog example.com' }, /--set domain: must be a host name/],
+      [{ domain: '-bad.example.com' }, /--set domain: must be a host name/],
+      [{ domain: 'a/../../etc' }, /--set domain: must be a host name/],
+      [{ domain: 'ok.example.com', site: '/abs' }, /--set site: must be a relative path/],
+    ] as Array<[Record<string, string>, RegExp]>) {
+      const err = await render({ set }).then(() => undefined, (e: unknown) => e);
+      expect(err, JSON.stringify(set)).toBeInstanceOf(UsageError);
+      expect(String((err as Error).message)).toMatch(msg);
+    }
+  });
+});
