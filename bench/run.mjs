@@ -10,7 +10,7 @@
 // Options: --runs N (start-up samples, default 15), --startup-only, --images-only, --recipe NAME
 // (repeatable), --json FILE (write the results). Exit code 1 when a target is missed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -88,8 +88,10 @@ function imageBench(name, conf, tmp) {
   const seedDir = path.join(tmp, `${name}-seed`);
   cpSync(path.join(ROOT, 'bench/seed', name), seedDir, { recursive: true });
   if (conf.needsCa) {
-    // the seed Dockerfiles expect the CA bundle (for npm) next to them, as certs/ca.crt
-    cpSync(CA, path.join(seedDir, 'certs', 'ca.crt'));
+    // the seed Dockerfiles expect the CA bundle (for npm) in their context, as <caDir>/ca.crt
+    const caDir = path.join(seedDir, conf.caDir ?? 'certs');
+    mkdirSync(caDir, { recursive: true });
+    cpSync(CA, path.join(caDir, 'ca.crt'));
   }
   const seedTag = `create-image-bench/${name}:seed`;
   const seedCold = timedBuild(seedDir, seedTag, ['--no-cache']);

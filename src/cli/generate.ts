@@ -112,7 +112,9 @@ async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(file)) throw new UsageError([{ path: '--answers', message: `${file} does not exist` }]);
   const text = readFileSync(file, 'utf8');
   // only answers files need a YAML parser: keep it off the start-up path of every other run
-  const { parse: parseYaml } = await import('yaml');
+  // the bundle exposes CommonJS `yaml` to a dynamic import as its default export only
+  const yaml = await import('yaml');
+  const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
   try {
     // YAML is a superset of JSON: one parser serves both.
     const data = (/\.json$/i.test(file) ? JSON.parse(text) : undefined) ?? parseYaml(text);

@@ -3,7 +3,6 @@
 import { existsSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { resolveAnswers, type RawAnswers } from '../core/answers.js';
 import { CreateImageError, UsageError } from '../core/errors.js';
 import { lineOfPath } from '../core/json-position.js';
@@ -62,10 +61,13 @@ interface Case {
 
 const FIXTURE_KEYS = ['tz', 'locale', 'runtime', 'services', 'supervisor', 'ports', 'env', 'set', 'name'];
 
-function fixtures(dir: string): Case[] {
+async function fixtures(dir: string): Promise<Case[]> {
   const cases: Case[] = [{ name: 'defaults', raw: {} }];
   const tdir = join(dir, 'test');
   if (!existsSync(tdir)) return cases;
+  // The bundle exposes CommonJS `yaml` to a dynamic import as its default export only.
+  const yaml = await import('yaml');
+  const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
   for (const f of readdirSync(tdir).filter((n) => /\.(json|ya?ml)$/.test(n)).sort()) {
     const file = join(tdir, f);
     let data: Record<string, unknown>;
@@ -113,7 +115,7 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);
   if (flags.family && !m.bases.families.includes(flags.family as Family)) throw new UsageError([{ path: '--family', message: `${m.name} does not claim ${flags.family}; it claims ${m.bases.families.join(', ')}` }]);
   const families = flags.family ? [flags.family as Family] : m.bases.families;
-  const cases = fixtures(dir);
+  const cases = await fixtures(dir);
   const outRoot = mkdtempSync(join(tmpdir(), `create-image-recipe-test-${m.name}-`));
   const manifestText = readFileSync(manifestFile, 'utf8');
   const rendered: { family: Family; dir: string; plan: ReturnType<typeof renderPlan> }[] = [];

@@ -54,7 +54,7 @@ describeEngine('go recipe (multi-stage, static binary on scratch)', (engine) => 
     expect(imageSize / binSize).toBeLessThanOrEqual(1.1);
 
     // An edit to the sources: the module download and the precompiled standard library come from cache.
-    await appendFile(path.join(dir, 'app', 'main.go'), '// an edit\n');
+    await appendFile(path.join(dir, 'app', 'main.go'), `// an edit ${Date.now()} ${Math.random()}\n`); // unique: an identical earlier edit would be cached
     const classic = engine.clients.find((c) => c.name === 'classic')!;
     const started = Date.now();
     const rebuild = await docker(['build', '-t', tag, dir], { client: classic });

@@ -90,11 +90,12 @@ describeEngine('hexo-apache recipe (hexo build stage, apache + certbot)', () => 
 
     const volume = uniqueName('hexo-le');
     await docker(['volume', 'create', volume]);
+    // Registered before the container's own cleanup, so it runs after it (cleanups run in reverse order).
+    onCleanup(() => docker(['volume', 'rm', '-f', volume], { reject: false }));
     const http = await freePort();
     const tls = await freePort();
     const name = uniqueName('hexo-c');
     const id = await runContainer(tag, { name, ports: [[http, '80'], [tls, '443']], args: ['-v', `${volume}:/etc/letsencrypt`] });
-    onCleanup(() => docker(['volume', 'rm', '-f', volume], { reject: false }));
 
     // https: the blog with its title, on the self-signed certificate made at start.
     const first = await waitFor('https to answer', () => httpsGet(tls).catch(() => undefined), 60_000);

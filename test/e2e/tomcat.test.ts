@@ -1,6 +1,6 @@
 // tomcat recipe end to end: the built-in sample and a user's WAR, generated with the built bin and
 // built with --build; served on 127.0.0.1, healthcheck healthy, timezone and non-root user checked.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
@@ -95,7 +95,7 @@ describeEngine('tomcat recipe (e2e)', () => {
     const image = `${uniqueName('ci-tomcat-war')}:test`;
     removeImageLater(image);
     const target = path.join(dir, 'shop');
-    await import('node:fs/promises').then((fs) => fs.mkdir(target, { recursive: true }));
+    await mkdir(target, { recursive: true });
     await writeFile(
       path.join(target, 'shop.war'),
       zip({

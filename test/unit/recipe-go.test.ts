@@ -105,6 +105,14 @@ describe('go recipe', () => {
     expect(df).toMatch(/-o \/out\/app \.\/cmd\/api$/m);
   });
 
+  it('makes the sample listen on the first port asked for, unless PORT is given with --env', async () => {
+    expect(stage(dockerfile(await render({})), 1)).toContain('ENV PORT="8080"');
+    const other = stage(dockerfile(await render({ ports: ['9090'] })), 1);
+    expect(other).toContain('ENV PORT="9090"');
+    expect(other).toMatch(/^EXPOSE 9090\/tcp$/m);
+    expect(stage(dockerfile(await render({ ports: ['9090'], env: ['PORT=7000'] })), 1)).toContain('ENV PORT="7000"');
+  });
+
   it('puts the cache mounts behind --set cache=true', async () => {
     const df = dockerfile(await render({ set: { cache: 'true' } }));
     expect(df).toContain('RUN --mount=type=cache,target=/go/pkg/mod go mod download');
