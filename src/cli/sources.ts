@@ -1,7 +1,7 @@
 // Which recipe sources a command searches: --recipes, CREATE_IMAGE_RECIPES, config files, then the built-ins.
 // Remote sources are fetched here (no template runs); trust is checked before rendering (ensureRecipeTrusted).
 import { join, sep } from 'node:path';
-import semver from 'semver';
+import { createRequire } from 'node:module';
 import type { Option, Prompter } from '../core/answers.js';
 import { RecipeError } from '../core/errors.js';
 import { lineOfPath } from '../core/json-position.js';
@@ -36,6 +36,19 @@ export async function recipeSources(flags: SourceFlags, _interactive: boolean, o
 }
 
 export function sourcesFrom(list: ResolvedSource[], config: Config): Sources {
+  let choices: Option[] | undefined;
+  // The picker list reads every manifest: only build it when someone looks (a prompt, `list`, an
+  // error message), not on every `--recipe x` run.
+  return {
+    list,
+    config,
+    get choices() {
+      return (choices ??= recipeChoices(list));
+    },
+  };
+}
+
+function recipeChoices(list: ResolvedSource[]): Option[] {
   const seen = new Set<string>();
   const choices: Option[] = [];
   for (const src of list) {
@@ -51,22 +64,40 @@ export function sourcesFrom(list: ResolvedSource[], config: Config): Sources {
       choices.push({ value: name, hint });
     }
   }
-  return { list, choices, config };
+  return choices;
 }
 
 /** Throws when the recipe (or one it extends) needs a newer create-image than this one. */
 export function checkRequires(recipe: Recipe, toolVersion: string = VERSION): void {
   for (const dir of [recipe.dir, ...(recipe.parents ?? [])]) {
     const file = join(dir, MANIFEST);
-    const m = readManifest(dir);
+    // the recipe's own manifest is already loaded (its `requires` is never inherited)
+    const m = dir === recipe.dir && !recipe.parents?.length ? recipe.manifest : readManifest(dir);
     const range = m.requires;
     if (!range) continue;
-    const line = lineOfPath(readFileSync(file, 'utf8'), 'requires');
-    if (!semver.validRange(range)) throw new RecipeError(`requires: "${range}" is not a semver range (e.g. ">=0.2.0")`, file, line);
-    if (!semver.satisfies(toolVersion, range, { includePrerelease: true })) {
+    const ok = satisfiesSimple(toolVersion, range) ?? satisfiesSemver(toolVersion, range, file);
+    if (!ok) {
+      const line = lineOfPath(readFileSync(file, 'utf8'), 'requires');
       throw new RecipeError(`recipe ${m.name} ${m.version} requires create-image ${range}; this is ${toolVersion}: upgrade (npx create-image@latest)`, file, line);
     }
   }
+}
+
+/** `>=1.2.3` (the form recipes use) without loading semver; undefined for anything else. */
+function satisfiesSimple(version: string, range: string): boolean | undefined {
+  const r = /^\s*>=\s*v?(\d+)\.(\d+)\.(\d+)\s*$/.exec(range);
+  const v = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!r || !v) return undefined;
+  for (let i = 1; i <= 3; i++) {
+    if (Number(v[i]) !== Number(r[i])) return Number(v[i]) > Number(r[i]);
+  }
+  return true;
+}
+
+function satisfiesSemver(version: string, range: string, file: string): boolean {
+  const semver = createRequire(import.meta.url)('semver') as typeof import('semver');
+  if (!semver.validRange(range)) throw new RecipeError(`requires: "${range}" is not a semver range (e.g. ">=0.2.0")`, file, lineOfPath(readFileSync(file, 'utf8'), 'requires'));
+  return semver.satisfies(version, range, { includePrerelease: true });
 }
 
 export async function resolveRecipe(name: string, sources: Sources, _flags: SourceFlags, _interactive: boolean): Promise<Recipe> {

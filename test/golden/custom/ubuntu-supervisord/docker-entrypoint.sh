@@ -4,26 +4,4 @@
 
 set -eu
 
-# VAR_FILE (e.g. a Docker/Kubernetes secret mount) supplies VAR without putting it in the environment of
-# `docker inspect`; setting both is a mistake worth stopping for.
-file_env() {
-	var="$1"
-	file_var="${var}_FILE"
-	eval "val=\${${var}:-}"
-	eval "file=\${${file_var}:-}"
-	if [ -n "$val" ] && [ -n "$file" ]; then
-		echo "error: both $var and $file_var are set; use one" >&2
-		exit 1
-	fi
-	if [ -n "$file" ]; then
-		if [ ! -r "$file" ]; then
-			echo "error: $file_var names $file, which is not readable" >&2
-			exit 1
-		fi
-		val="$(cat "$file")"
-		export "$var=$val"
-	fi
-	unset "$file_var"
-}
-
 exec "$@"

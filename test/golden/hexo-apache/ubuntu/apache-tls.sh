@@ -32,7 +32,7 @@ else
 		(
 			umask 077
 			openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -sha256 -days 30 \
-				-subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" \
+				-subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" -addext "basicConstraints=critical,CA:FALSE" \
 				-keyout "$self/privkey.pem" -out "$self/fullchain.pem" 2>/dev/null
 		)
 		printf '%s\n' "$domain" >"$self/domain"
