@@ -8,7 +8,7 @@ import { renderPlan } from '../../src/core/render.js';
 import type { Family, Recipe } from '../../src/core/types.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
-import { listRecipeNames, loadRecipeDir } from '../../src/recipes/load.js';
+import { builtinSource, listRecipeNames, loadRecipeDir } from '../../src/recipes/load.js';
 
 const VERSION = '0.0.0-golden';
 const GOLDEN = path.resolve(import.meta.dirname, '../golden');
@@ -31,7 +31,7 @@ const CUSTOM_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
 async function cases(): Promise<Array<Case & { recipeObj: Recipe }>> {
   const out: Array<Case & { recipeObj: Recipe }> = [];
   for (const name of listRecipeNames(builtinRecipesDir())) {
-    const recipe = loadRecipeDir(path.join(builtinRecipesDir(), name));
+    const recipe = loadRecipeDir(path.join(builtinRecipesDir(), name), builtinSource());
     for (const family of recipe.manifest.bases.families) {
       const image = recipe.manifest.bases.images?.[family];
       const base: Partial<RawAnswers> = image ? { base: image } : { family };
