@@ -110,7 +110,9 @@ function imageBench(name, conf, tmp) {
     // the stripped binary, read out of the image
     const id = docker(['create', tag]);
     try {
-      const bin = conf.binary ?? '/app';
+      // the binary is what the image runs: first word of its ENTRYPOINT (or CMD)
+      const cfg = JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', tag]));
+      const bin = conf.binary ?? (cfg.Entrypoint?.[0] || cfg.Cmd?.[0]);
       const out = path.join(tmp, 'go-binary');
       docker(['cp', `${id}:${bin}`, out]);
       const binBytes = readFileSync(out).length;
