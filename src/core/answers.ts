@@ -1,6 +1,7 @@
 // Resolving every answer by one rule: given (flag or answers file) ?? (interactive ? prompt : default).
 // All questions are asked before anything is written, so a cancel leaves nothing half-done.
 // Validation collects `path: message` issues for every answer and throws one UsageError with all of them.
+import { looksSecret } from './secret-names.js';
 import { UsageError } from './errors.js';
 import { SERVICES, SERVICE_NAMES, PACKAGED_VERSIONS, releaseKey } from './families.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -266,9 +267,6 @@ function defaultPorts(services: string[]): string[] {
   return [...new Set(ports)].map(String);
 }
 
-/** Names that hold credentials by convention (the Dockerfile lint's CI002 uses the same idea). */
-const SECRET_NAME = /(^|_)(PASS|PASSWD|PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)/i;
-
 function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Record<string, string> {
   const env: Record<string, string> = {};
   const secret = new Set((recipe.manifest.env ?? []).filter((e) => e.secret).map((e) => e.name));
@@ -292,7 +290,7 @@ function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Re
       continue;
     }
     // --env values become ENV lines, readable by anyone who pulls the image
-    if (SECRET_NAME.test(name) && !name.endsWith('_FILE') && value !== '') {
+    if (looksSecret(name) && value !== '') {
       issues.push({ path: `${FLAG.env} ${name}`, message: `looks like a secret, and --env values are baked into the image for anyone who pulls it; pass it at run time instead (docker run -e ${name}=... or a ${name}_FILE secret mount)` });
       continue;
     }

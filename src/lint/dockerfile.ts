@@ -4,6 +4,9 @@
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import { execForm, keyValues, parseDockerfile, splitFlags, splitWords, substitute, type Instruction } from './dockerfile-parse.js';
 import { checkRun } from './dockerfile-run.js';
+import { looksSecret } from '../core/secret-names.js';
+
+export { looksSecret };
 
 export interface LintFinding {
   /** 1-based line where the instruction starts. */
@@ -45,7 +48,6 @@ interface Stage {
 }
 
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'busybox']);
-const SECRET_PART = /^(passwords?|passwd|secrets?|tokens?|apikeys?|privatekeys?)$/;
 const ALLOW_ROOT = /^lint:\s*allow-root\b\s*(.*)$/;
 
 export function lintDockerfile(text: string, opts: LintDockerfileOptions = {}): LintFinding[] {
@@ -193,17 +195,6 @@ function checkFrom(ins: Instruction, globalArgs: ReadonlyMap<string, string>, st
   if (colon < 0) return fail('DL3006', `FROM ${ref}${via}: tag the image explicitly (${ref}:<version>); no tag means :latest and the build is not reproducible`);
   if (name.slice(colon + 1).toLowerCase() === 'latest') return fail('DL3007', `FROM ${ref}${via}: do not use :latest; pin a version tag or a digest so the build is reproducible`);
   return { findings, stage };
-}
-
-/** PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, PRIVATE_KEY as a word part of the key; `*_FILE` names a file, which is fine. */
-export function looksSecret(key: string): boolean {
-  const parts = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  if (parts.at(-1) === 'file') return false;
-  return parts.some((p, i) => SECRET_PART.test(p) || ((p === 'api' || p === 'private') && /^keys?$/.test(parts[i + 1] ?? '')));
 }
 
 function isRoot(user: string, vars: ReadonlyMap<string, string>): boolean {
