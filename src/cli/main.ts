@@ -2,12 +2,15 @@
 // `--help` costs little more than starting node. The single error boundary is `run`.
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import type { BuildFlags } from './build-command.js';
+import type { SourceFlags } from './sources.js';
 
 export const VERSION: string = pkg.version;
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
-export interface GenerateFlags {
+/** Generation flags; the build and recipe-source flags are those of `build` and `list`/`info`. */
+export interface GenerateFlags extends BuildFlags, SourceFlags {
   recipe?: string;
   base?: string;
   family?: string;
@@ -26,17 +29,7 @@ export interface GenerateFlags {
   yes?: boolean;
   force?: boolean;
   dryRun?: boolean;
-  json?: boolean;
-  recipes?: string[];
-  trust?: boolean;
-  refresh?: boolean;
   build?: boolean;
-  tag?: string[];
-  push?: boolean;
-  platform?: string;
-  cache?: boolean;
-  buildArg?: string[];
-  builder?: string;
   ci?: string;
   compose?: boolean;
 }
