@@ -1,6 +1,6 @@
 // (Recipe, Answers) -> Plan. Reads only the recipe's own templates; writes nothing.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { Eta } from 'eta';
 import { dockerRunCommand } from '../build/run-command.js';
@@ -12,17 +12,14 @@ import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
 
 export const RECORD_FILE = '.create-image.json';
 
-/** Shared partials (recipes/_partials/NAME.eta), available to every recipe as include('@NAME'). */
-let partials: Map<string, string> | undefined;
-function sharedPartials(): Map<string, string> {
-  if (partials) return partials;
-  const dir = join(builtinRecipesDir(), '_partials');
-  partials = new Map(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.eta'))
-      .map((f) => [`@${f.slice(0, -4)}`, readFileSync(join(dir, f), 'utf8')]),
-  );
-  return partials;
+/** Shared partials (recipes/_partials/NAME.eta), available to every recipe as include('@NAME'); read when first used. */
+const partials = new Map<string, string | undefined>();
+function sharedPartial(name: string): string | undefined {
+  if (!partials.has(name)) {
+    const file = join(builtinRecipesDir(), '_partials', `${name.slice(1)}.eta`);
+    partials.set(name, /^@[\w-]+$/.test(name) && existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  }
+  return partials.get(name);
 }
 
 /**
@@ -51,7 +48,7 @@ function engineFor(dir: string): Eta {
   store.get = ((name: string) => {
     const hit = get(name);
     if (hit !== undefined) return hit;
-    const src = sharedPartials().get(name);
+    const src = sharedPartial(name);
     if (src === undefined) return undefined;
     eta.loadTemplate(name, src);
     return get(name);
