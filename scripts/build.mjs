@@ -2,6 +2,7 @@
 // Outputs are written atomically (temp file + rename) and stale chunks removed afterwards, so a
 // process running dist/ while a rebuild happens never sees a missing or half-written file.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,51 @@ const outdir = join(root, 'dist');
   if (old !== code) writeFileSync(VALIDATOR, code);
 }
 
+// commander requires node:child_process at load time only to spawn executable subcommands, which
+// create-image has none of; that require pulls in net, dgram and streams (~10 ms of every start).
+// Give commander a stand-in that loads the real module on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+// Built-in manifests that pass validation now need not be validated again at every run (see
+// src/recipes/load.ts): their sha256 goes into the bundle.
+async function validatedManifests() {
+  const { validateManifest } = await load('src/core/manifest.ts');
+  const hashes = [];
+  for (const name of readdirSync(join(root, 'recipes'))) {
+    let text;
+    try {
+      text = readFileSync(join(root, 'recipes', name, 'recipe.json'), 'utf8');
+    } catch {
+      continue;
+    }
+    let data;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      continue; // left for the run-time check to report with its line
+    }
+    if (validateManifest(data).length === 0) hashes.push(createHash('sha256').update(text).digest('hex'));
+  }
+  return hashes;
+}
+
+// Bundles one src module for use by this script.
+async function load(entry) {
+  const out = await build({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/main.ts' },
@@ -36,6 +82,8 @@ const result = await build({
   // Some CommonJS dependencies call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __cir } from 'node:module'; const require = __cir(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
+  define: { __VALIDATED_MANIFESTS__: JSON.stringify(await validatedManifests()) },
   write: false,
 });
 

@@ -15,6 +15,7 @@ import { VERSION } from './main.js';
 import { isInteractive, out } from './output.js';
 import { ensureRecipeTrusted, recipeSources, resolveRecipe } from './sources.js';
 import { addExtras } from './extras.js';
+import { saveBase } from '../update/base.js';
 
 /** Tests drive real clack prompts through these streams (`interactive` forces prompting without a TTY). */
 export interface GenerateIO {
@@ -77,7 +78,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const decide = flags.force ? () => 'overwrite' as const : prompter ? await askPerFile(prompter, states, (t) => (io.output ?? process.stdout).write(t)) : undefined;
   const result = writeFiles(targetDir, states, decide);
   // The base of the next `update`'s three-way merge (see src/update/base.ts).
-  (await import('../update/base.js')).saveBase(targetDir, plan.files);
+  saveBase(targetDir, plan.files);
   const cd = relative(process.cwd(), targetDir) || '.';
   const wrote = `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${cd}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`;
   // The files exist before anything is built: say so first, so a failed or interrupted build leaves no doubt.

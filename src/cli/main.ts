@@ -1,9 +1,12 @@
-// The command line: parses flags, calls the core, prints. Everything heavy is imported lazily so that
-// `--help` costs little more than starting node. The single error boundary is `run`.
+// The command line: parses flags, calls the core, prints. The single error boundary is `run`.
+// A plain generation is imported statically: it is what most runs do, and every lazy import boundary
+// costs an extra file for node to resolve and load. Prompts, builds, lint, pipelines and the other
+// subcommands stay lazy. (A lone `--help` never loads this file: bin/ answers it from dist/help.txt.)
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import type { BuildFlags } from './build-command.js';
 import type { SourceFlags } from './sources.js';
+import { generate } from './generate.js';
 
 export const VERSION: string = pkg.version;
 
@@ -93,7 +96,6 @@ Examples:
   npx create-image ftp --recipe vsftpd --yes --build --tag registry.example.com/ftp:1.0 --push`,
     )
     .action(async (target: string | undefined, flags: GenerateFlags) => {
-      const { generate } = await import('./generate.js');
       await generate(target, flags);
     });
   recipeSourceOptions(prog);

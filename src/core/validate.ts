@@ -84,6 +84,8 @@ export function checkTimezone(tz: string): string | undefined {
   if (!/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz)) {
     return `"${tz}" is not a time zone: expected ${TZ_EXAMPLE}`;
   }
+  // The default answer: no need to load ICU's zone list for it.
+  if (tz === 'UTC' || tz === 'Etc/UTC') return undefined;
   const { exact, byLower } = knownZones();
   if (exact.has(tz)) return undefined;
   const sameIgnoringCase = byLower.get(tz.toLowerCase());

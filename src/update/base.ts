@@ -21,16 +21,19 @@ export function recipeFiles(files: PlannedFile[]): PlannedFile[] {
 export function saveBase(target: string, files: PlannedFile[]): void {
   const dir = join(target, BASE_DIR);
   const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  // (existence checks first: the first generation has nothing to remove, and a recursive rm is not free)
+  if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
+  const made = new Set<string>();
   for (const f of recipeFiles(files)) {
     if (f.path === RECORD_FILE) continue;
     const dest = join(tmp, f.path);
-    mkdirSync(dirname(dest), { recursive: true });
+    const parent = dirname(dest);
+    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    made.add(parent);
     writeFileSync(dest, f.content);
   }
   mkdirSync(tmp, { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dirname(dir), { recursive: true });
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }
 

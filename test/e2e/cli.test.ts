@@ -1,7 +1,8 @@
 // The built bin, run the way users and scripts run it: exit codes, one-line errors, safe writes,
 // dry runs, JSON output, answers files, the inspection commands, and the packed tarball.
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/engine.js';
@@ -200,6 +201,28 @@ describe('create-image (built bin)', () => {
     expect(t.stdout + t.stderr).toMatch(/Dockerfile\.eta:3/);
   });
 
+
+  it('built-in manifests are validated at build time; any other manifest text still is at run time', async () => {
+    // the bundle carries the sha256 of every built-in manifest that passed (scripts/build.mjs)
+    const bundle = readdirSync(path.join(ROOT, 'dist/chunks'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(path.join(ROOT, 'dist/chunks', f), 'utf8'))
+      .join('\n');
+    for (const name of ['custom', 'go', 'vsftpd']) {
+      const text = readFileSync(path.join(ROOT, 'recipes', name, 'recipe.json'), 'utf8');
+      expect(bundle, name).toContain(createHash('sha256').update(text).digest('hex'));
+    }
+    // a copy of a built-in with one field broken is a different text: validated, refused with file:line
+    const dir = await tempDir();
+    const copy = path.join(dir, 'go');
+    cpSync(path.join(ROOT, 'recipes/go'), copy, { recursive: true });
+    const manifest = readFileSync(path.join(copy, 'recipe.json'), 'utf8');
+    writeFileSync(path.join(copy, 'recipe.json'), manifest.replace(/"version": "[^"]+"/, '"version": "not-semver"'));
+    const r = await cli([path.join(dir, 'out'), '--recipes', dir, '--trust', '--recipe', 'go', '--yes'], { env: NO_TTY });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/recipe\.json:\d+: version/);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+  });
   it('npm pack, then npx ./create-image-<version>.tgz --help works from another dir', async () => {
     const dir = await tempDir();
     const work = path.join(dir, 'elsewhere');

@@ -3,48 +3,12 @@
 // and everything rendered passes shellcheck and the Dockerfile lint.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import { resolveAnswers } from '../../src/core/answers.js';
 import { renderPlan } from '../../src/core/render.js';
-import type { Family, Recipe } from '../../src/core/types.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
-import { builtinSource, listRecipeNames, loadRecipeDir } from '../../src/recipes/load.js';
+import { GOLDEN, GOLDEN_VERSION as VERSION, goldenCases } from '../helpers/golden-cases.js';
 
-const VERSION = '0.0.0-golden';
-const GOLDEN = path.resolve(import.meta.dirname, '../golden');
-
-interface Case {
-  id: string;
-  recipe: string;
-  family: Family;
-  raw: RawAnswers;
-}
-
-// A fixed, non-default composition for the custom recipe, so the golden files show the parts.
-const CUSTOM_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
-  { id: 'defaults', raw: {} },
-  { id: 'node-nginx', raw: { runtime: 'node', tz: 'Asia/Shanghai', locale: 'zh_CN.UTF-8', services: ['nginx'], ports: ['8080'], env: { GREETING: 'hello "world" $(id) `x`' } } },
-  { id: 'supervisord', raw: { runtime: 'python', services: ['nginx', 'redis', 'cron'], supervisor: 'supervisord', ports: ['8080', '6379'] } },
-  { id: 'watchdog-php', raw: { runtime: 'php', services: ['nginx', 'php-fpm'], supervisor: 'watchdog', ports: ['8080'] } },
-];
-
-async function cases(): Promise<Array<Case & { recipeObj: Recipe }>> {
-  const out: Array<Case & { recipeObj: Recipe }> = [];
-  for (const name of listRecipeNames(builtinRecipesDir())) {
-    const recipe = loadRecipeDir(path.join(builtinRecipesDir(), name), builtinSource());
-    for (const family of recipe.manifest.bases.families) {
-      const image = recipe.manifest.bases.images?.[family];
-      const base: Partial<RawAnswers> = image ? { base: image } : { family };
-      const variants = name === 'custom' ? CUSTOM_VARIANTS : [{ id: 'defaults', raw: {} }];
-      for (const v of variants) {
-        out.push({ id: `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
-      }
-    }
-  }
-  return out;
-}
-
-const all = await cases();
+const all = goldenCases();
 
 describe('golden renders', () => {
   it('covers every built-in recipe', () => {

@@ -1,0 +1,43 @@
+// The golden cases: every built-in recipe on every base family it supports (custom in a few compositions).
+// Shared by the golden test (rendering from src/) and the built bin's check (test/e2e/dist-render.test.ts).
+import path from 'node:path';
+import type { RawAnswers } from '../../src/core/answers.js';
+import type { Family, Recipe } from '../../src/core/types.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { builtinSource, listRecipeNames, loadRecipeDir } from '../../src/recipes/load.js';
+
+export const GOLDEN = path.resolve(import.meta.dirname, '../golden');
+export const GOLDEN_VERSION = '0.0.0-golden';
+
+export interface GoldenCase {
+  id: string;
+  recipe: string;
+  family: Family;
+  raw: RawAnswers;
+  recipeObj: Recipe;
+}
+
+// A fixed, non-default composition for the custom recipe, so the golden files show the parts.
+const CUSTOM_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
+  { id: 'defaults', raw: {} },
+  { id: 'node-nginx', raw: { runtime: 'node', tz: 'Asia/Shanghai', locale: 'zh_CN.UTF-8', services: ['nginx'], ports: ['8080'], env: { GREETING: 'hello "world" $(id) `x`' } } },
+  { id: 'supervisord', raw: { runtime: 'python', services: ['nginx', 'redis', 'cron'], supervisor: 'supervisord', ports: ['8080', '6379'] } },
+  { id: 'watchdog-php', raw: { runtime: 'php', services: ['nginx', 'php-fpm'], supervisor: 'watchdog', ports: ['8080'] } },
+];
+
+export function goldenCases(): GoldenCase[] {
+  const out: GoldenCase[] = [];
+  for (const name of listRecipeNames(builtinRecipesDir())) {
+    const recipe = loadRecipeDir(path.join(builtinRecipesDir(), name), builtinSource());
+    for (const family of recipe.manifest.bases.families) {
+      const image = recipe.manifest.bases.images?.[family];
+      const base: Partial<RawAnswers> = image ? { base: image } : { family };
+      const variants = name === 'custom' ? CUSTOM_VARIANTS : [{ id: 'defaults', raw: {} }];
+      for (const v of variants) {
+        out.push({ id: `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
+      }
+    }
+  }
+  return out;
+}
+
