@@ -58,8 +58,11 @@ export interface Helpers {
   run(commands: string[]): string;
   /** Install commands for the base family (update, install, clean in one go). */
   install(pkgs: string[]): string[];
-  /** The setup RUN every image starts with: packages, CA certificates, timezone, locale, user. */
-  system(extra?: { packages?: string[]; commands?: string[]; runtime?: boolean; services?: boolean; user?: boolean; keepCa?: boolean }): string;
+  /**
+   * The setup RUN every image starts with: packages, CA certificates, timezone, locale, user. `preInstall`
+   * commands run just before the install with the package lists fresh (after apt-get update on debian/ubuntu).
+   */
+  system(extra?: { packages?: string[]; preInstall?: string[]; commands?: string[]; runtime?: boolean; services?: boolean; user?: boolean; keepCa?: boolean }): string;
   /** Commands that stop trusting the build-time CA certificates (unless they belong in the final image). */
   caRemove(): string[];
   /** `NODE_EXTRA_CA_CERTS=... ` for npm/node commands when CA certificates were given (node ignores the system store). */
@@ -135,7 +138,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...repoSetupCommands(a.family, a.base, pkgs),
         // Debian's slim images drop /usr/share/man, and the OpenJDK postinst fails linking its man page there.
         ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^openjdk-\d+-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
-        ...pm.install(pkgs),
+        ...withPreInstall(pm.install(pkgs), extra.preInstall ?? []),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),
         ...localeCommands(a.family, a.locale),
@@ -215,4 +218,11 @@ function defaultHealthcheck(a: Answers, ports: PortSpec[]): Healthcheck | undefi
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** Puts `pre` into an install command list right after its package-list refresh (apt-get update), else first. */
+function withPreInstall(install: string[], pre: string[]): string[] {
+  if (!pre.length) return install;
+  const at = install[0] === 'apt-get update' ? 1 : 0;
+  return [...install.slice(0, at), ...pre, ...install.slice(at)];
 }

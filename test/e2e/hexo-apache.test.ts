@@ -117,6 +117,19 @@ describeEngine('hexo-apache recipe (hexo build stage, apache + certbot)', () => 
     expect(challenge.status).toBe(200);
     expect(challenge.body).toBe(token);
 
+    // Apache is the repacked apache2-bin with the recipe's own config: no perl packages (the apache2
+    // package's helpers need them), no libxml2/ICU, apt's dependency state still consistent, the config valid.
+    const pkgs = await dockerExec(id, ['dpkg-query', '-W', '-f', '${db:Status-Abbrev} ${Package}\n']);
+    expect(pkgs.exitCode, pkgs.stderr).toBe(0);
+    const installed = new Set(pkgs.stdout.split('\n').filter((l) => l.startsWith('ii ')).map((l) => l.trim().split(/\s+/)[1]));
+    expect([...installed].filter((p) => /^(perl|libperl.*|perl-modules-.*|libxml2|libicu.*|apache2|apache2-utils)$/.test(p))).toEqual([]);
+    for (const p of ['apache2-bin', 'certbot', 'media-types']) expect(installed.has(p), p).toBe(true);
+    const aptCheck = await dockerExec(id, ['apt-get', 'check']);
+    expect(aptCheck.exitCode, aptCheck.stdout + aptCheck.stderr).toBe(0);
+    const syntax = await dockerExec(id, ['apache2', '-t']);
+    expect(syntax.exitCode, syntax.stderr).toBe(0);
+    expect(syntax.stderr).toContain('Syntax OK');
+
     // Apache's parent is root (it binds 80/443 and reads the keys); the workers are www-data.
     const top = await docker(['top', id, '-o', 'pid,user,comm']);
     const users = new Set(top.stdout.trim().split('\n').slice(1).filter((l) => l.includes('apache2')).map((l) => l.trim().split(/\s+/)[1]));
@@ -135,8 +148,10 @@ describeEngine('hexo-apache recipe (hexo build stage, apache + certbot)', () => 
     const pem = await makeLineage(le);
     const ours = new X509Certificate(pem);
     await docker(['cp', `${le}/.`, `${id}:/etc/letsencrypt/`]);
+    const parentBefore = (await dockerExec(id, ['cat', '/run/apache2/apache2.pid'])).stdout.trim();
     const hook = await dockerExec(id, ['apache-tls', '--reload'], { env: { RENEWED_LINEAGE: `/etc/letsencrypt/live/${DOMAIN}` } });
     expect(hook.exitCode, hook.stderr).toBe(0);
+    expect(hook.stderr).toContain('apache-tls: apache reloaded');
     const switched = await waitFor('the mounted certificate to be served', async () => {
       const r = await httpsGet(tls).catch(() => undefined);
       return r && r.cert.fingerprint256 === ours.fingerprint256 ? r : undefined;
@@ -144,6 +159,10 @@ describeEngine('hexo-apache recipe (hexo build stage, apache + certbot)', () => 
     expect(switched.cert.subject).toContain('O=create-image e2e');
     expect(switched.cert.subject).toContain(`CN=${DOMAIN}`);
     expect(switched.body).toContain(`<title>${TITLE}</title>`);
+    // A graceful reload of the same server (apache2 -k graceful), not a new one.
+    expect(parentBefore).toMatch(/^\d+$/);
+    expect((await dockerExec(id, ['cat', '/run/apache2/apache2.pid'])).stdout.trim()).toBe(parentBefore);
+    expect((await docker(['logs', id])).stderr).toContain('SIGUSR1 received.  Doing graceful restart');
 
     // The renew command reads that lineage's renewal settings, finds it not due and exits clean (offline:
     // a due certificate would need Let's Encrypt).

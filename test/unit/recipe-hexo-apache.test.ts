@@ -41,9 +41,20 @@ describe('hexo-apache recipe', () => {
         expect(build).toMatch(/ AS build\n/);
         expect(build).toMatch(/install -y --no-install-recommends .*\bnodejs npm\b/);
         expect(build).toContain('npx --no-install hexo generate');
-        // The final stage: apache, mod_ssl, certbot; no node.
-        expect(final).toMatch(/install -y --no-install-recommends .*\bapache2 certbot openssl\b/);
-        expect(final).toContain('a2enmod ssl rewrite headers');
+        // The final stage: apache2-bin (repacked without perl and libxml2, installed by apt), certbot; no node,
+        // no apache2 package (its helpers need perl).
+        expect(final).toMatch(/install -y --no-install-recommends .*\bcertbot openssl media-types \/tmp\/apache2-bin\/apache2-bin\.deb\b/);
+        const download = final.indexOf('apt-get download apache2-bin');
+        const repack = final.indexOf('dpkg-deb -b /tmp/apache2-bin/pkg /tmp/apache2-bin/apache2-bin.deb');
+        expect(final.indexOf('apt-get update')).toBeLessThan(download);
+        expect(download).toBeGreaterThan(0);
+        expect(repack).toBeGreaterThan(download);
+        expect(final.indexOf('apt-get install')).toBeGreaterThan(repack);
+        expect(final).toContain("s/ perl:any,//; s/, perl:any$//");
+        const instructions = final.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+        expect(instructions).not.toMatch(/\bapache2 certbot\b|a2enmod|a2ensite|apache2ctl/);
+        expect(final).toContain('COPY config/apache2.conf /etc/apache2/apache2.conf');
+        expect(final).toContain('COPY config/apache-blog.conf /etc/apache2/sites-enabled/blog.conf');
         expect(final).not.toMatch(/nodejs|npm|npx/);
         expect(final).toContain('COPY --from=build /src/public/ /var/www/html/');
         expect(final).toContain(`ENV DOMAIN="${variant.set.domain}"`);
@@ -110,7 +121,20 @@ describe('hexo-apache recipe', () => {
     expect(conf).toContain('SSLCertificateKeyFile /etc/apache2/tls/privkey.pem');
     const tls = file(plan, 'apache-tls.sh')!;
     expect(tls).toContain('live="/etc/letsencrypt/live/$domain"');
-    expect(tls).toContain('apache2ctl graceful');
+    expect(tls).toContain('apache2 -k graceful');
+    expect(tls).not.toContain('apache2ctl');
+    // The whole server config is ours: modules, privilege drop, logs to the container's output, the sites.
+    const main = file(plan, 'config/apache2.conf')!;
+    for (const m of ['mpm_event', 'authz_core', 'mime', 'dir', 'rewrite', 'headers', 'socache_shmcb', 'ssl']) {
+      expect(main).toContain(`LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`);
+    }
+    expect(main).toMatch(/^User www-data\nGroup www-data$/m);
+    expect(main).toMatch(/^PidFile \/run\/apache2\/apache2\.pid$/m);
+    expect(main).toMatch(/^ErrorLog \/dev\/stderr$/m);
+    expect(main).toMatch(/^CustomLog \/dev\/stdout /m);
+    expect(main).toMatch(/^TypesConfig \/etc\/mime\.types$/m);
+    expect(main).toMatch(/^IncludeOptional sites-enabled\/\*\.conf$/m);
+    expect(main).not.toContain('APACHE_');
     expect(plan.files.find((f) => f.path === 'apache-tls.sh')!.mode).toBe(0o755);
     const notes = recipe.manifest.notes!.join('\n');
     expect(notes).toContain("certbot certonly --webroot -w /var/www/acme -d $DOMAIN");

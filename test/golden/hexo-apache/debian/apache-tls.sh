@@ -47,6 +47,19 @@ ln -sfn "$cert" "$tls/fullchain.pem"
 ln -sfn "$key" "$tls/privkey.pem"
 
 if [ "${1:-}" = --reload ]; then
-	apache2ctl graceful
+	# Only a running server is reloaded (apache2 -k graceful would start one); it reads the links at start.
+	pid="$(cat /run/apache2/apache2.pid 2>/dev/null || true)"
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+		echo "apache-tls: apache is not running here; it uses the certificate when it starts" >&2
+		exit 0
+	fi
+	# As apachectl graceful does: check the config first (a broken one would stop the server on reload),
+	# then have the running server re-read it; open connections are not cut.
+	if ! out="$(apache2 -t 2>&1)"; then
+		printf '%s\n' "$out" >&2
+		echo "apache-tls: the apache config is broken; apache not reloaded" >&2
+		exit 1
+	fi
+	apache2 -k graceful
 	echo "apache-tls: apache reloaded" >&2
 fi

@@ -5,14 +5,10 @@
 set -eu
 
 if [ "${1:-}" = apache2 ]; then
-	# Debian's Apache reads its run-time paths (APACHE_RUN_DIR, APACHE_PID_FILE, ...) from envvars.
-	set +u
-	# shellcheck source=/dev/null
-	. /etc/apache2/envvars
-	set -u
-	mkdir -p "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
-	# A pid file left by a container that was stopped, then started again, would stop Apache starting.
-	rm -f "$APACHE_PID_FILE"
+	# DefaultRuntimeDir and PidFile of /etc/apache2/apache2.conf. A pid file left by a container that was
+	# stopped, then started again, would stop Apache starting.
+	mkdir -p /run/apache2
+	rm -f /run/apache2/apache2.pid
 	/usr/local/bin/apache-tls
 fi
 
