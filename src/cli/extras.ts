@@ -17,7 +17,7 @@ export function parseCi(value: string | undefined, flag = '--ci'): CiSystem | un
 export async function addExtras(plan: Plan, recipe: Recipe, answers: Answers, flags: GenerateFlags): Promise<void> {
   const ci = parseCi(flags.ci);
   if (!ci && !flags.compose) return;
-  const { extraFiles } = await import('../pipelines/index.js');
+  const { extraFiles } = await import('./lazy.js');
   for (const f of extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION })) {
     const i = plan.files.findIndex((x) => x.path === f.path);
     if (i >= 0) throw new UsageError([{ path: flags.compose && f.path.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${f.path}` }]);

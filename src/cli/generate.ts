@@ -26,7 +26,7 @@ export interface GenerateIO {
 
 export async function generate(targetArg: string | undefined, flags: GenerateFlags, io: GenerateIO = {}): Promise<void> {
   const interactive = io.interactive ?? isInteractive(flags);
-  const { clackPrompter, clackUI } = interactive ? await import('../edges/prompts.js') : ({} as typeof import('../edges/prompts.js'));
+  const { clackPrompter, clackUI } = interactive ? await import('./lazy.js') : ({} as typeof import('./lazy.js'));
   const streams = { ...(io.input ? { input: io.input } : {}), ...(io.output ? { output: io.output } : {}) };
   const prompter = interactive ? clackPrompter(streams) : undefined;
   const ui = interactive ? clackUI(streams) : undefined;
@@ -62,7 +62,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const states = inspectTarget(targetDir, plan.files);
   // build flags are checked before anything is written (loaded only when one is given)
   if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder) {
-    (await import('./build-command.js')).checkBuildFlags(flags, answers.imageName);
+    (await import('./lazy.js')).checkBuildFlags(flags, answers.imageName);
   }
 
   if (ui && prompter) {
@@ -89,7 +89,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 
   let built: import('./build-command.js').BuildReport | undefined;
   if (flags.build) {
-    const { buildGenerated } = await import('./build-command.js');
+    const { buildGenerated } = await import('./lazy.js');
     built = await buildGenerated(targetDir, answers.imageName, plan, flags);
   }
 

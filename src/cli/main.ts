@@ -1,7 +1,7 @@
 // The command line: parses flags, calls the core, prints. The single error boundary is `run`.
 // A plain generation is imported statically: it is what most runs do, and every lazy import boundary
 // costs an extra file for node to resolve and load. Prompts, builds, lint, pipelines and the other
-// subcommands stay lazy. (A lone `--help` never loads this file: bin/ answers it from dist/help.txt.)
+// subcommands stay behind the one lazy boundary, ./lazy.ts. (A lone `--help` never loads this file: bin/ answers it from dist/help.txt.)
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import type { BuildFlags } from './build-command.js';
@@ -106,7 +106,7 @@ Examples:
       .command('list')
       .description('list available recipes')
       .option('--json', 'machine-readable output'),
-  ).action(async (flags) => (await import('./inspect.js')).list(flags));
+  ).action(async (flags) => (await import('./lazy.js')).list(flags));
 
   recipeSourceOptions(
     prog
@@ -114,14 +114,14 @@ Examples:
       .description("show a recipe's questions, defaults, env vars, ports and volumes")
       .argument('<recipe>', 'recipe name')
       .option('--json', 'machine-readable output'),
-  ).action(async (name, flags) => (await import('./inspect.js')).info(name, flags));
+  ).action(async (name, flags) => (await import('./lazy.js')).info(name, flags));
 
   prog
     .command('validate')
     .description("check a recipe folder's manifest and render it with its defaults")
     .argument('<recipe-dir>', 'folder with recipe.json')
     .option('--json', 'machine-readable output')
-    .action(async (dir, flags) => (await import('./inspect.js')).validate(dir, flags));
+    .action(async (dir, flags) => (await import('./lazy.js')).validate(dir, flags));
 
   buildOptions(
     prog
@@ -129,7 +129,7 @@ Examples:
       .description('(re)build a generated dir from its .create-image.json')
       .argument('[dir]', 'generated dir', '.')
       .option('--json', 'machine-readable output'),
-  ).action(async (dir, flags) => (await import('./build-command.js')).buildCommand(dir, flags));
+  ).action(async (dir, flags) => (await import('./lazy.js')).buildCommand(dir, flags));
 
   recipeSourceOptions(
     prog
@@ -141,7 +141,7 @@ Examples:
       .option('--set <key=value>', 'change an answer to a recipe question (repeatable)', collect)
       .option('-e, --env <KEY=VALUE>', 'change an env default (repeatable)', collect)
       .option('--json', 'machine-readable output'),
-  ).action(async (dir, flags) => (await import('./update-command.js')).updateCommand(dir, flags));
+  ).action(async (dir, flags) => (await import('./lazy.js')).updateCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe
@@ -149,14 +149,14 @@ Examples:
     .description('scaffold a recipe folder')
     .argument('<name>', 'recipe name (lowercase, dashes)')
     .option('--dir <dir>', 'parent folder', '.')
-    .action(async (name, flags) => (await import('./recipe-command.js')).recipeNew(name, flags));
+    .action(async (name, flags) => (await import('./lazy.js')).recipeNew(name, flags));
   recipe
     .command('test')
     .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
     .argument('<dir>', 'recipe folder')
     .option('--build', 'build each render and run its smoke check')
     .option('--family <family>', 'only this family')
-    .action(async (dir, flags) => (await import('./recipe-command.js')).recipeTest(dir, flags));
+    .action(async (dir, flags) => (await import('./lazy.js')).recipeTest(dir, flags));
 
   prog
     .command('ci')
@@ -168,7 +168,7 @@ Examples:
     .option('--force', 'overwrite an existing pipeline file')
     .option('--dry-run', 'print what would be written; write nothing')
     .option('--json', 'machine-readable output')
-    .action(async (dir, flags) => (await import('./ci-command.js')).ciRecipes(dir, flags));
+    .action(async (dir, flags) => (await import('./lazy.js')).ciRecipes(dir, flags));
 
   return prog;
 }

@@ -3,8 +3,11 @@
 import { existsSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { buildImage } from '../build/build.js';
+import { detectBuilder, exec } from '../build/builder.js';
+import { createProgressRenderer } from '../build/progress.js';
 import { resolveAnswers, type RawAnswers } from '../core/answers.js';
-import { CreateImageError, UsageError } from '../core/errors.js';
+import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { lineOfPath } from '../core/json-position.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
@@ -177,10 +180,6 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
 }
 
 async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string }): Promise<void> {
-  const { detectBuilder, exec } = await import('../build/builder.js');
-  const { buildImage } = await import('../build/build.js');
-  const { createProgressRenderer } = await import('../build/progress.js');
-  const { ToolError } = await import('../core/errors.js');
   const builder = await detectBuilder(flags.builder ? { builder: flags.builder as 'docker' } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);

@@ -30,7 +30,7 @@ export async function recipeSources(flags: SourceFlags, _interactive: boolean, o
   const config = loadConfig(opts.cwd ?? process.cwd());
   const extra =
     flags.recipes?.length || process.env.CREATE_IMAGE_RECIPES || config.recipes.length
-      ? await (await import('../recipes/sources.js')).externalSources(flags, config, out.warn)
+      ? await (await import('./lazy.js')).externalSources(flags, config, out.warn)
       : [];
   return sourcesFrom([...extra, { ...builtinSource(), kind: 'builtin' }], config);
 }
@@ -116,7 +116,7 @@ export function sourcesOf(recipe: Recipe, sources: ResolvedSource[]): ResolvedSo
 export async function ensureRecipeTrusted(recipe: Recipe, sources: Sources, flags: SourceFlags, interactive: boolean, prompter?: Prompter): Promise<void> {
   const used = sourcesOf(recipe, sources.list).filter((s) => s.kind === 'git' || s.kind === 'npm');
   if (!used.length) return;
-  const { ensureTrusted } = await import('../recipes/trust.js');
+  const { ensureTrusted } = await import('./lazy.js');
   await ensureTrusted(used, {
     ...(flags.trust ? { trust: true } : {}),
     interactive,

@@ -1,5 +1,5 @@
 // `create-image update [dir]`: re-render a generated dir with a newer recipe (or new answers) and merge
-// three ways: base (the previous render, kept in .create-image/base/), the user's files, the new render.
+// three ways: base (the previous render, kept in .create-image/base.json), the user's files, the new render.
 // Exit codes: 0 updated cleanly (or nothing to do); 1 conflicts written with markers (or, with --dry-run,
 // conflicts would be); 2 bad input. `--check`: 0 up to date, 1 a newer recipe version is available.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { builtinSource, findRecipe } from '../recipes/load.js';
 import { npmLatestVersion } from '../recipes/npm.js';
 import { resolveSpec, type ResolvedSource } from '../recipes/sources.js';
 import { formatSpec, npmName, parseSpec, type SourceSpec } from '../recipes/spec.js';
+import { clackPrompter } from '../edges/prompts.js';
 import { readBase, saveBase } from '../update/base.js';
 import { planMerge, type FileAction } from '../update/merge.js';
 import { VERSION } from './main.js';
@@ -162,7 +163,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
 
   checkRequires(recipe);
   const interactive = isInteractive(flags);
-  const prompter = interactive ? (await import('../edges/prompts.js')).clackPrompter() : undefined;
+  const prompter = interactive ? clackPrompter() : undefined;
   await ensureRecipeTrusted(recipe, sources, flags, interactive, prompter);
 
   const answers = await resolveAnswers(recipe, rawFromRecord(dir, rec, recipe, flags), { interactive: false });

@@ -22,8 +22,8 @@ export const builtinSource = (): RecipeSource => ({ dir: builtinRecipesDir(), la
 // Built-in manifests are validated when the bundle is built: scripts/build.mjs defines the hashes of
 // those that passed, and a manifest with exactly that text skips the schema check at run time (a large
 // share of a render's start-up). Any other text, an edited or external manifest, is validated here.
-declare const __VALIDATED_MANIFESTS__: string[] | undefined;
-const prevalidated = new Set<string>(typeof __VALIDATED_MANIFESTS__ === 'undefined' ? [] : __VALIDATED_MANIFESTS__);
+declare const __VALIDATED_MANIFESTS__: string | undefined;
+const prevalidated = new Set<string>(typeof __VALIDATED_MANIFESTS__ === 'undefined' ? [] : __VALIDATED_MANIFESTS__.split(' ').filter(Boolean));
 
 export function readManifest(dir: string): Manifest {
   const file = join(dir, MANIFEST);

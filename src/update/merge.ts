@@ -73,7 +73,7 @@ export function planMerge(
     if (next !== undefined) {
       if (user === undefined) {
         if (base === undefined) actions.push({ path, action: 'write', content: next, ...m, why: 'new' });
-        else actions.push({ path, action: 'keep', why: next === base ? 'deleted by you' : 'deleted by you (the recipe changed it; its version is in .create-image/base/)' });
+        else actions.push({ path, action: 'keep', why: next === base ? 'deleted by you' : 'deleted by you (the recipe changed it; its version is kept in .create-image/base.json)' });
         continue;
       }
       if (user === next) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,11 +83,31 @@ describe('stored base', () => {
       ];
       expect(recipeFiles(files).map((f) => f.path)).toEqual(['Dockerfile', 'a/b.sh']);
       saveBase(dir, files);
-      expect(existsSync(join(dir, '.create-image/base/compose.yaml'))).toBe(false);
-      expect(readFileSync(join(dir, '.create-image/base/a/b.sh'), 'utf8')).toBe('#!/bin/sh\n');
-      writeFileSync(join(dir, '.create-image/base/Dockerfile'), 'tampered\n');
+      const stored = JSON.parse(readFileSync(join(dir, '.create-image/base.json'), 'utf8')).files;
+      expect(Object.keys(stored)).toEqual(['Dockerfile', 'a/b.sh']);
+      expect(stored['a/b.sh']).toBe('#!/bin/sh\n');
+      writeFileSync(join(dir, '.create-image/base.json'), JSON.stringify({ files: { ...stored, Dockerfile: 'tampered\n' } }));
       const b = readBase(dir, rec.files)!;
       expect([...b.keys()]).toEqual(['a/b.sh']);
+      // an unreadable base is no base
+      writeFileSync(join(dir, '.create-image/base.json'), '{ not json');
+      expect(readBase(dir, rec.files)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a base kept as a tree by earlier builds, and replaces it with base.json at the next save', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-base-'));
+    try {
+      const rec = { files: { Dockerfile: sha256('FROM x\n'), 'a/b.sh': sha256('#!/bin/sh\n') } };
+      mkdirSync(join(dir, '.create-image/base/a'), { recursive: true });
+      writeFileSync(join(dir, '.create-image/base/Dockerfile'), 'FROM x\n');
+      writeFileSync(join(dir, '.create-image/base/a/b.sh'), '#!/bin/sh\n');
+      expect(Object.fromEntries(readBase(dir, rec.files)!)).toEqual({ Dockerfile: 'FROM x\n', 'a/b.sh': '#!/bin/sh\n' });
+      saveBase(dir, [{ path: 'Dockerfile', content: 'FROM y\n', mode: 0o644 }]);
+      expect(existsSync(join(dir, '.create-image/base'))).toBe(false);
+      expect(Object.fromEntries(readBase(dir, {})!)).toEqual({ Dockerfile: 'FROM y\n' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
