@@ -26,7 +26,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const BIN = path.join(ROOT, 'bin/create-image.js');
+const BIN = path.join(ROOT, 'bin/create-image.cjs');
 const DOCKER = process.env.CREATE_IMAGE_DOCKER ?? 'docker';
 const CA = process.env.SSL_CERT_FILE && existsSync(process.env.SSL_CERT_FILE) ? process.env.SSL_CERT_FILE : '/etc/ssl/certs/ca-certificates.crt';
 const builtins = readdirSync(path.join(ROOT, 'recipes'))
@@ -48,7 +48,7 @@ if (!opt['images-only']) {
   results.startup = startupBench(recipes, Number(opt.runs));
   for (const r of results.startup) {
     if (!r.ok) missed++;
-    console.log(`  ${r.name.padEnd(28)} ${String(r.ms).padStart(7)} ms  ${r.ratio.toFixed(2)}x${r.target ? `  target <= ${r.target}x ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
+    console.log(`  ${r.name.padEnd(34)} ${String(r.ms).padStart(7)} ms  ${r.ratio.toFixed(2)}x${r.target ? `  target <= ${r.target}x ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
   }
 }
 

@@ -1,6 +1,6 @@
-// Bundles src/ into dist/ as ESM. Code splitting keeps what `--help` does not need in lazily loaded chunks.
-// Outputs are written atomically (temp file + rename) and stale chunks removed afterwards, so a
-// process running dist/ while a rebuild happens never sees a missing or half-written file.
+// Bundles src/ into dist/ (two CommonJS bundles, see below) and writes dist/help.txt.
+// Outputs are written atomically (temp file + rename) and stale files removed later, so a process
+// running dist/ while a rebuild happens never sees a missing or half-written file.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -66,47 +66,84 @@ async function load(entry) {
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
 
-// `import { readFileSync } from 'node:fs'` in an ES module makes node build an ES facade of the
-// builtin, which reads every export, lazy getters included: fs.promises and fs.ReadStream load the
-// promises and streams machinery (~4 ms of every start). Bundled code gets the builtins as CommonJS
-// modules instead, whose properties esbuild reads only where they are used.
-const builtinsWithoutFacade = {
-  name: 'builtins-without-facade',
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule?.(${JSON.stringify(args.path)}) ?? require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
-const result = await build({
+// Two CommonJS bundles, loaded by bin/create-image.cjs with a V8 code cache (see there):
+//   dist/cli.cjs            everything a plain non-interactive generation needs;
+//   dist/lazy-<hash>.cjs    the rest (src/cli/lazy.ts: prompts, builds, lint, pipelines, other
+//                           subcommands), required on first use.
+// The lazy bundle must not carry its own copies of modules the main one has (two CreateImageError
+// classes, two caches): its imports of those resolve to the main bundle's instances, which
+// dist/cli.cjs exports as `__shared`, keyed by source path.
+const minify = !process.env.NO_MINIFY;
+const VALIDATED = JSON.stringify((await validatedManifests()).join(' '));
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: !process.env.NO_SPLIT,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: !process.env.NO_MINIFY,
+  minify,
   sourcemap: 'linked',
   legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Some CommonJS dependencies call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __cir } from 'node:module'; const require = __cir(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [lazyChildProcess, builtinsWithoutFacade],
-  // (a string, not an array: esbuild would give an array its own chunk, one more file to load)
-  define: { __VALIDATED_MANIFESTS__: JSON.stringify((await validatedManifests()).join(' ')) },
+  // import() becomes require(): a dynamic import would start node's ES module loader (~3% of a start)
+  supported: { 'dynamic-import': false },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // (a string, not an array: it is inlined where used)
+  define: { 'import.meta.url': '__importMetaUrl', __VALIDATED_MANIFESTS__: VALIDATED },
   write: false,
+};
+const srcKey = (abs) => relative(root, abs).split('\\').join('/');
+const lazyBoundary = (target) => ({
+  name: 'lazy-boundary',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lazy\.js$/ }, () => ({ path: `./${target}`, external: true }));
+  },
 });
 
+// 1. Which src modules the main bundle holds.
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyChildProcess, lazyBoundary('lazy.cjs')] });
+const shared = Object.keys(probe.metafile.inputs)
+  .filter((p) => p.startsWith('src/') && /\.(ts|js)$/.test(p))
+  .sort();
+
+// 2. The lazy bundle, importing those from the main one.
+const fromMain = {
+  name: 'from-main-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.startsWith(join(root, 'src'))) return undefined;
+      const abs = resolve(dirname(args.importer), args.path);
+      const key = [abs.replace(/\.js$/, '.ts'), abs].map(srcKey).find((k) => shared.includes(k));
+      return key && args.importer !== join(root, key) ? { path: key, namespace: 'from-main-bundle' } : undefined;
+    });
+    b.onResolve({ filter: /^\.\/cli\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'from-main-bundle' }, (args) => ({ contents: `module.exports = require('./cli.cjs').__shared[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+};
+const lazyOut = await build({ ...common, entryPoints: ['src/cli/lazy.ts'], outfile: 'dist/lazy.cjs', plugins: [fromMain] });
+const lazyCode = lazyOut.outputFiles.find((f) => f.path.endsWith('.cjs'));
+// a content-addressed name: a process started from an earlier build keeps requiring its own lazy half
+const lazyName = `lazy-${createHash('sha256').update(lazyCode.contents).digest('hex').slice(0, 10)}.cjs`;
+
+// 3. The main bundle, exporting its src modules for the lazy one.
+const entry = [
+  "export { run } from './src/cli/main.ts';",
+  ...shared.map((k, i) => `import * as m${i} from './${k}';`),
+  `export const __shared = { ${shared.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
+].join('\n');
+const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyChildProcess, lazyBoundary(lazyName)] });
+
 const keep = new Set();
-// chunks first, entry last: a new cli.js must never import a chunk that is not there yet
-const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('cli.js')) - Number(b.path.endsWith('cli.js')));
-for (const f of files) {
+const outputs = [
+  ...lazyOut.outputFiles.map((f) => ({ path: f.path.replace(/lazy\.cjs(\.map)?$/, (_m, map) => lazyName + (map ?? '')), contents: map(f) })),
+  // the entry last: a new cli.cjs must never require a lazy half that is not there yet
+  ...mainOut.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
+];
+function map(f) {
+  // keep the lazy bundle's sourceMappingURL pointing at its renamed map
+  return f.path.endsWith('.cjs') ? Buffer.from(f.text.replace(/sourceMappingURL=lazy\.cjs\.map/, `sourceMappingURL=${lazyName}.map`)) : f.contents;
+}
+for (const f of outputs) {
   keep.add(f.path);
   mkdirSync(dirname(f.path), { recursive: true });
   const tmp = `${f.path}.${process.pid}.tmp`;
@@ -127,15 +164,15 @@ function sweep(dir) {
     else if (!keep.has(p) && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { force: true });
   }
 }
-// Stale chunks of earlier builds go once they are old: a process started from the previous build
-// may still import one of its lazy chunks for a while.
+// Earlier builds' files go once they are old: a process started from the previous build may still
+// require its lazy half for a while.
 const STALE_MS = 30 * 60_000;
 sweep(outdir);
 // The bin answers a lone --help from this file; it is commander's output at 80 columns.
 const { execFileSync } = await import('node:child_process');
 const helpText = execFileSync(
   process.execPath,
-  ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(join(outdir, 'cli.js'))}); process.exitCode = await run(['node', 'create-image', '--help']);`],
+  ['-e', `require(${JSON.stringify(join(outdir, 'cli.cjs'))}).run(['node', 'create-image', '--help']).then((c) => { process.exitCode = c; });`],
   { env: { ...process.env, COLUMNS: '80', NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
 );
 writeFileSync(join(outdir, 'help.txt'), helpText);

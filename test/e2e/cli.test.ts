@@ -2,7 +2,7 @@
 // dry runs, JSON output, answers files, the inspection commands, and the packed tarball.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/engine.js';
@@ -24,7 +24,7 @@ describe('create-image (built bin)', () => {
 
   it('the lone --help served from dist/help.txt is exactly what commander prints', async () => {
     const fast = await cli(['--help']);
-    const full = await execa(process.execPath, ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist/cli.js'))}); process.exitCode = await run(['node', 'create-image', '--help']);`], { env: { COLUMNS: '80' } });
+    const full = await execa(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'dist/cli.cjs'))}).run(['node', 'create-image', '--help']).then((c) => { process.exitCode = c; });`], { env: { COLUMNS: '80' } });
     expect(fast.stdout).toBe(full.stdout);
     // other help goes through commander as usual
     const sub = await cli(['build', '--help']);
@@ -202,12 +202,49 @@ describe('create-image (built bin)', () => {
   });
 
 
+  it('the V8 code cache: written on the first run, used after, and never in the way', async () => {
+    const dir = await tempDir();
+    const cacheHome = path.join(dir, 'cache');
+    const v8dir = path.join(cacheHome, 'create-image', 'v8');
+    const render = (n: string, env: Record<string, string> = {}) => cli([path.join(dir, n), '--recipe', 'go', '--name', 'app', '--yes'], { env: { XDG_CACHE_HOME: cacheHome, ...env } });
+    const dockerfile = (n: string) => readFileSync(path.join(dir, n, 'Dockerfile'), 'utf8');
+
+    const first = await render('a');
+    expect(first.exitCode, first.stderr).toBe(0);
+    const files = readdirSync(v8dir);
+    expect(files).toHaveLength(1);
+    const cacheFile = path.join(v8dir, files[0]!);
+    const written = statSync(cacheFile);
+    expect(written.size).toBeGreaterThan(10_000);
+
+    // a second run reads it and leaves it alone
+    const second = await render('b');
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(dockerfile('b')).toBe(dockerfile('a'));
+    expect(statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+
+    // garbage in the cache: V8 rejects it, the run compiles as usual and writes a good one
+    writeFileSync(cacheFile, 'not a code cache');
+    const third = await render('c');
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(dockerfile('c')).toBe(dockerfile('a'));
+    expect(statSync(cacheFile).size).toBeGreaterThan(10_000);
+
+    // no usable cache dir (a file where the dir should be), or turned off: runs all the same
+    const blocked = path.join(dir, 'blocked');
+    writeFileSync(blocked, '');
+    const fourth = await render('d', { XDG_CACHE_HOME: blocked });
+    expect(fourth.exitCode, fourth.stderr).toBe(0);
+    expect(fourth.stderr).toBe('');
+    const off = await render('e', { XDG_CACHE_HOME: path.join(dir, 'off'), CREATE_IMAGE_NO_CODE_CACHE: '1' });
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'off'))).toBe(false);
+    expect(dockerfile('e')).toBe(dockerfile('a'));
+  });
+
   it('built-in manifests are validated at build time; any other manifest text still is at run time', async () => {
     // the bundle carries the sha256 of every built-in manifest that passed (scripts/build.mjs)
-    const bundle = readdirSync(path.join(ROOT, 'dist/chunks'))
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(path.join(ROOT, 'dist/chunks', f), 'utf8'))
-      .join('\n');
+    const bundle = readFileSync(path.join(ROOT, 'dist/cli.cjs'), 'utf8');
     for (const name of ['custom', 'go', 'vsftpd']) {
       const text = readFileSync(path.join(ROOT, 'recipes', name, 'recipe.json'), 'utf8');
       expect(bundle, name).toContain(createHash('sha256').update(text).digest('hex'));

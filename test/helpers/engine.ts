@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/create-image.js');
+export const BIN = path.join(ROOT, 'bin/create-image.cjs');
 export const BASE_IMAGE = 'debian:bookworm-slim';
 const IN_CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 

@@ -9,7 +9,7 @@ import { collapsePorts, formatSize } from '../../src/cli/build-command.js';
 import { makeFakeBuilder, makeToolsDir } from '../helpers/fake-builder.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/create-image.js');
+const BIN = path.join(ROOT, 'bin/create-image.cjs');
 const LOGS = path.join(ROOT, 'test/fixtures/build-logs');
 const DIGEST = 'sha256:d82149b8d71eaafe5b1df34852c50a30b08c5ae970ba719e336b3e2dcb42f7dd';
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+'use strict';
+// Thin shim over the bundled dist/cli.cjs. Two things keep a start close to bare node's:
+// - A lone `--help` is answered from dist/help.txt (commander's own output, written by the build).
+// - The bundle is compiled with a V8 code cache kept in $XDG_CACHE_HOME/create-image/v8 (default
+//   ~/.cache/...): parsing and compiling the JavaScript is most of what a run costs, and the cache
+//   skips it from the second run on (what node 22's module.enableCompileCache does; node 20 has no
+//   such thing). No cache, an unwritable dir or a rejected cache only means compiling as usual.
+//   CREATE_IMAGE_NO_CODE_CACHE=1 turns it off.
+// CommonJS on purpose: an ES module bin would start node's ES module loader on every run.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist');
+const args = process.argv.slice(2);
+const wide = !process.stdout.isTTY || (process.stdout.columns ?? 80) >= 80;
+let help;
+if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) {
+  try {
+    help = fs.readFileSync(path.join(dist, 'help.txt'), 'utf8');
+  } catch {
+    // not built with help.txt: fall through to the CLI
+  }
+}
+if (help !== undefined) {
+  process.stdout.write(help);
+} else {
+  loadWithCodeCache(path.join(dist, 'cli.cjs'))
+    .run(process.argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
+}
+
+/** require(file), compiled through vm.Script with cached data that is written back at exit when missing or stale. */
+function loadWithCodeCache(file) {
+  const Module = require('node:module');
+  const cacheFile = process.env.CREATE_IMAGE_NO_CODE_CACHE ? undefined : codeCacheFile(file);
+  let cached;
+  try {
+    if (cacheFile) cached = fs.readFileSync(cacheFile);
+  } catch {
+    // first run, or the cache was removed
+  }
+  const vm = require('node:vm');
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cached });
+  // a real module in require's cache, so the lazy bundle's require('./cli.cjs') gets this very instance
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  Module._cache[file] = mod;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  mod.loaded = true;
+  if (cacheFile && (!cached || script.cachedDataRejected)) {
+    // at exit, when the functions this run used have been compiled too and go into the cache
+    process.once('exit', () => {
+      try {
+        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+        for (const old of fs.readdirSync(path.dirname(cacheFile))) {
+          if (old.startsWith(`${path.basename(cacheFile).split('-')[0]}-`)) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+        }
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only or full cache dir: next time compiles again
+      }
+    });
+  }
+  return mod.exports;
+}
+
+/** <cache>/v8/<hash of the bundle path>-<its size and mtime>-<node version and arch>.bin */
+function codeCacheFile(file) {
+  let st;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  const xdg = process.env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(process.env.HOME || require('node:os').homedir(), '.cache');
+  const id = `${fnv(file)}-${st.size}-${Math.round(st.mtimeMs)}-${process.version}-${process.arch}`;
+  return path.join(base, 'create-image', 'v8', `${id}.bin`);
+}
+
+function fnv(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
