@@ -1,6 +1,8 @@
 // vsftpd recipe end to end: generate, build (BuildKit client), then log in with curl over 127.0.0.1,
 // upload in passive mode, list, download and compare bytes, restart, log in again; with FTP_PASS,
-// FTP_PASS_FILE, a generated password (log or FTP_PASS_OUTPUT_FILE) and a bad setting.
+// FTP_PASS_FILE, a generated password (log or FTP_PASS_OUTPUT_FILE) and a bad setting; and the
+// process tree the Dockerfile promises (tini PID 1, vsftpd its only child, in the foreground), kept
+// through the session pattern that kills vsftpd when it is PID 1 itself, and a prompt docker stop.
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -79,6 +81,53 @@ async function roundTrip(ftp: Ftp, user: string, pass: string, dir: string, name
   const down = await curl(['--user', `${user}:${pass}`, '-o', back, `${url}/${name}`]);
   expect(down.exitCode, Buffer.from(down.stderr).toString()).toBe(0);
   expect((await readFile(back)).equals(data)).toBe(true);
+}
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  state: string;
+  comm: string;
+}
+
+/**
+ * The container's processes from /proc (the slim image has no ps), leaving out the listing shell and
+ * anything it started. Shell builtins only, so the listing adds no process of its own.
+ */
+async function processes(id: string): Promise<Proc[]> {
+  const script = 'echo "$$"; for d in /proc/[0-9]*; do read -r stat <"$d/stat" 2>/dev/null && echo "$stat"; done';
+  const r = await dockerExec(id, ['sh', '-c', script]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  const [self, ...lines] = r.stdout.trim().split('\n');
+  const procs = lines.map((line) => {
+    const m = /^(\d+) \((.*)\) (\S) (\d+) /.exec(line);
+    if (!m) throw new Error(`unexpected /proc stat line: ${line}`);
+    return { pid: Number(m[1]), ppid: Number(m[4]), state: m[3]!, comm: m[2]! };
+  });
+  return procs.filter((p) => String(p.pid) !== self && String(p.ppid) !== self);
+}
+
+const tree = (ps: Proc[]) => ps.map((p) => `${p.pid}<-${p.ppid} ${p.comm} (${p.state})`).join(', ');
+const shape = (ps: Proc[]) => ps.map((p) => `${p.pid}<-${p.ppid} ${p.comm}`).join(', ');
+
+/** Log in on a raw control connection and drop it without QUIT (a client that dies mid-session). */
+function loginAndDrop(port: number, user: string, pass: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const steps: Array<[RegExp, string]> = [[/^220 /m, `USER ${user}`], [/^331 /m, `PASS ${pass}`], [/^230 /m, 'PASV']];
+    let buf = '';
+    s.setTimeout(5000, () => s.destroy(new Error(`timeout, got: ${buf}`)));
+    s.on('data', (d) => {
+      buf += d.toString();
+      while (steps.length && steps[0]![0].test(buf)) s.write(`${steps.shift()![1]}\r\n`);
+      if (!steps.length) {
+        s.destroy();
+        resolve(buf);
+      }
+    });
+    s.on('error', reject);
+    s.on('close', () => resolve(buf));
+  });
 }
 
 async function loginWorks(ftp: Ftp, user: string, pass: string): Promise<boolean> {
@@ -167,6 +216,58 @@ describeEngine('vsftpd recipe (e2e)', ({ clients }) => {
     expect(await containerLogs(ftp.id)).not.toContain(pass);
     expect(await loginWorks(ftp, 'admin', pass)).toBe(true);
   }, 60_000);
+
+  it('tini is PID 1 and vsftpd its only child, in the foreground; it survives the sessions that crash vsftpd as PID 1; docker stop is prompt', async () => {
+    const pass = randomBytes(12).toString('base64url');
+    // No healthcheck: its probe connections would add session processes to the listings.
+    const ftp = await startFtp(image, { FTP_USER: 'bob', FTP_PASS: pass }, ['--no-healthcheck']);
+    // Idle (once the greeting probe's session has gone): tini, and vsftpd as its direct child, nothing
+    // else. The entrypoint shell has exec'd away (no sh), and there is no second, daemonised listener.
+    const idle = await waitFor('an idle process tree', async () => {
+      const ps = await processes(ftp.id);
+      return ps.length === 2 ? ps : undefined;
+    }, 10_000, 200).catch(async (e) => {
+      throw new Error(`${(e as Error).message}; processes: ${tree(await processes(ftp.id))}`);
+    });
+    const [init, listener] = [idle.find((p) => p.pid === 1), idle.find((p) => p.pid !== 1)];
+    expect(init?.comm, tree(idle)).toBe('tini');
+    expect(listener, tree(idle)).toMatchObject({ ppid: 1, comm: 'vsftpd' });
+    const cmdline = await dockerExec(ftp.id, ['cat', `/proc/${listener!.pid}/cmdline`]);
+    expect(cmdline.stdout.split('\0').filter(Boolean)).toEqual(['vsftpd', '/run/vsftpd/vsftpd.conf']);
+
+    // Each of these sessions leaves a session process to be reaped by PID 1 (its session parent exits
+    // first); vsftpd 3.0.3 as PID 1 segfaults on the first one. Under tini the listener lives on.
+    const url = `ftp://127.0.0.1:${ftp.port}`;
+    const src = path.join(dir, 'reap.src');
+    await writeFile(src, randomBytes(50_000));
+    for (let i = 0; i < 5; i++) {
+      const up = await curl(['--user', `bob:${pass}`, '-T', src, `${url}/reap${i}.bin`]);
+      expect(up.exitCode, Buffer.from(up.stderr).toString()).toBe(0);
+    }
+    expect(await loginWorks(ftp, 'bob', 'wrong')).toBe(false);
+    expect(await loginAndDrop(ftp.port, 'bob', pass)).toMatch(/^230 /m);
+    expect(await loginWorks(ftp, 'bob', pass)).toBe(true);
+
+    // Back to the same two processes: same listener pid, and no zombie left (tini reaped the orphans).
+    const after = await waitFor('the idle tree again', async () => {
+      const ps = await processes(ftp.id);
+      return ps.length === 2 ? ps : undefined;
+    }, 10_000, 200).catch(async (e) => {
+      throw new Error(`${(e as Error).message}; processes: ${tree(await processes(ftp.id))}`);
+    });
+    expect(shape(after)).toBe(shape(idle));
+    expect(after.filter((p) => p.state === 'Z'), tree(after)).toEqual([]);
+    const state = await docker(['inspect', '--format', '{{.State.Status}} {{.RestartCount}}', ftp.id]);
+    expect(state.stdout.trim()).toBe('running 0');
+
+    // docker stop: tini passes SIGTERM to vsftpd, which ends at once (exit 128+15), long before
+    // docker's 10 s timeout and its SIGKILL (which would show as 137).
+    const started = Date.now();
+    await docker(['stop', ftp.id]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const exit = await docker(['inspect', '--format', '{{.State.ExitCode}}', ftp.id]);
+    expect(exit.stdout.trim()).toBe('143');
+  }, 90_000);
 
   it('a bad setting stops the container with a one-line reason', async () => {
     const id = await runContainer(image, { env: { PASV_MIN_PORT: '80' } });
