@@ -48,7 +48,7 @@ if (!opt['images-only']) {
   results.startup = startupBench(recipes, Number(opt.runs));
   for (const r of results.startup) {
     if (!r.ok) missed++;
-    console.log(`  ${r.name.padEnd(34)} ${String(r.ms).padStart(7)} ms  ${r.ratio.toFixed(2)}x${r.target ? `  target <= ${r.target}x ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
+    console.log(`  ${r.name.padEnd(40)} ${String(r.ms).padStart(7)} ms  ${r.ratio.toFixed(2)}x${r.target ? `  target <= ${r.target}x ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
   }
 }
 

@@ -52,8 +52,11 @@ function loadWithCodeCache(file) {
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
   if (cacheFile && (!cached || script.cachedDataRejected)) {
-    // at exit, when the functions this run used have been compiled too and go into the cache
+    // At exit, when the functions this run used have been compiled too and go into the cache; and
+    // only from a generation, the run that matters, so the cache holds what a generation compiles
+    // (from `--version` alone it would hold little, and be kept).
     process.once('exit', () => {
+      if (!mod.exports.ranGeneration?.()) return;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         for (const old of fs.readdirSync(path.dirname(cacheFile))) {

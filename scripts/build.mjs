@@ -127,7 +127,7 @@ const lazyName = `lazy-${createHash('sha256').update(lazyCode.contents).digest('
 
 // 3. The main bundle, exporting its src modules for the lazy one.
 const entry = [
-  "export { run } from './src/cli/main.ts';",
+  "export { run, ranGeneration } from './src/cli/main.ts';",
   ...shared.map((k, i) => `import * as m${i} from './${k}';`),
   `export const __shared = { ${shared.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
 ].join('\n');

@@ -10,6 +10,10 @@ import { generate } from './generate.js';
 
 export const VERSION: string = pkg.version;
 
+let generated = false;
+/** Whether this process ran a whole generation: the bin keeps its code cache from such a run (see there). */
+export const ranGeneration = (): boolean => generated;
+
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 /** Generation flags; the build and recipe-source flags are those of `build` and `list`/`info`. */
@@ -97,6 +101,7 @@ Examples:
     )
     .action(async (target: string | undefined, flags: GenerateFlags) => {
       await generate(target, flags);
+      generated = true;
     });
   recipeSourceOptions(prog);
   buildOptions(prog);
