@@ -135,11 +135,11 @@ const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: r
 
 const keep = new Set();
 const outputs = [
-  ...lazyOut.outputFiles.map((f) => ({ path: f.path.replace(/lazy\.cjs(\.map)?$/, (_m, map) => lazyName + (map ?? '')), contents: map(f) })),
+  ...lazyOut.outputFiles.map((f) => ({ path: f.path.replace(/lazy\.cjs(\.map)?$/, (_m, ext) => lazyName + (ext ?? '')), contents: renamedMapUrl(f) })),
   // the entry last: a new cli.cjs must never require a lazy half that is not there yet
   ...mainOut.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
 ];
-function map(f) {
+function renamedMapUrl(f) {
   // keep the lazy bundle's sourceMappingURL pointing at its renamed map
   return f.path.endsWith('.cjs') ? Buffer.from(f.text.replace(/sourceMappingURL=lazy\.cjs\.map/, `sourceMappingURL=${lazyName}.map`)) : f.contents;
 }

@@ -202,6 +202,20 @@ describe('create-image (built bin)', () => {
   });
 
 
+  it('the lazy bundle uses the main bundle’s modules instead of carrying copies', () => {
+    const main = readFileSync(path.join(ROOT, 'dist/cli.cjs'), 'utf8');
+    const lazyName = /lazy-[0-9a-f]{10}\.cjs/.exec(main)?.[0];
+    expect(lazyName).toBeDefined();
+    const lazy = readFileSync(path.join(ROOT, 'dist', lazyName!), 'utf8');
+    // messages from modules both halves use (core validation, errors, render, writing) live in the main bundle only
+    for (const text of ['is not a known time zone', 'would leave the target dir', 'leaves the target dir']) {
+      if (!main.includes(text)) continue;
+      expect(lazy.includes(text), `${text} is in ${lazyName}`).toBe(false);
+    }
+    expect(main.includes('is not a known time zone')).toBe(true);
+    expect(/require\(["']\.\/cli\.cjs["']\)\.__shared/.test(lazy)).toBe(true);
+  });
+
   it('the V8 code cache: written on the first run, used after, and never in the way', async () => {
     const dir = await tempDir();
     const cacheHome = path.join(dir, 'cache');
