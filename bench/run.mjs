@@ -150,8 +150,10 @@ if (!opt['startup-only']) {
           continue;
         }
         console.log(`  ${name} on ${row.base} (${row.baseMB} MB)`);
-        console.log(`    recipe: ${row.recipeMB} MB (+${row.recipeAddedMB} MB), cold ${row.recipeColdS}s, rebuild ${row.recipeRebuildS}s`);
-        console.log(`    seed:   ${row.seedMB} MB (+${row.seedAddedMB} MB), cold ${row.seedColdS}s, rebuild ${row.seedRebuildS}s`);
+        // an image smaller than the base is not built on it (go's runs FROM scratch): no "added" figure
+        const added = (v) => (v < 0 ? 'not on the base' : `+${v} MB`);
+        console.log(`    recipe: ${row.recipeMB} MB (${added(row.recipeAddedMB)}), cold ${row.recipeColdS}s, rebuild ${row.recipeRebuildS}s`);
+        console.log(`    seed:   ${row.seedMB} MB (${added(row.seedAddedMB)}), cold ${row.seedColdS}s, rebuild ${row.seedRebuildS}s`);
         for (const c of row.checks) {
           if (!c.ok) missed++;
           console.log(`    ${c.ok ? 'ok    ' : 'MISSED'} ${c.what}: ${c.value}`);

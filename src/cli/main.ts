@@ -160,6 +160,7 @@ Examples:
     .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
     .argument('<dir>', 'recipe folder')
     .option('--build', 'build each render and run its smoke check')
+    .option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass', '90')
     .option('--family <family>', 'only this family')
     .action(async (dir, flags) => (await import('./lazy.js')).recipeTest(dir, flags));
 

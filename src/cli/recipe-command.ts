@@ -101,8 +101,12 @@ function baseFor(recipe: Recipe, family: Family): string | undefined {
   return b.images?.[family] ?? (familyOf(b.default) === family ? b.default : undefined);
 }
 
-export async function recipeTest(dirArg: string, flags: { build?: boolean; family?: string; builder?: string }): Promise<void> {
+export async function recipeTest(dirArg: string, flags: { build?: boolean; family?: string; builder?: string; smokeTimeout?: string }): Promise<void> {
   const dir = resolve(dirArg);
+  const smokeTimeout = Number(flags.smokeTimeout ?? '90');
+  if (!/^\d+$/.test(flags.smokeTimeout ?? '90') || smokeTimeout < 1 || smokeTimeout > 3600) {
+    throw new UsageError([{ path: '--smoke-timeout', message: `"${flags.smokeTimeout}" is not a number of seconds from 1 to 3600` }]);
+  }
   const manifestFile = join(dir, MANIFEST);
   const problems: string[] = [];
   let recipe: Recipe;
@@ -161,7 +165,7 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
     else {
       for (const r of rendered) {
         try {
-          await buildAndSmoke(m.name, r.family, r.dir, m.smoke, flags);
+          await buildAndSmoke(m.name, r.family, r.dir, m.smoke, { ...flags, smokeTimeout });
           out.line(`ok   ${r.family.padEnd(6)} built and smoke-checked (${m.smoke.kind})`);
         } catch (e) {
           if (!(e instanceof CreateImageError)) throw e;
@@ -179,7 +183,7 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
   }
 }
 
-async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string }): Promise<void> {
+async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string; smokeTimeout: number }): Promise<void> {
   const builder = await detectBuilder(flags.builder ? { builder: flags.builder as 'docker' } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);
@@ -198,7 +202,7 @@ async function buildAndSmoke(name: string, family: Family, dir: string, smoke: S
     const run = await exec(builder, [...args, tag]);
     if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${run.stderr.trim().split('\n').pop()}`);
     id = run.stdout.trim();
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + flags.smokeTimeout * 1000;
     let last = '';
     for (;;) {
       const state = await exec(builder, ['inspect', '--format', '{{.State.Running}}', id]);
@@ -208,7 +212,7 @@ async function buildAndSmoke(name: string, family: Family, dir: string, smoke: S
       }
       last = await smokeOnce(builder, exec, id, smoke).catch((e: Error) => e.message);
       if (last === '') return;
-      if (Date.now() > deadline) throw new ToolError(`smoke check (${smoke.kind}) failed: ${last}`);
+      if (Date.now() > deadline) throw new ToolError(`smoke check (${smoke.kind}) failed within ${flags.smokeTimeout}s: ${last}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
