@@ -7,7 +7,8 @@ export interface InteractiveFlags {
 /** Prompts only with a TTY on both ends, outside CI, and when the user did not ask for defaults or JSON. */
 export function isInteractive(flags: InteractiveFlags, env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !ci && !flags.yes && !flags.json);
+  // the flags first: touching process.stdin creates its stream, which a scripted run never needs
+  return Boolean(!ci && !flags.yes && !flags.json && process.stdin.isTTY && process.stdout.isTTY);
 }
 
 export const out = {
