@@ -99,7 +99,8 @@ EOF
       log "listening on $HOST (pid $(< "$PIDFILE"), state $STATE)"
       return 0
     fi
-    if ! running_pid > /dev/null; then
+    # kill -0, not running_pid: until the background job has exec'd, its cmdline is still this script's
+    if ! kill -0 "$(< "$PIDFILE")" 2> /dev/null; then
       tail -n 20 "$STATE/registry.log" >&2 || true
       die "docker-registry exited during start-up"
     fi
