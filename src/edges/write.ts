@@ -18,6 +18,8 @@ export interface FileState {
 
 /** Compares the plan with what is on disk. Identical files are not conflicts. */
 export function inspectTarget(target: string, files: PlannedFile[]): FileState[] {
+  // A target that does not exist yet holds nothing: no per-file look-ups (each a syscall or more).
+  if (!existsSync(resolve(target))) return files.map((file) => (inside(resolve(target), file.path), { file, status: 'new' as const }));
   return files.map((file) => {
     const dest = destination(target, file.path);
     if (!existsSync(dest)) return { file, status: 'new' as const };
@@ -34,8 +36,9 @@ export function unifiedDiff(path: string, before: string, after: string): string
 /** Refuses paths that leave the target, including through a symlinked directory inside it. */
 export function destination(target: string, rel: string): string {
   const root = resolve(target);
-  const dest = resolve(root, rel);
-  if (!dest.startsWith(root + sep)) throw new UsageError([{ path: 'recipe', message: `output ${rel} would leave the target dir` }]);
+  const dest = inside(root, rel);
+  // nothing exists under a target that does not exist yet: no link to follow
+  if (!existsSync(root)) return dest;
   let dir = dirname(dest);
   while (!existsSync(dir)) dir = dirname(dir);
   const realRoot = existsSync(root) ? realpathSync(root) : root;
@@ -43,6 +46,12 @@ export function destination(target: string, rel: string): string {
   if (realDir !== realRoot && !realDir.startsWith(realRoot + sep) && dir.startsWith(root)) {
     throw new UsageError([{ path: 'target-dir', message: `${relative(root, dir)} is a link out of the target dir; refusing to write ${rel} through it` }]);
   }
+  return dest;
+}
+
+function inside(root: string, rel: string): string {
+  const dest = resolve(root, rel);
+  if (!dest.startsWith(root + sep)) throw new UsageError([{ path: 'recipe', message: `output ${rel} would leave the target dir` }]);
   return dest;
 }
 
@@ -67,13 +76,18 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
   };
 
   const tag = `.create-image-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // Into a target that does not exist yet nothing can conflict, be backed up or be a link: the
+  // destinations are checked before anything is created, and then not looked up again.
+  const fresh = !existsSync(resolve(target));
+  const dests = toWrite.map((s) => (fresh ? inside(resolve(target), s.file.path) : destination(target, s.file.path)));
   const createdDirs: string[] = [];
+  const knownDirs = new Set<string>();
   const staged: { tmp: string; dest: string; backup?: string }[] = [];
   const placed: { dest: string; backup?: string }[] = [];
   try {
-    for (const s of toWrite) {
-      const dest = destination(target, s.file.path);
-      mkdirp(dirname(dest), createdDirs);
+    for (const [i, s] of toWrite.entries()) {
+      const dest = dests[i]!;
+      mkdirp(dirname(dest), createdDirs, knownDirs);
       const tmp = `${dest}${tag}.tmp`;
       writeFileSync(tmp, s.file.content, { mode: s.file.mode });
       chmodSync(tmp, s.file.mode); // the umask must not strip the exec bit of scripts
@@ -81,7 +95,7 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
     }
     for (const st of staged) {
       let backup: string | undefined;
-      if (existsSync(st.dest)) {
+      if (!fresh && existsSync(st.dest)) {
         backup = `${st.dest}${tag}.bak`;
         renameSync(st.dest, backup);
       }
@@ -107,10 +121,13 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
   return result;
 }
 
-function mkdirp(dir: string, created: string[]): void {
-  if (existsSync(dir)) return;
-  mkdirp(dirname(dir), created);
-  mkdirSync(dir);
-  created.push(dir);
+function mkdirp(dir: string, created: string[], known: Set<string>): void {
+  if (known.has(dir)) return;
+  if (!existsSync(dir)) {
+    mkdirp(dirname(dir), created, known);
+    mkdirSync(dir);
+    created.push(dir);
+  }
+  known.add(dir);
 }
 
