@@ -160,13 +160,15 @@ function sweep(dir) {
   }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) sweep(p);
-    else if (!keep.has(p) && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { force: true });
+    if (e.isDirectory()) {
+      sweep(p);
+      if (readdirSync(p).length === 0) rmSync(p, { recursive: true }); // a dir earlier builds used
+    } else if (!keep.has(p) && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { force: true });
   }
 }
 // Earlier builds' files go once they are old: a process started from the previous build may still
-// require its lazy half for a while.
-const STALE_MS = 30 * 60_000;
+// require its lazy half for a while. Packing takes only this build's files.
+const STALE_MS = process.env.npm_lifecycle_event === 'prepack' ? 0 : 30 * 60_000;
 sweep(outdir);
 // The bin answers a lone --help from this file; it is commander's output at 80 columns.
 const { execFileSync } = await import('node:child_process');
