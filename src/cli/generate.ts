@@ -112,10 +112,8 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(file)) throw new UsageError([{ path: '--answers', message: `${file} does not exist` }]);
   const text = readFileSync(file, 'utf8');
-  // only answers files need a YAML parser: keep it off the start-up path of every other run
-  // the bundle exposes CommonJS `yaml` to a dynamic import as its default export only
-  const yaml = await import('yaml');
-  const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
+  // only answers files need a YAML parser: it is behind the lazy boundary
+  const { parseYaml } = await import('./lazy.js');
   try {
     // YAML is a superset of JSON: one parser serves both.
     const data = (/\.json$/i.test(file) ? JSON.parse(text) : undefined) ?? parseYaml(text);

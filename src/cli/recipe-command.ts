@@ -3,6 +3,7 @@
 import { existsSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { buildImage } from '../build/build.js';
 import { detectBuilder, exec } from '../build/builder.js';
 import { createProgressRenderer } from '../build/progress.js';
@@ -68,9 +69,6 @@ async function fixtures(dir: string): Promise<Case[]> {
   const cases: Case[] = [{ name: 'defaults', raw: {} }];
   const tdir = join(dir, 'test');
   if (!existsSync(tdir)) return cases;
-  // The bundle exposes CommonJS `yaml` to a dynamic import as its default export only.
-  const yaml = await import('yaml');
-  const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
   for (const f of readdirSync(tdir).filter((n) => /\.(json|ya?ml)$/.test(n)).sort()) {
     const file = join(tdir, f);
     let data: Record<string, unknown>;
