@@ -77,7 +77,7 @@ function imageBench(name, conf, tmp) {
   const gen = path.join(tmp, `${name}-recipe`);
   const args = [BIN, gen, '--recipe', name, '--yes', ...(conf.args ?? []).filter((a) => a !== '--build'), ...(conf.needsCa ? ['--ca-cert', CA] : [])];
   execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
-  const tag = `create-image-bench/${name}:recipe`;
+  const tag = `create-image-bench/${name}:recipe-${process.pid}`; // per run: two benches on one engine do not collide
   const cold = timedBuild(gen, tag, ['--no-cache']);
   const bytes = size(tag);
   appendFileSync(path.join(gen, conf.appEdit.generated), `${conf.appEdit.line}\n`);
@@ -93,7 +93,7 @@ function imageBench(name, conf, tmp) {
     mkdirSync(caDir, { recursive: true });
     cpSync(CA, path.join(caDir, 'ca.crt'));
   }
-  const seedTag = `create-image-bench/${name}:seed`;
+  const seedTag = `create-image-bench/${name}:seed-${process.pid}`;
   const seedCold = timedBuild(seedDir, seedTag, ['--no-cache']);
   const seedBytes = size(seedTag);
   appendFileSync(path.join(seedDir, conf.appEdit.seed), `${conf.appEdit.line}\n`);
