@@ -1,8 +1,9 @@
 // Everything a plain, non-interactive generation does not need, behind one import boundary:
-// `const lazy = await import('./lazy.js')`. One boundary, not one per feature: the bundler splits code
-// shared across boundaries into a file per combination of them, and node pays for every file at every
-// start (a render loaded 17 files with per-feature boundaries, 2 with this one). Loading any of it
-// loads all of it; that costs an interactive session, a build or `list` a few milliseconds.
+// `const lazy = await import('./lazy.js')`. The build makes this module the second bundle
+// (dist/lazy-<hash>.cjs, see scripts/build.mjs), so a render loads one bundle and none of this: the
+// prompts, builds, lint, pipelines, YAML and the other subcommands. One boundary, not one per feature:
+// every boundary is a file node resolves and loads; loading any of this loads all of it, which costs an
+// interactive session, a build or `list` a few milliseconds.
 export { clackPrompter, clackUI } from '../edges/prompts.js';
 export { buildCommand, buildGenerated, checkBuildFlags } from './build-command.js';
 export { ciRecipes } from './ci-command.js';

@@ -1,7 +1,7 @@
 // The command line: parses flags, calls the core, prints. The single error boundary is `run`.
-// A plain generation is imported statically: it is what most runs do, and every lazy import boundary
-// costs an extra file for node to resolve and load. Prompts, builds, lint, pipelines and the other
-// subcommands stay behind the one lazy boundary, ./lazy.ts. (A lone `--help` never loads this file: bin/ answers it from dist/help.txt.)
+// A plain generation is imported statically: it is what most runs do. Prompts, builds, lint,
+// pipelines and the other subcommands sit behind the one lazy boundary, ./lazy.ts. (A lone `--help`
+// never loads this file: the bin answers it from dist/help.txt.)
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import type { BuildFlags } from './build-command.js';
