@@ -234,8 +234,9 @@ export async function startRegistry(): Promise<Registry> {
   const port = await freePort();
   const env = { REGISTRY_PORT: String(port), REGISTRY_STATE_DIR: path.join(os.tmpdir(), `create-image-registry-${port}`) };
   const script = path.join(ROOT, 'scripts/ci/registry.sh');
-  await execa('bash', [script, 'start'], { env });
+  // registered first: a start that fails half-way still gets its registry stopped
   onCleanup(() => execa('bash', [script, 'stop'], { env, reject: false }));
+  await execa('bash', [script, 'start'], { env });
   const out = (await execa('bash', ['-c', `eval "$(bash "$0" env)"; printf '%s\\n%s\\n%s' "$REGISTRY" "$REGISTRY_USER" "$REGISTRY_PASSWORD"`, script], { env })).stdout;
   const [host, user, password] = out.split('\n') as [string, string, string];
   return { host, user, password };
