@@ -112,11 +112,9 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(file)) throw new UsageError([{ path: '--answers', message: `${file} does not exist` }]);
   const text = readFileSync(file, 'utf8');
-  // only answers files need a YAML parser: it is behind the lazy boundary
-  const { parseYaml } = await import('./lazy.js');
   try {
-    // YAML is a superset of JSON: one parser serves both.
-    const data = (/\.json$/i.test(file) ? JSON.parse(text) : undefined) ?? parseYaml(text);
+    // A .json file needs no YAML parser, which is behind the lazy boundary (YAML is a superset of JSON).
+    const data = /\.json$/i.test(file) ? JSON.parse(text) : (await import('./lazy.js')).parseYaml(text);
     if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('expected a mapping of answers');
     return data as Record<string, unknown>;
   } catch (e) {
