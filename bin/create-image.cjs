@@ -81,6 +81,7 @@ function codeCacheFile(file) {
   } catch {
     return undefined;
   }
+  // the cache root rule of src/recipes/cache.ts (cacheRoot), which this shim cannot import
   const xdg = process.env.XDG_CACHE_HOME;
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(process.env.HOME || require('node:os').homedir(), '.cache');
   const id = `${fnv(file)}-${st.size}-${Math.round(st.mtimeMs)}-${process.version}-${process.arch}`;

@@ -19,7 +19,13 @@ export interface FileState {
 /** Compares the plan with what is on disk. Identical files are not conflicts. */
 export function inspectTarget(target: string, files: PlannedFile[]): FileState[] {
   // A target that does not exist yet holds nothing: no per-file look-ups (each a syscall or more).
-  if (!existsSync(resolve(target))) return files.map((file) => (inside(resolve(target), file.path), { file, status: 'new' as const }));
+  const root = resolve(target);
+  if (!existsSync(root)) {
+    return files.map((file) => {
+      inside(root, file.path);
+      return { file, status: 'new' as const };
+    });
+  }
   return files.map((file) => {
     const dest = destination(target, file.path);
     if (!existsSync(dest)) return { file, status: 'new' as const };
@@ -78,8 +84,9 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
   const tag = `.create-image-${process.pid}-${randomBytes(4).toString('hex')}`;
   // Into a target that does not exist yet nothing can conflict, be backed up or be a link: the
   // destinations are checked before anything is created, and then not looked up again.
-  const fresh = !existsSync(resolve(target));
-  const dests = toWrite.map((s) => (fresh ? inside(resolve(target), s.file.path) : destination(target, s.file.path)));
+  const root = resolve(target);
+  const fresh = !existsSync(root);
+  const dests = toWrite.map((s) => (fresh ? inside(root, s.file.path) : destination(target, s.file.path)));
   const createdDirs: string[] = [];
   const knownDirs = new Set<string>();
   const staged: { tmp: string; dest: string; backup?: string }[] = [];
