@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { parse } from 'yaml';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import type { RawAnswers } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
-import { renderPlan } from '../../src/core/render.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { loadRecipeDir } from '../../src/recipes/load.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { builtinRecipe } from '../helpers/recipe.js';
 
-const recipe = loadRecipeDir(join(builtinRecipesDir(), 'gitlab'));
+const gitlab = builtinRecipe('gitlab', { imageName: 'gitlab' });
+const recipe = gitlab.recipe;
 
 async function render(raw: RawAnswers = {}) {
-  const answers = await resolveAnswers(recipe, { imageName: 'gitlab', ...raw }, { interactive: false });
-  const plan = renderPlan(recipe, answers, '0.0.0-test');
+  const plan = await gitlab.render(raw);
   const file = (p: string) => {
     const f = plan.files.find((x) => x.path === p);
     if (!f) throw new Error(`no ${p} in plan: ${plan.files.map((x) => x.path).join(', ')}`);

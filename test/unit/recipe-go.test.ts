@@ -1,23 +1,14 @@
 // The go recipe renders, and lints clean, on every base family it claims and for each build/run-time choice;
 // the Dockerfile has the shape the issue asks for (static binary, modules before sources, non-root).
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
-import { renderPlan } from '../../src/core/render.js';
 import type { Family, Plan } from '../../src/core/types.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { loadRecipeDir } from '../../src/recipes/load.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { builtinRecipe, fileIn } from '../helpers/recipe.js';
 
-const recipe = loadRecipeDir(path.join(builtinRecipesDir(), 'go'));
+const { recipe, render } = builtinRecipe('go', { imageName: 'svc' });
 const FAMILIES = recipe.manifest.bases.families;
-
-async function render(raw: RawAnswers): Promise<Plan> {
-  const answers = await resolveAnswers(recipe, { imageName: 'svc', ...raw }, { interactive: false });
-  return renderPlan(recipe, answers, '0.0.0-test');
-}
-const file = (plan: Plan, p: string) => plan.files.find((f) => f.path === p)?.content;
+const file = fileIn;
 const dockerfile = (plan: Plan) => file(plan, 'Dockerfile')!;
 /** The lines of the stage that starts with the n-th FROM (0-based). */
 function stage(df: string, n: number): string {

@@ -1,25 +1,15 @@
 // The hexo-apache recipe renders, and lints clean, on every base family it claims; the Dockerfile keeps node
 // in the build stage only, orders layers for cheap rebuilds, and the Apache/TLS files say what the issue asks.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
-import { renderPlan } from '../../src/core/render.js';
-import type { Plan } from '../../src/core/types.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { loadRecipeDir } from '../../src/recipes/load.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
 import { parse as parseYaml } from 'yaml';
+import { builtinRecipe, fileIn } from '../helpers/recipe.js';
 
-const recipe = loadRecipeDir(path.join(builtinRecipesDir(), 'hexo-apache'));
+const { recipe, render } = builtinRecipe('hexo-apache', { imageName: 'blog' });
 const FAMILIES = recipe.manifest.bases.families;
 const CA = { name: '01-corp.crt', content: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
-
-async function render(raw: RawAnswers): Promise<Plan> {
-  const answers = await resolveAnswers(recipe, { imageName: 'blog', ...raw }, { interactive: false });
-  return renderPlan(recipe, answers, '0.0.0-test');
-}
-const file = (plan: Plan, p: string) => plan.files.find((f) => f.path === p)?.content;
+const file = fileIn;
 function stages(df: string): string[] {
   return df.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
 }

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
+import type { RawAnswers } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
-import { renderPlan } from '../../src/core/render.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { loadRecipeDir } from '../../src/recipes/load.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { builtinRecipe } from '../helpers/recipe.js';
 
-const recipe = loadRecipeDir(join(builtinRecipesDir(), 'lnmp'));
+const lnmp = builtinRecipe('lnmp', { imageName: 'site' });
+const recipe = lnmp.recipe;
 
 async function render(raw: RawAnswers = {}) {
-  const answers = await resolveAnswers(recipe, { imageName: 'site', ...raw }, { interactive: false });
-  const plan = renderPlan(recipe, answers, '0.0.0-test');
+  const plan = await lnmp.render(raw);
   const file = (p: string) => plan.files.find((x) => x.path === p);
   return { plan, file, df: file('Dockerfile')!.content };
 }

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
-import { renderPlan } from '../../src/core/render.js';
-import type { Family, Plan } from '../../src/core/types.js';
+import type { Family } from '../../src/core/types.js';
 import { parseDockerfile, execForm } from '../../src/lint/dockerfile-parse.js';
 import { lintPlanFiles } from '../../src/lint/index.js';
-import { loadRecipeDir } from '../../src/recipes/load.js';
-import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { builtinRecipe, requireFile } from '../helpers/recipe.js';
 
-const recipe = loadRecipeDir(join(builtinRecipesDir(), 'vsftpd'));
+const { recipe, render } = builtinRecipe('vsftpd');
 const families = recipe.manifest.bases.families;
-
-async function render(raw: RawAnswers = {}): Promise<Plan> {
-  return renderPlan(recipe, await resolveAnswers(recipe, raw, { interactive: false }), '0.0.0-test');
-}
-const file = (plan: Plan, path: string): string => {
-  const f = plan.files.find((x) => x.path === path);
-  if (!f) throw new Error(`${path} not rendered; got ${plan.files.map((x) => x.path).join(', ')}`);
-  return f.content;
-};
+const file = requireFile;
 
 describe('vsftpd recipe', () => {
   it('claims the four families with pinned images and declares its smoke check, ports, volume and secret', () => {
