@@ -9,7 +9,7 @@ import { ToolError, UsageError } from '../core/errors.js';
 import type { Builder } from './builder.js';
 import { exec, lastLine, manualBuildHint } from './builder.js';
 import { createProgressParser, stripAnsi, type OutputFormat, type Progress } from './progress.js';
-import { shellQuote } from './run-command.js';
+import { shCommand } from '../core/escape.js';
 import { validateTag } from './tags.js';
 
 export interface BuildOptions {
@@ -82,7 +82,7 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
   };
 
   try {
-    log.write(`$ ${[b.bin, ...args].map(shellQuote).join(' ')}\n`);
+    log.write(`$ ${shCommand([b.bin, ...args])}\n`);
     const sub = execa(b.bin, args, {
       env: b.env,
       extendEnv: false,

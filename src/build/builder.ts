@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ToolError } from '../core/errors.js';
-import { shellQuote } from './run-command.js';
+import { sh } from '../core/escape.js';
 
 export type BuilderKind = 'docker' | 'podman' | 'buildah';
 export const BUILDER_KINDS: readonly BuilderKind[] = ['docker', 'podman', 'buildah'];
@@ -30,7 +30,7 @@ export interface DetectOptions {
 
 /** What to tell someone when nothing can build: the files are written, this is how to build them. */
 export function manualBuildHint(tag = 'NAME', dir = 'DIR'): string {
-  const [t, d] = [shellQuote(tag), shellQuote(dir)];
+  const [t, d] = [sh(tag), sh(dir)];
   return `build it by hand with: docker build -t ${t} ${d}  (or: podman build -t ${t} ${d})`;
 }
 

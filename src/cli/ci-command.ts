@@ -2,27 +2,20 @@
 // company recipe repo in parallel jobs. The file goes through the same write path as generated files:
 // an existing, different pipeline is kept unless --force.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { inspectTarget, unifiedDiff, writeFiles } from '../edges/write.js';
+import { inspectTarget, writeFiles } from '../edges/write.js';
 import { GITHUB_RECIPES_FILE, GITLAB_RECIPES_FILE, githubRecipesWorkflow, gitlabRecipesPipeline } from '../pipelines/recipes.js';
-import { listRecipeNames } from '../recipes/load.js';
-import { parseCi } from './extras.js';
-import { VERSION } from './main.js';
-import { out } from './output.js';
+import { parseCi } from '../pipelines/systems.js';
+import { listRecipeNames, recipesFolder } from '../recipes/load.js';
+import type { CiRecipesFlags } from './flags.js';
+import { out, printDryRunFiles } from './output.js';
+import { VERSION } from './version.js';
 
-export interface CiRecipesFlags {
-  ci?: string;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-}
-
-/** Recipe folders of a repo, relative to it: its own subfolders with recipe.json, else those of recipes/. */
+/** Recipe folders of a repo, relative to it (the rule sources use: its own, else those of recipes/). */
 export function findRecipeDirs(repo: string): string[] {
-  const top = listRecipeNames(repo);
-  if (top.length) return top;
-  return listRecipeNames(join(repo, 'recipes')).map((n) => `recipes/${n}`);
+  const folder = recipesFolder(repo);
+  return listRecipeNames(folder).map((n) => relative(repo, join(folder, n)).split('\\').join('/'));
 }
 
 export async function ciRecipes(dirArg: string, flags: CiRecipesFlags): Promise<void> {
@@ -38,11 +31,7 @@ export async function ciRecipes(dirArg: string, flags: CiRecipesFlags): Promise<
   const states = inspectTarget(repo, [file]);
   if (flags.dryRun) {
     if (flags.json) out.json({ dryRun: true, target: repo, recipes: dirs, files: states.map((s) => ({ path: s.file.path, status: s.status })) });
-    else {
-      out.line(`Dry run: nothing written to ${repo}`);
-      for (const s of states) out.line(`  ${s.status === 'new' ? 'create' : s.status === 'same' ? 'same  ' : 'change'} ${s.file.path}`);
-      for (const s of states.filter((x) => x.status === 'changed')) out.line(unifiedDiff(s.file.path, s.current ?? '', s.file.content));
-    }
+    else printDryRunFiles(repo, states);
     return;
   }
   const result = writeFiles(repo, states, flags.force ? () => 'overwrite' : undefined);

@@ -1,21 +1,37 @@
 // `create-image [target-dir]`: ask everything, show a summary, then write (or dry-run), then optionally build.
-import { existsSync, readFileSync } from 'node:fs';
+// What only some runs need (prompts, YAML, pipelines, builds, remote sources) comes from `later`, the
+// lazy bundle main.ts hands in.
 import { basename, relative, resolve } from 'node:path';
-import type { RawAnswers } from '../core/answers.js';
-import { resolveAnswers } from '../core/answers.js';
+import { resolveAnswers, type Prompter } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
+import { shCommand } from '../core/escape.js';
+import { ANSWER_KEYS, flagPath, rawAnswersFrom } from '../core/raw-answers.js';
+import { saveBase } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
-import type { Issue, PlannedCert, Plan } from '../core/types.js';
-import { parseSetAssignment } from '../core/validate.js';
-import { imageNameFromDir } from '../build/tags.js';
-import { shellQuote } from '../build/run-command.js';
+import type { Answers, Plan, Recipe } from '../core/types.js';
+import type { clackPrompter, clackUI } from '../edges/prompts.js';
+import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
 import { inspectTarget, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
-import type { GenerateFlags } from './main.js';
-import { VERSION } from './main.js';
-import { isInteractive, out } from './output.js';
-import { ensureRecipeTrusted, recipeSources, resolveRecipe } from './sources.js';
-import { addExtras } from './extras.js';
-import { saveBase } from '../update/base.js';
+import { imageNameFromDir } from '../build/tags.js';
+import type { extraFiles } from '../pipelines/index.js';
+import { parseCi } from '../pipelines/systems.js';
+import { findRecipe } from '../recipes/load.js';
+import { checkRequires } from '../recipes/requires.js';
+import type { buildGenerated, checkBuildFlags } from './build-command.js';
+import type { GenerateFlags } from './flags.js';
+import { isInteractive, out, printDryRunFiles } from './output.js';
+import { recipeSources, trustRecipe, type SourcesLater } from './sources.js';
+import { VERSION } from './version.js';
+
+/** The parts of the lazy bundle a generation may need. */
+export interface GenerateLater extends SourcesLater {
+  clackPrompter: typeof clackPrompter;
+  clackUI: typeof clackUI;
+  parseYaml: (text: string) => unknown;
+  extraFiles: typeof extraFiles;
+  checkBuildFlags: typeof checkBuildFlags;
+  buildGenerated: typeof buildGenerated;
+}
 
 /** Tests drive real clack prompts through these streams (`interactive` forces prompting without a TTY). */
 export interface GenerateIO {
@@ -24,26 +40,25 @@ export interface GenerateIO {
   interactive?: boolean;
 }
 
-export async function generate(targetArg: string | undefined, flags: GenerateFlags, io: GenerateIO = {}): Promise<void> {
+export async function generate(targetArg: string | undefined, flags: GenerateFlags, later: () => Promise<GenerateLater>, io: GenerateIO = {}): Promise<void> {
   const interactive = io.interactive ?? isInteractive(flags);
-  const { clackPrompter, clackUI } = interactive ? await import('./lazy.js') : ({} as typeof import('./lazy.js'));
+  const lazy = interactive ? await later() : undefined;
   const streams = { ...(io.input ? { input: io.input } : {}), ...(io.output ? { output: io.output } : {}) };
-  const prompter = interactive ? clackPrompter(streams) : undefined;
-  const ui = interactive ? clackUI(streams) : undefined;
+  const prompter = lazy?.clackPrompter(streams);
+  const ui = lazy?.clackUI(streams);
   ui?.intro(`create-image ${VERSION}`);
 
-  const fileAnswers = flags.answers ? await readAnswersFile(flags.answers) : {};
-  const sources = await recipeSources(flags, interactive);
+  const fileAnswers = flags.answers ? await readAnswersFile(flags.answers, async () => (await later()).parseYaml) : {};
+  const sources = await recipeSources(flags, later);
 
   const recipeName =
     flags.recipe ??
     (fileAnswers.recipe as string | undefined) ??
     (prompter ? await prompter.select({ message: 'Recipe', options: sources.choices, initialValue: 'custom' }) : flags.yes ? 'custom' : undefined);
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
-  const recipe = await resolveRecipe(recipeName, sources, flags, interactive);
-  await ensureRecipeTrusted(recipe, sources, flags, interactive, prompter);
-  // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
-  if (!flags.caCert && fileAnswers.caCerts === undefined && sources.config.caCerts.length) flags = { ...flags, caCert: sources.config.caCerts };
+  const recipe = findRecipe(recipeName, sources.list);
+  checkRequires(recipe, VERSION);
+  await trustRecipe(recipe, sources, flags, interactive, later, prompter);
 
   const target =
     targetArg ??
@@ -55,14 +70,21 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (!target) throw new UsageError([{ path: 'target-dir', message: 'required without a TTY: create-image <target-dir> ... (or --yes to use the recipe name)' }]);
   const targetDir = resolve(target);
 
-  const raw = mergeRaw(fileAnswers, flags, targetDir);
+  // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
+  const caPaths = flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts;
+  const raw = rawAnswersFrom([
+    { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
+    { values: fileAnswers, path: (k) => `--answers ${k}`, keys: ANSWER_KEYS },
+    { values: flagValues(flags), path: flagPath, caCerts: readCaCerts(caPaths) },
+  ]);
   const answers = await resolveAnswers(recipe, raw, { interactive, ...(prompter ? { prompter } : {}) });
   const plan = renderPlan(recipe, answers, VERSION);
-  await addExtras(plan, recipe, answers, flags);
+  const ci = parseCi(flags.ci);
+  if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
   const states = inspectTarget(targetDir, plan.files);
   // build flags are checked before anything is written (loaded only when one is given)
   if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder) {
-    (await import('./lazy.js')).checkBuildFlags(flags, answers.imageName);
+    (await later()).checkBuildFlags(flags, answers.imageName);
   }
 
   if (ui && prompter) {
@@ -77,7 +99,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 
   const decide = flags.force ? () => 'overwrite' as const : prompter ? await askPerFile(prompter, states, (t) => (io.output ?? process.stdout).write(t)) : undefined;
   const result = writeFiles(targetDir, states, decide);
-  // The base of the next `update`'s three-way merge (see src/update/base.ts).
+  // The base of the next `update`'s three-way merge (see src/core/record.ts).
   saveBase(targetDir, plan.files);
   const cd = relative(process.cwd(), targetDir) || '.';
   const wrote = `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${cd}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`;
@@ -87,14 +109,10 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     else out.line(wrote);
   }
 
-  let built: import('./build-command.js').BuildReport | undefined;
-  if (flags.build) {
-    const { buildGenerated } = await import('./lazy.js');
-    built = await buildGenerated(targetDir, answers.imageName, plan, flags);
-  }
+  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
 
   // After a build the image exists: the next step is running it, not building it again.
-  const steps = [...(cd !== '.' ? [`cd ${shellQuote(cd)}`] : []), ...(built ? [built.run] : plan.nextSteps)];
+  const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? [built.run] : plan.nextSteps)];
   if (flags.json) {
     out.json({ target: targetDir, recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source }, ...result, image: plan.image, nextSteps: steps, notes: plan.notes, ...(built ? { build: built } : {}) });
     return;
@@ -109,72 +127,23 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   }
 }
 
-async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
-  if (!existsSync(file)) throw new UsageError([{ path: '--answers', message: `${file} does not exist` }]);
-  const text = readFileSync(file, 'utf8');
-  try {
-    // A .json file needs no YAML parser, which is behind the lazy boundary (YAML is a superset of JSON).
-    const data = /\.json$/i.test(file) ? JSON.parse(text) : (await import('./lazy.js')).parseYaml(text);
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('expected a mapping of answers');
-    return data as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError([{ path: '--answers', message: `${file}: ${(e as Error).message.split('\n')[0]}` }]);
+const listOf = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/** The answer flags in the answers-file shape (only those given). */
+function flagValues(f: GenerateFlags): Record<string, unknown> {
+  const v: Record<string, unknown> = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
+}
+
+/** --ci and --compose files join the plan, so they go through the same dry-run, diff and no-overwrite rules. */
+function addExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): void {
+  for (const f of extras) {
+    if (plan.files.some((x) => x.path === f.path)) throw new UsageError([{ path: flags.compose && f.path.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${f.path}` }]);
+    plan.files.push(f);
   }
 }
 
-
-const ANSWER_KEYS = ['recipe', 'name', 'base', 'family', 'runtime', 'tz', 'locale', 'services', 'supervisor', 'ports', 'env', 'set', 'caCerts', 'caInFinal'];
-
-function mergeRaw(file: Record<string, unknown>, f: GenerateFlags, targetDir: string): RawAnswers {
-  const issues: Issue[] = [];
-  for (const k of Object.keys(file)) if (!ANSWER_KEYS.includes(k)) issues.push({ path: `--answers ${k}`, message: `unknown key; accepted: ${ANSWER_KEYS.join(', ')}` });
-  const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
-  const set: Record<string, unknown> = { ...((file.set as Record<string, unknown>) ?? {}) };
-  for (const s of f.set ?? []) {
-    const r = parseSetAssignment(s);
-    if (r.error !== undefined) issues.push({ path: '--set', message: r.error });
-    else set[r.key] = r.value;
-  }
-  const caFiles = f.caCert ?? list(file.caCerts) ?? [];
-  const caCerts: PlannedCert[] = [];
-  caFiles.forEach((path, i) => {
-    if (!existsSync(path)) {
-      issues.push({ path: '--ca-cert', message: `${path} does not exist` });
-      return;
-    }
-    const content = readFileSync(path, 'utf8');
-    if (!content.includes('-----BEGIN CERTIFICATE-----')) {
-      issues.push({ path: '--ca-cert', message: `${path} is not a PEM certificate (no BEGIN CERTIFICATE line)` });
-      return;
-    }
-    // update-ca-certificates only reads *.crt files.
-    caCerts.push({ name: `${String(i + 1).padStart(2, '0')}-${basename(path).replace(/\.(pem|crt|cer)$/i, '').replace(/[^\w.-]/g, '_')}.crt`, content });
-  });
-  if (issues.length) throw new UsageError(issues);
-  const env = f.env ?? (file.env as RawAnswers['env']);
-  const pick = <T>(flag: T | undefined, key: string) => (flag !== undefined ? flag : (file[key] as T | undefined));
-  const raw: RawAnswers = {
-    imageName: f.name ?? (file.name as string | undefined) ?? imageNameFromDir(basename(targetDir)),
-    set,
-    caCerts,
-    caInFinal: Boolean(f.caInFinal ?? file.caInFinal),
-  };
-  const assign = <K extends keyof RawAnswers>(k: K, v: RawAnswers[K] | undefined) => {
-    if (v !== undefined) raw[k] = v;
-  };
-  assign('base', pick(f.base, 'base'));
-  assign('family', pick(f.family, 'family'));
-  assign('runtime', pick(f.runtime, 'runtime'));
-  assign('tz', pick(f.tz, 'tz'));
-  assign('locale', pick(f.locale, 'locale'));
-  assign('services', f.service ?? list(file.services));
-  assign('supervisor', pick(f.supervisor, 'supervisor'));
-  assign('ports', f.port ?? list(file.ports));
-  assign('env', env);
-  return raw;
-}
-
-function summary(a: import('../core/types.js').Answers, states: FileState[], target: string): string {
+function summary(a: Answers, states: FileState[], target: string): string {
   const rows = [
     ['recipe', a.recipe],
     ['base', `${a.base} (${a.family})`],
@@ -190,7 +159,7 @@ function summary(a: import('../core/types.js').Answers, states: FileState[], tar
   return rows.map(([k, v]) => `${k!.padEnd(9)} ${v}`).join('\n');
 }
 
-async function askPerFile(p: import('../core/answers.js').Prompter, states: FileState[], write: (text: string) => unknown): Promise<((s: FileState) => 'overwrite' | 'skip') | undefined> {
+async function askPerFile(p: Prompter, states: FileState[], write: (text: string) => unknown): Promise<((s: FileState) => 'overwrite' | 'skip') | undefined> {
   const choices = new Map<string, 'overwrite' | 'skip'>();
   for (const s of states.filter((x) => x.status === 'changed')) {
     for (;;) {
@@ -214,7 +183,7 @@ async function askPerFile(p: import('../core/answers.js').Prompter, states: File
   return choices.size ? (s) => choices.get(s.file.path) ?? 'skip' : undefined;
 }
 
-function printDryRun(target: string, plan: Plan, states: FileState[], flags: GenerateFlags): void {
+function printDryRun(target: string, plan: Pick<Plan, 'image' | 'nextSteps'>, states: FileState[], flags: { json?: boolean }): void {
   if (flags.json) {
     out.json({
       dryRun: true,
@@ -225,7 +194,5 @@ function printDryRun(target: string, plan: Plan, states: FileState[], flags: Gen
     });
     return;
   }
-  out.line(`Dry run: nothing written to ${target}`);
-  for (const s of states) out.line(`  ${s.status === 'new' ? 'create' : s.status === 'same' ? 'same  ' : 'change'} ${s.file.path}`);
-  for (const s of states.filter((x) => x.status === 'changed')) out.line(unifiedDiff(s.file.path, s.current ?? '', s.file.content));
+  printDryRunFiles(target, states);
 }

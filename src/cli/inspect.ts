@@ -1,17 +1,22 @@
 // `list`, `info` and `validate`: read-only views of recipes.
 import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
-import { CreateImageError, UsageError } from '../core/errors.js';
+import { CreateImageError, ExitError } from '../core/errors.js';
 import { renderPlan } from '../core/render.js';
-import { lintPlanFiles } from '../lint/index.js';
-import { loadRecipeDir } from '../recipes/load.js';
 import type { Family } from '../core/types.js';
-import { VERSION } from './main.js';
+import { lintPlanFiles } from '../lint/index.js';
+import { externalSources } from '../recipes/external.js';
+import { findRecipe, loadRecipeDir } from '../recipes/load.js';
+import { checkRequires } from '../recipes/requires.js';
+import type { JsonFlag, SourceFlags } from './flags.js';
 import { out } from './output.js';
-import { recipeSources, resolveRecipe, type SourceFlags } from './sources.js';
+import { recipeSources } from './sources.js';
+import { VERSION } from './version.js';
 
-export async function list(flags: SourceFlags & { json?: boolean }): Promise<void> {
-  const sources = await recipeSources(flags, false);
+const sourcesFor = (flags: SourceFlags) => recipeSources(flags, async () => ({ externalSources }));
+
+export async function list(flags: SourceFlags & JsonFlag): Promise<void> {
+  const sources = await sourcesFor(flags);
   if (flags.json) {
     out.json(sources.choices.map((c) => ({ name: c.value, description: c.hint })));
     return;
@@ -20,9 +25,9 @@ export async function list(flags: SourceFlags & { json?: boolean }): Promise<voi
   for (const c of sources.choices) out.line(`${c.value.padEnd(width)}  ${c.hint ?? ''}`);
 }
 
-export async function info(name: string, flags: SourceFlags & { json?: boolean }): Promise<void> {
-  const sources = await recipeSources(flags, false);
-  const recipe = await resolveRecipe(name, sources, flags, false);
+export async function info(name: string, flags: SourceFlags & JsonFlag): Promise<void> {
+  const recipe = findRecipe(name, (await sourcesFor(flags)).list);
+  checkRequires(recipe, VERSION);
   const m = recipe.manifest;
   const data = {
     name: m.name,
@@ -62,7 +67,7 @@ export async function info(name: string, flags: SourceFlags & { json?: boolean }
 }
 
 /** Loads the manifest (schema + semantic checks), renders with defaults on each family, lints the output. */
-export async function validate(dir: string, flags: { json?: boolean }): Promise<void> {
+export async function validate(dir: string, flags: JsonFlag): Promise<void> {
   const problems: string[] = [];
   let families: string[] = [];
   try {
@@ -88,6 +93,6 @@ export async function validate(dir: string, flags: { json?: boolean }): Promise<
   else if (!problems.length) out.line(`${dir}: ok (${families.join(', ')})`);
   if (problems.length) {
     if (!flags.json) for (const p of problems) process.stderr.write(`${p}\n`);
-    throw Object.assign(new UsageError(`${dir}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`), { exitCode: 1 });
+    throw new ExitError(1, `${dir}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
   }
 }

@@ -1,7 +1,7 @@
-// Everything a plain, non-interactive generation does not need, behind one import boundary:
-// `const lazy = await import('./lazy.js')`. The build makes this module the second bundle
-// (dist/lazy-<hash>.cjs, see scripts/build.mjs), so a render loads one bundle and none of this: the
-// prompts, builds, lint, pipelines, YAML and the other subcommands. One boundary, not one per feature:
+// Everything a plain, non-interactive generation does not need, behind one import boundary that only
+// main.ts names (`later`). The build makes this module the second bundle (dist/lazy-<hash>.cjs, see
+// scripts/build.mjs), so a render loads one bundle and none of this: the prompts, builds, lint,
+// pipelines, YAML, remote recipe sources and the other subcommands. One boundary, not one per feature:
 // every boundary is a file node resolves and loads; loading any of this loads all of it, which costs an
 // interactive session, a build or `list` a few milliseconds.
 export { clackPrompter, clackUI } from '../edges/prompts.js';
@@ -11,6 +11,6 @@ export { info, list, validate } from './inspect.js';
 export { recipeNew, recipeTest } from './recipe-command.js';
 export { updateCommand } from './update-command.js';
 export { extraFiles } from '../pipelines/index.js';
-export { externalSources } from '../recipes/sources.js';
+export { externalSources } from '../recipes/external.js';
 export { ensureTrusted } from '../recipes/trust.js';
 export { parse as parseYaml } from 'yaml';

@@ -1,45 +1,22 @@
-// The command line: parses flags, calls the core, prints. The single error boundary is `run`.
+// The command line: parses flags, calls the commands, and holds the single error boundary (`run`).
 // A plain generation is imported statically: it is what most runs do. Prompts, builds, lint,
-// pipelines and the other subcommands sit behind the one lazy boundary, ./lazy.ts. (A lone `--help`
-// never loads this file: the bin answers it from dist/help.txt.)
+// pipelines and the other subcommands sit behind the one lazy boundary, ./lazy.ts, which only this
+// file names: commands get what they need from it through `later`. (A lone `--help` never loads this
+// file: the bin answers it from dist/help.txt.)
 import { Command, CommanderError, Option } from 'commander';
-import pkg from '../../package.json' with { type: 'json' };
-import type { BuildFlags } from './build-command.js';
-import type { SourceFlags } from './sources.js';
+import { CreateImageError } from '../core/errors.js';
+import type { GenerateFlags } from './flags.js';
 import { generate } from './generate.js';
+import { VERSION } from './version.js';
 
-export const VERSION: string = pkg.version;
+/** The lazy bundle (dist/lazy-<hash>.cjs once built), loaded on first use. */
+const later = () => import('./lazy.js');
 
 let generated = false;
 /** Whether this process ran a whole generation: the bin keeps its code cache from such a run (see there). */
 export const ranGeneration = (): boolean => generated;
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
-
-/** Generation flags; the build and recipe-source flags are those of `build` and `list`/`info`. */
-export interface GenerateFlags extends BuildFlags, SourceFlags {
-  recipe?: string;
-  base?: string;
-  family?: string;
-  runtime?: string;
-  tz?: string;
-  locale?: string;
-  service?: string[];
-  supervisor?: string;
-  port?: string[];
-  env?: string[];
-  set?: string[];
-  answers?: string;
-  name?: string;
-  caCert?: string[];
-  caInFinal?: boolean;
-  yes?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  build?: boolean;
-  ci?: string;
-  compose?: boolean;
-}
 
 function recipeSourceOptions(cmd: Command): Command {
   return cmd
@@ -100,7 +77,7 @@ Examples:
   npx create-image ftp --recipe vsftpd --yes --build --tag registry.example.com/ftp:1.0 --push`,
     )
     .action(async (target: string | undefined, flags: GenerateFlags) => {
-      await generate(target, flags);
+      await generate(target, flags, later);
       generated = true;
     });
   recipeSourceOptions(prog);
@@ -111,7 +88,7 @@ Examples:
       .command('list')
       .description('list available recipes')
       .option('--json', 'machine-readable output'),
-  ).action(async (flags) => (await import('./lazy.js')).list(flags));
+  ).action(async (flags) => (await later()).list(flags));
 
   recipeSourceOptions(
     prog
@@ -119,14 +96,14 @@ Examples:
       .description("show a recipe's questions, defaults, env vars, ports and volumes")
       .argument('<recipe>', 'recipe name')
       .option('--json', 'machine-readable output'),
-  ).action(async (name, flags) => (await import('./lazy.js')).info(name, flags));
+  ).action(async (name, flags) => (await later()).info(name, flags));
 
   prog
     .command('validate')
     .description("check a recipe folder's manifest and render it with its defaults")
     .argument('<recipe-dir>', 'folder with recipe.json')
     .option('--json', 'machine-readable output')
-    .action(async (dir, flags) => (await import('./lazy.js')).validate(dir, flags));
+    .action(async (dir, flags) => (await later()).validate(dir, flags));
 
   buildOptions(
     prog
@@ -134,7 +111,7 @@ Examples:
       .description('(re)build a generated dir from its .create-image.json')
       .argument('[dir]', 'generated dir', '.')
       .option('--json', 'machine-readable output'),
-  ).action(async (dir, flags) => (await import('./lazy.js')).buildCommand(dir, flags));
+  ).action(async (dir, flags) => (await later()).buildCommand(dir, flags));
 
   recipeSourceOptions(
     prog
@@ -146,7 +123,7 @@ Examples:
       .option('--set <key=value>', 'change an answer to a recipe question (repeatable)', collect)
       .option('-e, --env <KEY=VALUE>', 'change an env default (repeatable)', collect)
       .option('--json', 'machine-readable output'),
-  ).action(async (dir, flags) => (await import('./lazy.js')).updateCommand(dir, flags));
+  ).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe
@@ -154,7 +131,7 @@ Examples:
     .description('scaffold a recipe folder')
     .argument('<name>', 'recipe name (lowercase, dashes)')
     .option('--dir <dir>', 'parent folder', '.')
-    .action(async (name, flags) => (await import('./lazy.js')).recipeNew(name, flags));
+    .action(async (name, flags) => (await later()).recipeNew(name, flags));
   recipe
     .command('test')
     .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
@@ -162,7 +139,7 @@ Examples:
     .option('--build', 'build each render and run its smoke check')
     .option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass', '90')
     .option('--family <family>', 'only this family')
-    .action(async (dir, flags) => (await import('./lazy.js')).recipeTest(dir, flags));
+    .action(async (dir, flags) => (await later()).recipeTest(dir, flags));
 
   prog
     .command('ci')
@@ -174,7 +151,7 @@ Examples:
     .option('--force', 'overwrite an existing pipeline file')
     .option('--dry-run', 'print what would be written; write nothing')
     .option('--json', 'machine-readable output')
-    .action(async (dir, flags) => (await import('./lazy.js')).ciRecipes(dir, flags));
+    .action(async (dir, flags) => (await later()).ciRecipes(dir, flags));
 
   return prog;
 }
@@ -199,17 +176,17 @@ export async function run(argv: string[]): Promise<number> {
   });
   try {
     await prog.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
       return e.exitCode === 0 ? 0 : 2;
     }
-    const err = e as Error & { exitCode?: number };
-    if (typeof err.exitCode === 'number') {
-      process.stderr.write(`${err.message.split('\n').map((l) => `create-image: ${l}`).join('\n')}\n`);
-      return err.exitCode;
+    if (e instanceof CreateImageError) {
+      if (e.message) process.stderr.write(`${e.message.split('\n').map((l) => `create-image: ${l}`).join('\n')}\n`);
+      return e.exitCode;
     }
+    const err = e as Error;
     process.stderr.write(`create-image: unexpected error: ${err.stack ?? err.message}\n`);
     return 1;
   }

@@ -1,4 +1,6 @@
 // Output helpers: plain lines for scripts and CI, clack decoration only in an interactive terminal.
+import { unifiedDiff, type FileState } from '../edges/write.js';
+
 export interface InteractiveFlags {
   yes?: boolean;
   json?: boolean;
@@ -16,3 +18,10 @@ export const out = {
   json: (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
   warn: (s: string) => process.stderr.write(`create-image: warning: ${s}\n`),
 };
+
+/** A dry run in words: each file's fate, then a diff for each file that would change. */
+export function printDryRunFiles(target: string, states: FileState[]): void {
+  out.line(`Dry run: nothing written to ${target}`);
+  for (const s of states) out.line(`  ${s.status === 'new' ? 'create' : s.status === 'same' ? 'same  ' : 'change'} ${s.file.path}`);
+  for (const s of states.filter((x) => x.status === 'changed')) out.line(unifiedDiff(s.file.path, s.current ?? '', s.file.content));
+}

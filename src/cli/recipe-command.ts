@@ -1,25 +1,31 @@
 // `create-image recipe new <name>` (scaffold) and `create-image recipe test <dir> [--build]` (render on every
 // family the recipe claims, lint, optionally build and smoke-check). Exit 1 on any finding.
-import { existsSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, rmSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import fse from 'fs-extra';
 import { parse as parseYaml } from 'yaml';
 import { buildImage } from '../build/build.js';
-import { detectBuilder, exec } from '../build/builder.js';
+import { detectBuilder, exec, type BuilderKind } from '../build/builder.js';
 import { createProgressRenderer } from '../build/progress.js';
+import { smokeTest } from '../build/smoke.js';
 import { resolveAnswers, type RawAnswers } from '../core/answers.js';
-import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
+import { CreateImageError, ExitError, ToolError, UsageError } from '../core/errors.js';
+import { shCommand } from '../core/escape.js';
 import { lineOfPath } from '../core/json-position.js';
+import { rawAnswersFrom } from '../core/raw-answers.js';
+import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
 import { familyOf } from '../core/validate.js';
 import { lintPlan } from '../lint/index.js';
 import { loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { packageRoot } from '../recipes/paths.js';
+import { checkRequires } from '../recipes/requires.js';
 import { scaffoldFiles } from '../recipes/scaffold.js';
-import { VERSION } from './main.js';
+import type { RecipeTestFlags } from './flags.js';
 import { out } from './output.js';
-import { checkRequires } from './sources.js';
+import { VERSION } from './version.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -44,17 +50,14 @@ export async function recipeNew(name: string, flags: { dir?: string }): Promise<
   const dir = resolve(flags.dir ?? '.', name);
   if (existsSync(dir) && readdirSync(dir).length) throw new UsageError([{ path: '--dir', message: `${dir} exists and is not empty; pick another name or --dir` }]);
   for (const f of scaffoldFiles(name, schemaRef(dir), VERSION)) {
-    const dest = join(dir, f.path);
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, f.content);
-    if (f.mode) chmodSync(dest, f.mode);
+    fse.outputFileSync(join(dir, f.path), f.content, f.mode ? { mode: f.mode } : {});
   }
   const rel = relative(process.cwd(), dir) || '.';
   out.line(`Created recipe ${name} in ${rel}`);
   out.line('Next steps:');
-  out.line(`  create-image recipe test ${rel}            # render on every family and lint`);
-  out.line(`  create-image recipe test ${rel} --build    # also build and run its smoke check`);
-  out.line(`  create-image my-${name} --recipes ${relative(process.cwd(), dirname(dir)) || '.'} --recipe ${name} --yes`);
+  out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel])}            # render on every family and lint`);
+  out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel, '--build'])}    # also build and run its smoke check`);
+  out.line(`  ${shCommand(['create-image', `my-${name}`, '--recipes', relative(process.cwd(), dirname(dir)) || '.', '--recipe', name, '--yes'])}`);
 }
 
 interface Case {
@@ -65,6 +68,7 @@ interface Case {
 
 const FIXTURE_KEYS = ['tz', 'locale', 'runtime', 'services', 'supervisor', 'ports', 'env', 'set', 'name'];
 
+/** The defaults, then one case per answers file in the recipe's test/ folder. */
 async function fixtures(dir: string): Promise<Case[]> {
   const cases: Case[] = [{ name: 'defaults', raw: {} }];
   const tdir = join(dir, 'test');
@@ -77,18 +81,15 @@ async function fixtures(dir: string): Promise<Case[]> {
     } catch (e) {
       throw new CreateImageError(`${file}: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (!data || typeof data !== 'object') throw new CreateImageError(`${file}: expected a mapping of answers`);
-    for (const k of Object.keys(data)) if (!FIXTURE_KEYS.includes(k)) throw new CreateImageError(`${file}: unknown key "${k}"; accepted: ${FIXTURE_KEYS.join(', ')}`);
-    const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
-    const raw: RawAnswers = { set: (data.set as Record<string, unknown>) ?? {} };
-    if (data.tz !== undefined) raw.tz = String(data.tz);
-    if (data.locale !== undefined) raw.locale = String(data.locale);
-    if (data.runtime !== undefined) raw.runtime = String(data.runtime);
-    if (data.supervisor !== undefined) raw.supervisor = String(data.supervisor);
-    if (data.name !== undefined) raw.imageName = String(data.name);
-    if (data.services !== undefined) raw.services = list(data.services)!;
-    if (data.ports !== undefined) raw.ports = list(data.ports)!;
-    if (data.env !== undefined) raw.env = data.env as Record<string, string>;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new CreateImageError(`${file}: expected a mapping of answers`);
+    let raw: RawAnswers;
+    try {
+      raw = rawAnswersFrom([{ values: data, path: (k) => `${file}: ${k}`, keys: FIXTURE_KEYS }]);
+    } catch (e) {
+      // a broken fixture is a finding about the recipe (exit 1), not a usage error
+      if (e instanceof UsageError) throw new CreateImageError(e.message);
+      throw e;
+    }
     cases.push({ name: f.replace(/\.(json|ya?ml)$/, ''), raw, file });
   }
   return cases;
@@ -99,7 +100,7 @@ function baseFor(recipe: Recipe, family: Family): string | undefined {
   return b.images?.[family] ?? (familyOf(b.default) === family ? b.default : undefined);
 }
 
-export async function recipeTest(dirArg: string, flags: { build?: boolean; family?: string; builder?: string; smokeTimeout?: string }): Promise<void> {
+export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promise<void> {
   const dir = resolve(dirArg);
   const smokeTimeout = Number(flags.smokeTimeout ?? '90');
   if (!/^\d+$/.test(flags.smokeTimeout ?? '90') || smokeTimeout < 1 || smokeTimeout > 3600) {
@@ -110,11 +111,11 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
   let recipe: Recipe;
   try {
     recipe = loadRecipeDir(dir);
-    checkRequires(recipe);
+    checkRequires(recipe, VERSION);
   } catch (e) {
     if (!(e instanceof CreateImageError)) throw e;
     process.stderr.write(`${e.message}\n`);
-    throw Object.assign(new CreateImageError(`${dirArg}: the recipe does not load`), { exitCode: 1 });
+    throw new ExitError(1, `${dirArg}: the recipe does not load`);
   }
   const m = recipe.manifest;
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);
@@ -137,11 +138,7 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
         const answers = await resolveAnswers(recipe, { ...c.raw, base, family }, { interactive: false });
         const plan = renderPlan(recipe, answers, VERSION);
         const caseDir = join(outRoot, `${family}-${c.name}`);
-        for (const f of plan.files) {
-          const dest = join(caseDir, f.path);
-          mkdirSync(dirname(dest), { recursive: true });
-          writeFileSync(dest, f.content, { mode: f.mode });
-        }
+        for (const f of plan.files) fse.outputFileSync(join(caseDir, f.path), f.content, { mode: f.mode });
         const lint = await lintPlan(plan.files);
         const templates = new Map(m.files.map((f) => [f.path, f.template]));
         for (const p of lint.problems) {
@@ -177,88 +174,26 @@ export async function recipeTest(dirArg: string, flags: { build?: boolean; famil
   else out.line(`renders kept in ${outRoot}`);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${p}\n`);
-    throw Object.assign(new CreateImageError(`${dirArg}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`), { exitCode: 1 });
+    throw new ExitError(1, `${dirArg}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
   }
 }
 
+/** Builds one render under a throwaway tag, runs its smoke check, and removes the image again. */
 async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string; smokeTimeout: number }): Promise<void> {
-  const builder = await detectBuilder(flags.builder ? { builder: flags.builder as 'docker' } : {});
+  const builder = await detectBuilder(flags.builder ? { builder: flags.builder as BuilderKind } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);
   try {
-    await buildImage(builder, { dir, tags: [tag], logFile: join(dir, '.create-image', 'build.log'), onProgress: (p) => progress.update(p) });
+    await buildImage(builder, { dir, tags: [tag], logFile: join(dir, BUILD_LOG), onProgress: (p) => progress.update(p) });
   } catch (e) {
     progress.done();
     if (e instanceof ToolError && e.tail) process.stderr.write(`${e.tail}\n`);
     throw e;
   }
   progress.done();
-  let id = '';
   try {
-    const args = ['run', '-d'];
-    if (smoke.kind !== 'command') args.push('-p', `127.0.0.1::${smoke.port ?? 80}`);
-    const run = await exec(builder, [...args, tag]);
-    if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${run.stderr.trim().split('\n').pop()}`);
-    id = run.stdout.trim();
-    const deadline = Date.now() + flags.smokeTimeout * 1000;
-    let last = '';
-    for (;;) {
-      const state = await exec(builder, ['inspect', '--format', '{{.State.Running}}', id]);
-      if (state.stdout.trim() === 'false') {
-        const logs = await exec(builder, ['logs', id]);
-        throw new ToolError(`the container exited before the smoke check passed:\n${logs.output.trim().split('\n').slice(-20).join('\n')}`);
-      }
-      last = await smokeOnce(builder, exec, id, smoke).catch((e: Error) => e.message);
-      if (last === '') return;
-      if (Date.now() > deadline) throw new ToolError(`smoke check (${smoke.kind}) failed within ${flags.smokeTimeout}s: ${last}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await smokeTest(builder, tag, smoke, { timeoutSeconds: flags.smokeTimeout });
   } finally {
-    if (id) await exec(builder, ['rm', '-f', id]);
     await exec(builder, ['rmi', '-f', tag]);
   }
-}
-
-/** '' when the check passes, else why not. */
-async function smokeOnce(
-  builder: import('../build/builder.js').Builder,
-  exec: typeof import('../build/builder.js').exec,
-  id: string,
-  smoke: SmokeCheck,
-): Promise<string> {
-  if (smoke.kind === 'command') {
-    const r = await exec(builder, ['exec', id, ...(smoke.command ?? ['true'])]);
-    if (r.exitCode !== 0) return `${(smoke.command ?? []).join(' ')} exited ${r.exitCode}: ${r.output.trim().split('\n').pop() ?? ''}`;
-    return smoke.expect && !r.output.includes(smoke.expect) ? `output lacks "${smoke.expect}": ${r.output.trim().slice(0, 200)}` : '';
-  }
-  const mapped = await exec(builder, ['port', id, `${smoke.port ?? 80}/tcp`]);
-  const hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
-  if (!hostPort) return `port ${smoke.port} is not published`;
-  if (smoke.kind === 'tcp') {
-    const net = await import('node:net');
-    return new Promise((res) => {
-      const s = net.connect(hostPort, '127.0.0.1', () => {
-        s.destroy();
-        res('');
-      });
-      s.on('error', (e) => res(e.message));
-      s.setTimeout(3000, () => {
-        s.destroy();
-        res('timeout');
-      });
-    });
-  }
-  const mod = smoke.kind === 'https' ? await import('node:https') : await import('node:http');
-  return new Promise((res) => {
-    const req = mod.get({ host: '127.0.0.1', port: hostPort, path: smoke.path ?? '/', timeout: 5000, rejectUnauthorized: false }, (resp) => {
-      let body = '';
-      resp.on('data', (d: Buffer) => (body += d.toString()));
-      resp.on('end', () => {
-        if ((resp.statusCode ?? 500) >= 400) res(`HTTP ${resp.statusCode}`);
-        else res(smoke.expect && !body.includes(smoke.expect) ? `body lacks "${smoke.expect}"` : '');
-      });
-    });
-    req.on('error', (e) => res(e.message));
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
 }

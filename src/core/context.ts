@@ -175,7 +175,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       return def.command[a.family];
     },
     supervisordCommand: (argv) => argv.map((arg) => esc.supervisordValue(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`)).join(' '),
-    shCommand: (argv) => argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : esc.sh(arg))).join(' '),
+    shCommand: esc.shCommand,
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
   };

@@ -5,6 +5,20 @@ export class CreateImageError extends Error {
   readonly exitCode: number = 1;
 }
 
+/**
+ * A command's own exit status, for a result that is not an error of the kinds below: `update --check`
+ * (1: a newer recipe), `update` with conflicts, `validate` and `recipe test` with findings. The command
+ * has already printed the details; the message is the one line the boundary adds ('' for none).
+ */
+export class ExitError extends CreateImageError {
+  constructor(
+    override readonly exitCode: number,
+    message = '',
+  ) {
+    super(message);
+  }
+}
+
 /** Bad flags or answers: exit 2, one line per issue, each naming the flag or field. */
 export class UsageError extends CreateImageError {
   override readonly exitCode = 2;

@@ -36,20 +36,26 @@ const CONTROL_BUT_TAB = /[\x00-\x08\x0a-\x1f\x7f]/;
 // POSIX shell
 // ---------------------------------------------------------------------------------------------
 
-// Words made only of these need no quoting in any POSIX shell, wherever the word appears.
-// "=" is left out so a quoted value can never turn into an assignment when it is the first word;
-// "~" (tilde expansion), globs, braces and "#" are left out too.
-const SH_SAFE = /^[A-Za-z0-9_@%+:,./-]+$/;
+// Words made only of these need no quoting in any POSIX shell as an argument or a value: no
+// expansion, globbing, tilde, brace or comment character. "=" is among them so `-e KEY=value` stays
+// readable; in the command position it could make a word an assignment, so there it is quoted.
+const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /**
- * One shell word that expands to exactly `value` (sh, dash, bash, ash, zsh in sh mode).
- * Single quotes keep everything literal, including newlines; a `'` is written as `'\''`.
+ * The one shell-quoting function: a word that expands to exactly `value` (sh, dash, bash, ash, zsh in
+ * sh mode). Bare when safe, else single quotes, which keep everything literal, newlines included; a
+ * `'` is written as `'\''`. Every command the tool prints or writes is built from argv with it.
  */
-export function sh(value: string): string {
+export function sh(value: string, position: 'argument' | 'command' = 'argument'): string {
   assertText(value, 'a shell word');
   if (value.includes('\0')) throw new EscapeError(value, 'a shell word', 'shell strings cannot contain a NUL character');
-  if (SH_SAFE.test(value)) return value;
+  if (SH_SAFE.test(value) && !(position === 'command' && value.includes('='))) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line from argv, each word quoted by `sh` (the first as the command: never an assignment). */
+export function shCommand(argv: readonly string[]): string {
+  return argv.map((word, i) => sh(word, i === 0 ? 'command' : 'argument')).join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,26 +1,13 @@
-// (Recipe, Answers) -> Plan. Reads only the recipe's own templates; writes nothing.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+// (Recipe, Answers) -> Plan. Reads templates only through the recipe's own loader; writes nothing.
 import { join, posix } from 'node:path';
 import { Eta } from 'eta';
-import { dockerRunCommand } from '../build/run-command.js';
-import { builtinRecipesDir } from '../recipes/paths.js';
 import { buildContext, type RenderContext } from './context.js';
 import { RecipeError } from './errors.js';
+import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
+import { RECORD_FILE, recordOf, recordText } from './record.js';
+import { dockerRunCommand } from './run-command.js';
 import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
-
-export const RECORD_FILE = '.create-image.json';
-
-/** Shared partials (recipes/_partials/NAME.eta), available to every recipe as include('@NAME'); read when first used. */
-const partials = new Map<string, string | undefined>();
-function sharedPartial(name: string): string | undefined {
-  if (!partials.has(name)) {
-    const file = join(builtinRecipesDir(), '_partials', `${name.slice(1)}.eta`);
-    partials.set(name, /^@[\w-]+$/.test(name) && existsSync(file) ? readFileSync(file, 'utf8') : undefined);
-  }
-  return partials.get(name);
-}
 
 /**
  * A line holding only a `<% code %>` tag disappears entirely (like Jinja's trim_blocks + lstrip_blocks);
@@ -30,7 +17,7 @@ export function trimStatementLines(src: string): string {
   return src.replace(/^[ \t]*(<%(?![=~])(?:(?!%>)[\s\S])*%>)[ \t]*\r?\n/gm, '$1');
 }
 
-function engineFor(dir: string): Eta {
+function engineFor(recipe: Recipe, dir: string): Eta {
   // autoEscape is HTML escaping: wrong for Dockerfiles, shell and YAML. Templates escape per target via it.q.
   const eta = new Eta({
     views: dir,
@@ -48,7 +35,7 @@ function engineFor(dir: string): Eta {
   store.get = ((name: string) => {
     const hit = get(name);
     if (hit !== undefined) return hit;
-    const src = sharedPartial(name);
+    const src = /^@[\w-]+$/.test(name) ? recipe.files.partial(name) : undefined;
     if (src === undefined) return undefined;
     eta.loadTemplate(name, src);
     return get(name);
@@ -65,20 +52,12 @@ export function safeOutputPath(p: string, recipeFile: string): string {
   return norm;
 }
 
-function locate(recipe: Recipe, template: string): string {
-  for (const dir of [recipe.dir, ...(recipe.parents ?? [])]) {
-    if (existsSync(join(dir, template))) return dir;
-  }
-  throw new RecipeError(`template "${template}" not found`, join(recipe.dir, 'recipe.json'));
-}
-
-function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines: Map<string, Eta>): string {
-  const dir = locate(recipe, spec.template);
-  if (spec.copy) return readFileSync(join(dir, spec.template), 'utf8');
-  let eta = engines.get(dir);
-  if (!eta) engines.set(dir, (eta = engineFor(dir)));
+function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines: (dir: string) => Eta): string {
+  const dir = recipe.files.folderOf(spec.template);
+  if (dir === undefined) throw new RecipeError(`template "${spec.template}" not found`, join(recipe.dir, 'recipe.json'));
+  if (spec.copy) return recipe.files.read(dir, spec.template);
   try {
-    return tidy(eta.render(`./${spec.template}`, ctx));
+    return tidy(engines(dir).render(`./${spec.template}`, ctx));
   } catch (e) {
     const msg = (e as Error).message;
     const line = /at line (\d+)/.exec(msg)?.[1] ?? new RegExp(`${escapeRe(spec.template)}:(\\d+)`).exec(msg)?.[1];
@@ -98,7 +77,8 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
   const ctx = buildContext(recipe, answers, toolVersion);
   const m = recipe.manifest;
   const recipeFile = join(recipe.dir, 'recipe.json');
-  const engines = new Map<string, Eta>();
+  const cache = new Map<string, Eta>();
+  const engines = (dir: string): Eta => cache.get(dir) ?? cache.set(dir, engineFor(recipe, dir)).get(dir)!;
   const files: PlannedFile[] = [];
   const add = (path: string, content: string, mode = 0o644) => {
     const p = safeOutputPath(path, recipeFile);
@@ -115,7 +95,7 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
   for (const cert of answers.caCerts) add(`certs/${cert.name}`, cert.content);
 
   const has = (p: string) => files.some((f) => f.path === p);
-  const shared = (name: string) => tidy(engineFor(recipe.dir).render(name, ctx));
+  const shared = (name: string, data: object = ctx) => tidy(engines(recipe.dir).render(name, data));
   if (!has('.dockerignore')) add('.dockerignore', shared('@dockerignore'));
   const image = {
     name: answers.imageName,
@@ -124,22 +104,8 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
     env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.description ? { description: e.description } : {}) })),
   };
   const runCmd = dockerRunCommand({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
-  const nextSteps = [`docker build -t ${answers.imageName}:latest .`, runCmd];
-  if (!has('README.md')) add('README.md', tidy(engineFor(recipe.dir).render('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] })));
-  add(RECORD_FILE, `${JSON.stringify(record(recipe, answers, toolVersion, files), null, 2)}\n`);
+  const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), runCmd];
+  if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
+  add(RECORD_FILE, recordText(recordOf(recipe, answers, toolVersion, files)));
   return { files, image, nextSteps, notes: m.notes ?? [] };
 }
-
-/** What `update` needs to re-render: recipe identity and answers, never secret values or CA contents. */
-export function record(recipe: Recipe, a: Answers, toolVersion: string, files: PlannedFile[]) {
-  const secret = new Set((recipe.manifest.env ?? []).filter((e) => e.secret).map((e) => e.name));
-  const env = Object.fromEntries(Object.entries(a.env).filter(([k]) => !secret.has(k)));
-  return {
-    createImage: toolVersion,
-    recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source, ...(recipe.commit ? { commit: recipe.commit } : {}) },
-    answers: { ...a, env, caCerts: a.caCerts.map((c) => c.name) },
-    files: Object.fromEntries(files.map((f) => [f.path, sha256(f.content)])),
-  };
-}
-
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -142,6 +142,17 @@ export interface Recipe {
   commit?: string;
   /** Folders of recipes this one extends, nearest first: a template missing in `dir` is looked up there. */
   parents?: string[];
+  /** How the renderer reads the recipe's files (made where the recipe is loaded): the core looks up no folders itself. */
+  files: RecipeFiles;
+}
+
+export interface RecipeFiles {
+  /** The folder holding `template`: the recipe's own, else the nearest recipe it extends; undefined when none has it. */
+  folderOf(template: string): string | undefined;
+  /** A file's text as it is (`copy` files). */
+  read(folder: string, template: string): string;
+  /** A shared partial by its include name (`@header`), or undefined when there is none. */
+  partial(name: string): string | undefined;
 }
 
 export interface Runtime {

@@ -1,17 +1,15 @@
 // ci/smoke-test.sh: the recipe's smoke check (manifest `smoke`) as a POSIX shell script that the
 // CI test jobs run against the built image. Plain sh so it runs in the docker:cli image (busybox),
 // on GitHub's runners and on a laptop alike.
-import { sh } from '../core/escape.js';
+import { sh, shCommand } from '../core/escape.js';
 import type { Recipe, SmokeCheck } from '../core/types.js';
 
-/** A double-quoted shell word that expands to exactly `value` (no single quotes, so shellcheck sees no unexpanded `$`). */
-function dq(value: string): string {
-  if (/^[A-Za-z0-9_@%+:,./-]+$/.test(value)) return value;
-  if (value.includes('\0')) return sh(value); // sh() refuses it with a clear error
-  return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
-}
-
 export const SMOKE_SCRIPT = 'ci/smoke-test.sh';
+
+/** `name=value` with the value quoted by sh; a `$` or backquote in it is literal on purpose, which shellcheck is told. */
+function assign(name: string, value: string): string[] {
+  return [...(/[$`]/.test(value) ? ['# shellcheck disable=SC2016 # literal text from the recipe, not an expansion'] : []), `${name}=${sh(value)}`];
+}
 
 export function describeSmoke(s: SmokeCheck | undefined): string {
   if (!s) return 'checks that it starts and stays up (the recipe declares no smoke check)';
@@ -40,9 +38,8 @@ export function smokeScript(recipe: Recipe, imageName: string): string {
     'timeout=${SMOKE_TIMEOUT:-120}',
     'name="smoke-$$-$(date +%s)"',
     ...(port !== undefined ? [`port=${port}`] : []),
-    ...(kind === 'http' || kind === 'https' ? [`expect=${dq(s?.expect ?? '')}`] : []),
-    ...(kind === 'http' || kind === 'https' ? [`path=${dq(s?.path ?? '/')}`] : []),
-    ...(kind === 'command' ? [`expect=${dq(s?.expect ?? '')}`] : []),
+    ...(kind !== 'none' && kind !== 'tcp' ? assign('expect', s?.expect ?? '') : []),
+    ...(kind === 'http' || kind === 'https' ? assign('path', s?.path ?? '/') : []),
     '',
     ...(port !== undefined
       ? [
@@ -96,12 +93,12 @@ export function smokeScript(recipe: Recipe, imageName: string): string {
     lines.push(
       '',
       'case $state in',
-      '  running*) out=$(docker exec "$name" ' + command.map(dq).join(' ') + ') || fail "the check command failed: $out" ;;',
+      '  running*) out=$(docker exec "$name" ' + shCommand(command) + ') || fail "the check command failed: $out" ;;',
       '  *)',
       '    # The image runs a one-shot command and has exited: it must have succeeded, then the check runs in a fresh container.',
       '    code=$(docker inspect -f \'{{.State.ExitCode}}\' "$name")',
       '    [ "$code" = 0 ] || fail "the container exited with code $code"',
-      '    out=$(docker run --rm "$image" ' + command.map(dq).join(' ') + ') || fail "the check command failed: $out"',
+      '    out=$(docker run --rm "$image" ' + shCommand(command) + ') || fail "the check command failed: $out"',
       '    ;;',
       'esac',
       'case $out in',

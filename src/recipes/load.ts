@@ -1,11 +1,11 @@
-// Reading recipes from disk: a recipe is a folder with recipe.json and templates.
+// Reading recipes from disk: a recipe is a folder with recipe.json and templates; a source is a folder of recipes.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RecipeError, UsageError } from '../core/errors.js';
 import { lineOfJsonError, lineOfPath } from '../core/json-position.js';
 import { validateManifest } from '../core/manifest.js';
-import { sha256 } from '../core/render.js';
-import type { Manifest, Recipe } from '../core/types.js';
+import { sha256 } from '../core/hash.js';
+import type { Manifest, Recipe, RecipeFiles } from '../core/types.js';
 import { builtinRecipesDir } from './paths.js';
 
 export const MANIFEST = 'recipe.json';
@@ -58,6 +58,12 @@ export function listRecipeNames(dir: string): string[] {
     .sort();
 }
 
+/** A repository's or package's recipes: its own subfolders with recipe.json, else those of its recipes/ folder. */
+export function recipesFolder(dir: string): string {
+  if (listRecipeNames(dir).length === 0 && existsSync(join(dir, 'recipes'))) return join(dir, 'recipes');
+  return dir;
+}
+
 /** Finds `name` in the sources (first wins) and loads it, resolving `extends`. */
 export function findRecipe(name: string, sources: RecipeSource[]): Recipe {
   for (const src of sources) {
@@ -72,7 +78,7 @@ export function findRecipe(name: string, sources: RecipeSource[]): Recipe {
 export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(dir, '..'), label: resolve(dir) }, sources: RecipeSource[] = [builtinSource()]): Recipe {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'recipe', message: `${dir} is not a directory` }]);
   const own = readManifest(dir);
-  const recipe: Recipe = { manifest: own, dir: resolve(dir), source: src.label, ...(src.commit ? { commit: src.commit } : {}) };
+  const recipe: Recipe = { manifest: own, dir: resolve(dir), source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: recipeFiles([resolve(dir)]) };
   if (!own.extends) return recipe;
   const seen = new Set([own.name]);
   let manifest = own;
@@ -88,7 +94,26 @@ export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(di
     parents.push(resolve(parentDir));
     parentName = parent.extends;
   }
-  return { ...recipe, manifest: { ...manifest, extends: own.extends }, parents };
+  return { ...recipe, manifest: { ...manifest, extends: own.extends }, parents, files: recipeFiles([recipe.dir, ...parents]) };
+}
+
+/** Shared partials (recipes/_partials/NAME.eta), included as `@NAME` by any recipe; each read once, when first used. */
+const partials = new Map<string, string | undefined>();
+function sharedPartial(name: string): string | undefined {
+  if (!partials.has(name)) {
+    const file = join(builtinRecipesDir(), '_partials', `${name.slice(1)}.eta`);
+    partials.set(name, /^@[\w-]+$/.test(name) && existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  }
+  return partials.get(name);
+}
+
+/** How the renderer reads a recipe: its own folder first, then the folders of the recipes it extends. */
+function recipeFiles(folders: string[]): RecipeFiles {
+  return {
+    folderOf: (template) => folders.find((dir) => existsSync(join(dir, template))),
+    read: (folder, template) => readFileSync(join(folder, template), 'utf8'),
+    partial: sharedPartial,
+  };
 }
 
 /** Child fields win; lists keyed by name/path are merged so a child can override one question or file. */

@@ -67,13 +67,6 @@ export function formatSpec(spec: SourceSpec): string {
   }
 }
 
-/** What trust is granted to: a git repository URL (any ref) or an npm package name (any version). */
-export function trustKey(spec: SourceSpec): string | undefined {
-  if (spec.kind === 'git') return spec.url.replace(/\/+$/, '');
-  if (spec.kind === 'npm') return npmName(spec.pkg);
-  return undefined;
-}
-
 /** `@scope/name@^2` -> `@scope/name`; `file:...` stays as is. */
 export function npmName(pkg: string): string {
   if (/^(file|https?|git\+?[a-z]*):/.test(pkg)) return pkg;

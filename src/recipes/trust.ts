@@ -1,12 +1,13 @@
 // Trust: templates of a remote recipe run code on this machine. A remote (git, npm) source renders only
 // when trusted: by --trust, by the config's "trusted" list, or by a yes at an interactive prompt (remembered).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fse from 'fs-extra';
 import type { Prompter } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { cacheRoot } from './cache.js';
-import { parseSpec, trustKey } from './spec.js';
-import type { ResolvedSource } from './sources.js';
+import { trustKey, type ResolvedSource } from './providers/index.js';
+import { parseSpec } from './spec.js';
 
 export interface TrustOptions {
   /** --trust */
@@ -48,8 +49,7 @@ function remembered(): string[] {
 
 function remember(key: string): void {
   const list = [...new Set([...remembered(), key])];
-  mkdirSync(dirname(rememberedFile()), { recursive: true });
-  writeFileSync(rememberedFile(), `${JSON.stringify(list, null, 2)}\n`);
+  fse.outputFileSync(rememberedFile(), `${JSON.stringify(list, null, 2)}\n`);
 }
 
 export function describeSource(s: ResolvedSource): string {

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collapsePorts, formatSize } from '../../src/cli/build-command.js';
+import { formatSize } from '../../src/cli/build-command.js';
+import { collapsePorts } from '../../src/build/image-facts.js';
 import { makeFakeBuilder, makeToolsDir } from '../helpers/fake-builder.js';
 
 const ROOT = path.resolve(__dirname, '../..');

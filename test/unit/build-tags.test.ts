@@ -1,7 +1,8 @@
 // Tags: one reference grammar (core/validate.ts) behind the build helpers, and the default tag policy.
 import { describe, expect, it } from 'vitest';
 import { defaultTag, imageNameFromDir, registryOf, repositoryOf, validateTag } from '../../src/build/tags.js';
-import { dockerRunCommand, shellQuote } from '../../src/build/run-command.js';
+import { sh as shellQuote } from '../../src/core/escape.js';
+import { dockerRunCommand } from '../../src/core/run-command.js';
 import { checkTag } from '../../src/core/validate.js';
 
 describe('tags use the one grammar of core/validate.ts', () => {

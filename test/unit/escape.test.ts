@@ -3,6 +3,7 @@
 // tools' sources otherwise (Dockerfile double quotes, nginx and httpd quoted arguments).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -15,6 +16,7 @@ import {
   jsonString,
   nginxString,
   sh,
+  shCommand,
   supervisordValue,
   yamlString,
 } from '../../src/core/escape.js';
@@ -76,9 +78,19 @@ describe('sh', () => {
   it('leaves words that need no quoting readable, but never a possible assignment or tilde', () => {
     expect(sh('node')).toBe('node');
     expect(sh('/usr/local/bin/app')).toBe('/usr/local/bin/app');
-    expect(sh('--port=8080')).toBe("'--port=8080'");
-    expect(sh('PATH=/tmp')).toBe("'PATH=/tmp'");
+    expect(sh('--port=8080')).toBe('--port=8080');
+    expect(sh('KEY=value')).toBe('KEY=value');
+    expect(sh('PATH=/tmp', 'command')).toBe("'PATH=/tmp'");
     expect(sh('~')).toBe("'~'");
+    expect(sh('')).toBe("''");
+  });
+
+  it('shCommand quotes a command word that would be an assignment, and nothing else that is safe', async () => {
+    expect(shCommand(['PATH=/tmp', 'KEY=value', 'a b'])).toBe("'PATH=/tmp' KEY=value 'a b'");
+    expect(shCommand(['docker', 'run', '-e', 'FTP_PASS_FILE=/run/secrets/ftp_pass', "it's"])).toBe("docker run -e FTP_PASS_FILE=/run/secrets/ftp_pass 'it'\\''s'");
+    // run by a real shell: the first word is looked up as a command, not taken as an assignment
+    const r = await execa('sh', ['-c', `${shCommand(['X=1', 'y'])} 2>&1; echo "rc=$?"`], { reject: false });
+    expect(r.stdout).toMatch(/X=1.*not found[\s\S]*rc=127/);
   });
 
   it.each(shells)('round-trips every hostile value through %s', (shell) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../src/cli/generate.js';
-import type { GenerateFlags } from '../../src/cli/main.js';
+import type { GenerateFlags } from '../../src/cli/flags.js';
 import { CancelledError } from '../../src/core/errors.js';
 
 const KEY = { enter: '\r', down: '\u001b[B', space: ' ', ctrlC: '\u0003' };
@@ -53,12 +53,14 @@ afterEach(() => {
 });
 
 const flags = (f: Partial<GenerateFlags> = {}): GenerateFlags => ({ ...f }) as GenerateFlags;
+// what main.ts hands a generation: the lazy bundle's modules (here, from the sources)
+const later = () => import('../../src/cli/lazy.js');
 
 describe('interactive generation', () => {
   it('asks every question, shows a summary, confirms, then writes', async () => {
     const target = path.join(tmp(), 'img');
     const t = terminal();
-    const done = generate(target, flags(), { input: t.input, output: t.output, interactive: true });
+    const done = generate(target, flags(), later, { input: t.input, output: t.output, interactive: true });
     await t.answer('Recipe', KEY.enter); // custom is the initial choice
     await t.answer('Base image', KEY.enter); // debian:bookworm-slim
     await t.answer('Language runtime', KEY.enter); // none
@@ -80,7 +82,7 @@ describe('interactive generation', () => {
   it('Ctrl-C at a prompt cancels and writes nothing', async () => {
     const target = path.join(tmp(), 'img');
     const t = terminal();
-    const done = generate(target, flags({ recipe: 'custom' }), { input: t.input, output: t.output, interactive: true }).catch((e: unknown) => e);
+    const done = generate(target, flags({ recipe: 'custom' }), later, { input: t.input, output: t.output, interactive: true }).catch((e: unknown) => e);
     await t.answer('Base image', KEY.enter);
     await t.answer('Language runtime', KEY.ctrlC);
     expect(await done).toBeInstanceOf(CancelledError);
@@ -90,7 +92,7 @@ describe('interactive generation', () => {
   it('declining the summary writes nothing', async () => {
     const target = path.join(tmp(), 'img');
     const t = terminal();
-    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'UTC', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), {
+    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'UTC', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), later, {
       input: t.input,
       output: t.output,
       interactive: true,
@@ -103,7 +105,7 @@ describe('interactive generation', () => {
   it('flags answer their questions: only the rest is asked', async () => {
     const target = path.join(tmp(), 'img');
     const t = terminal();
-    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'Europe/Berlin', locale: 'de_DE.UTF-8', service: ['redis'], port: ['6379'] }), {
+    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'Europe/Berlin', locale: 'de_DE.UTF-8', service: ['redis'], port: ['6379'] }), later, {
       input: t.input,
       output: t.output,
       interactive: true,
@@ -122,7 +124,7 @@ describe('interactive generation', () => {
     writeFileSync(path.join(target, 'Dockerfile'), 'FROM scratch\n# mine\n');
     writeFileSync(path.join(target, 'notes.txt'), 'unrelated\n');
     const t = terminal();
-    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'UTC', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), {
+    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', tz: 'UTC', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), later, {
       input: t.input,
       output: t.output,
       interactive: true,

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveAnswers } from '../../src/core/answers.js';
 import { renderPlan } from '../../src/core/render.js';
 import { recipeNew, recipeTest, schemaRef } from '../../src/cli/recipe-command.js';
-import { checkRequires } from '../../src/cli/sources.js';
+import { checkRequires } from '../../src/recipes/requires.js';
 import { builtinSource, findRecipe } from '../../src/recipes/load.js';
 import { packageRoot } from '../../src/recipes/paths.js';
 

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gitCheckout, gitLatestTag } from '../../src/recipes/git.js';
-import { resolveSpec } from '../../src/recipes/sources.js';
+import { gitCheckout, gitLatestTag } from '../../src/recipes/providers/git.js';
+import { resolveSpec } from '../../src/recipes/providers/index.js';
 import { parseSpec } from '../../src/recipes/spec.js';
 
 let tmp: string;

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { findProjectConfig, loadConfig, userConfigFile } from '../../src/recipes/config.js';
-import { newestSemverTag } from '../../src/recipes/git.js';
-import { sourceSpecs } from '../../src/recipes/sources.js';
-import { formatSpec, parseSpec, trustKey } from '../../src/recipes/spec.js';
+import { sourceSpecs } from '../../src/recipes/external.js';
+import { trustKey } from '../../src/recipes/providers/index.js';
+import { newestSemverTag } from '../../src/recipes/providers/git.js';
+import { formatSpec, parseSpec } from '../../src/recipes/spec.js';
 import { isTrustedBy } from '../../src/recipes/trust.js';
 
 let tmp: string;

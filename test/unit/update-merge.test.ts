@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/core/render.js';
-import { readBase, recipeFiles, saveBase } from '../../src/update/base.js';
+import { sha256 } from '../../src/core/hash.js';
+import { readBase, recipeFiles, saveBase } from '../../src/core/record.js';
 import { merge3, planMerge } from '../../src/update/merge.js';
 
 const base = 'FROM debian:bookworm-slim\nRUN a\nRUN b\nUSER app\nCMD ["x"]\n';

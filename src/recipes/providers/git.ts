@@ -1,10 +1,15 @@
 // Git recipe sources: shallow checkouts of one ref in the cache, keyed by URL and ref, reused offline.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+// A repository's recipes are at its root, or in recipes/ (see recipesFolder), or in the spec's subdir.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import fse from 'fs-extra';
 import semver from 'semver';
-import { ToolError } from '../core/errors.js';
-import { cacheKey, cacheRoot } from './cache.js';
+import { ToolError, UsageError } from '../../core/errors.js';
+import { cacheKey, cacheRoot } from '../cache.js';
+import { recipesFolder } from '../load.js';
+import { formatSpec, type SourceSpec } from '../spec.js';
+import type { ResolvedSource, SourceProvider } from './provider.js';
 
 export interface GitCheckout {
   /** The work tree (repository root). */
@@ -47,7 +52,7 @@ export async function gitCheckout(url: string, ref: string | undefined, opts: { 
   if (cached && !opts.refresh) return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: false };
   const tmp = `${dir}.tmp-${process.pid}`;
   try {
-    mkdirSync(dirname(dir), { recursive: true });
+    await fse.ensureDir(dirname(dir));
     await fetchInto(tmp, url, ref);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -55,8 +60,7 @@ export async function gitCheckout(url: string, ref: string | undefined, opts: { 
     opts.warn?.(`cannot refresh ${url}${ref ? `#${ref}` : ''} (${(e as Error).message}); using the cached copy`);
     return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: false };
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  await fse.move(tmp, dir, { overwrite: true });
   return { dir, commit: await git(['rev-parse', 'HEAD'], dir), fresh: true };
 }
 
@@ -84,3 +88,25 @@ export function newestSemverTag(tags: string[]): string | undefined {
 }
 
 export const isSemverTag = (ref: string | undefined) => !!ref && !!semver.valid(semver.clean(ref) ?? '');
+
+type GitSpec = Extract<SourceSpec, { kind: 'git' }>;
+
+function sourceAt(spec: GitSpec, co: GitCheckout, flag: string): ResolvedSource {
+  const label = formatSpec(spec);
+  const dir = spec.subdir ? join(co.dir, spec.subdir) : recipesFolder(co.dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: flag, message: `${label}: the repository has no folder "${spec.subdir}" at ${co.commit.slice(0, 12)}` }]);
+  return { kind: 'git', dir, label, commit: co.commit, spec, trustKey: gitProvider.trustKey(spec)!, fresh: co.fresh };
+}
+
+export const gitProvider: SourceProvider<GitSpec> = {
+  resolve: async (spec, opts) => sourceAt(spec, await gitCheckout(spec.url, spec.ref, opts), opts.flag ?? '--recipes'),
+  async newest(spec, opts) {
+    if (spec.ref && !isSemverTag(spec.ref)) return { spec, refresh: true }; // a branch: its newest commit
+    const latest = await gitLatestTag(spec.url);
+    if (!latest) return { spec, refresh: true };
+    const newer = !spec.ref || semver.gt(semver.clean(latest)!, semver.clean(spec.ref)!);
+    return { spec: newer ? { ...spec, ref: latest } : spec, refresh: opts.refresh };
+  },
+  at: async (spec, commit, opts) => sourceAt(spec, await gitCheckout(spec.url, commit, opts), opts.flag ?? '--recipes'),
+  trustKey: (spec) => spec.url.replace(/\/+$/, ''),
+};

@@ -1,10 +1,13 @@
 // npm recipe sources: `npm pack <spec>` (scripts never run) into the cache, then unpacked.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { ToolError } from '../core/errors.js';
-import { cacheKey, cacheRoot } from './cache.js';
-import { npmName } from './spec.js';
+import fse from 'fs-extra';
+import { ToolError } from '../../core/errors.js';
+import { cacheKey, cacheRoot } from '../cache.js';
+import { recipesFolder } from '../load.js';
+import { formatSpec, npmName, type SourceSpec } from '../spec.js';
+import type { SourceProvider } from './provider.js';
 
 export interface NpmCheckout {
   /** The unpacked package root. */
@@ -51,9 +54,7 @@ export async function npmCheckout(pkg: string, opts: { refresh?: boolean; warn?:
     opts.warn?.(`cannot refresh npm:${pkg} (${(e as Error).message}); using the cached copy`);
     return { dir, resolved: readResolved(dir), fresh: false };
   }
-  mkdirSync(dirname(dir), { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(join(tmp, 'package'), dir);
+  await fse.move(join(tmp, 'package'), dir, { overwrite: true });
   rmSync(tmp, { recursive: true, force: true });
   return { dir, resolved: readResolved(dir), fresh: true };
 }
@@ -67,5 +68,18 @@ export async function npmLatestVersion(pkg: string): Promise<string | undefined>
   return Array.isArray(v) ? v.at(-1) : v;
 }
 
-/** A package's recipes are in `recipes/` when it has one, else at its root. */
-export const npmRecipesDir = (dir: string) => (existsSync(join(dir, 'recipes')) ? join(dir, 'recipes') : dir);
+type NpmSpec = Extract<SourceSpec, { kind: 'npm' }>;
+
+export const npmProvider: SourceProvider<NpmSpec> = {
+  async resolve(spec, opts) {
+    const co = await npmCheckout(spec.pkg, opts);
+    return { kind: 'npm', dir: recipesFolder(co.dir), label: formatSpec(spec), commit: co.resolved, spec, trustKey: npmProvider.trustKey(spec)!, fresh: co.fresh };
+  },
+  async newest(spec) {
+    const latest = await npmLatestVersion(spec.pkg).catch(() => undefined);
+    return { spec: latest ? { kind: 'npm', pkg: `${npmName(spec.pkg)}@${latest}` } : spec, refresh: true };
+  },
+  // an earlier version is not fetched again: without the stored base, changed files merge two ways
+  at: async () => undefined,
+  trustKey: (spec) => npmName(spec.pkg),
+};

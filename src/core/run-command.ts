@@ -1,7 +1,8 @@
 // The exact `docker run` line printed as a next step: ports, named volumes, secret hints.
 import path from 'node:path';
-import type { PortSpec } from '../core/types.js';
-import { parseImageRef } from '../core/validate.js';
+import { shCommand } from './escape.js';
+import type { PortSpec } from './types.js';
+import { parseImageRef } from './validate.js';
 
 export interface RunCommandOptions {
   image: string;
@@ -41,7 +42,7 @@ export function dockerRunCommand(o: RunCommandOptions): string {
     }
   }
   args.push(o.image);
-  return args.map(shellQuote).join(' ');
+  return shCommand(args);
 }
 
 /** `8080:8080`, `21100-21110:21100-21110`, `53:53/udp`. */
@@ -74,10 +75,4 @@ function repoBaseName(image: string): string {
   const r = parseImageRef(image);
   const last = (r?.repository ?? image).split('/').pop() ?? '';
   return volumeSlug(last.replace(/[:@].*$/, '')) || 'app';
-}
-
-/** POSIX shell quoting: bare when safe, else single quotes (`it's` -> `'it'\''s'`). */
-export function shellQuote(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_\-.,:/@%+=]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
