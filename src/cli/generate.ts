@@ -8,7 +8,7 @@ import { shCommand } from '../core/escape.js';
 import { ANSWER_KEYS, flagPath, rawAnswersFrom } from '../core/raw-answers.js';
 import { saveBase } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
-import type { Answers, Plan, Recipe } from '../core/types.js';
+import type { Answers, Plan } from '../core/types.js';
 import type { clackPrompter, clackUI } from '../edges/prompts.js';
 import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
 import { inspectTarget, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';

@@ -4,52 +4,33 @@ import { existsSync, rmSync, mkdtempSync, readdirSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import fse from 'fs-extra';
-import { parse as parseYaml } from 'yaml';
 import { buildImage } from '../build/build.js';
 import { detectBuilder, exec, type BuilderKind } from '../build/builder.js';
 import { createProgressRenderer } from '../build/progress.js';
 import { smokeTest } from '../build/smoke.js';
-import { resolveAnswers, type RawAnswers } from '../core/answers.js';
+import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { lineOfPath } from '../core/json-position.js';
-import { rawAnswersFrom } from '../core/raw-answers.js';
 import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
-import { familyOf } from '../core/validate.js';
 import { lintPlan } from '../lint/index.js';
 import { loadRecipeDir, MANIFEST } from '../recipes/load.js';
-import { packageRoot } from '../recipes/paths.js';
+import { baseFor, testCases } from '../recipes/fixtures.js';
 import { checkRequires } from '../recipes/requires.js';
-import { scaffoldFiles } from '../recipes/scaffold.js';
+import { scaffoldFiles, schemaRef } from '../recipes/scaffold.js';
 import type { RecipeTestFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-/** What editors resolve: a relative path to a schema on disk (this repo, or an installed create-image), else a URL. */
-export function schemaRef(recipeDir: string): string {
-  const candidates = [join(packageRoot(), 'recipes.schema.json')];
-  for (let d = recipeDir; ; d = dirname(d)) {
-    candidates.push(join(d, 'node_modules', 'create-image', 'recipes.schema.json'));
-    if (dirname(d) === d) break;
-  }
-  for (const c of candidates) {
-    const root = dirname(c);
-    if (existsSync(c) && (recipeDir === root || recipeDir.startsWith(root + sep) || c.includes(`${sep}node_modules${sep}`))) {
-      return relative(recipeDir, c).split(sep).join('/');
-    }
-  }
-  return `https://unpkg.com/create-image@${VERSION}/recipes.schema.json`;
-}
-
 export async function recipeNew(name: string, flags: { dir?: string }): Promise<void> {
   if (!NAME.test(name)) throw new UsageError([{ path: 'name', message: `"${name}" is not a recipe name: lowercase letters, digits and dashes, starting with a letter or digit` }]);
   const dir = resolve(flags.dir ?? '.', name);
   if (existsSync(dir) && readdirSync(dir).length) throw new UsageError([{ path: '--dir', message: `${dir} exists and is not empty; pick another name or --dir` }]);
-  for (const f of scaffoldFiles(name, schemaRef(dir), VERSION)) {
+  for (const f of scaffoldFiles(name, schemaRef(dir, VERSION), VERSION)) {
     fse.outputFileSync(join(dir, f.path), f.content, f.mode ? { mode: f.mode } : {});
   }
   const rel = relative(process.cwd(), dir) || '.';
@@ -58,46 +39,6 @@ export async function recipeNew(name: string, flags: { dir?: string }): Promise<
   out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel])}            # render on every family and lint`);
   out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel, '--build'])}    # also build and run its smoke check`);
   out.line(`  ${shCommand(['create-image', `my-${name}`, '--recipes', relative(process.cwd(), dirname(dir)) || '.', '--recipe', name, '--yes'])}`);
-}
-
-interface Case {
-  name: string;
-  raw: RawAnswers;
-  file?: string;
-}
-
-const FIXTURE_KEYS = ['tz', 'locale', 'runtime', 'services', 'supervisor', 'ports', 'env', 'set', 'name'];
-
-/** The defaults, then one case per answers file in the recipe's test/ folder. */
-async function fixtures(dir: string): Promise<Case[]> {
-  const cases: Case[] = [{ name: 'defaults', raw: {} }];
-  const tdir = join(dir, 'test');
-  if (!existsSync(tdir)) return cases;
-  for (const f of readdirSync(tdir).filter((n) => /\.(json|ya?ml)$/.test(n)).sort()) {
-    const file = join(tdir, f);
-    let data: Record<string, unknown>;
-    try {
-      data = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new CreateImageError(`${file}: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new CreateImageError(`${file}: expected a mapping of answers`);
-    let raw: RawAnswers;
-    try {
-      raw = rawAnswersFrom([{ values: data, path: (k) => `${file}: ${k}`, keys: FIXTURE_KEYS }]);
-    } catch (e) {
-      // a broken fixture is a finding about the recipe (exit 1), not a usage error
-      if (e instanceof UsageError) throw new CreateImageError(e.message);
-      throw e;
-    }
-    cases.push({ name: f.replace(/\.(json|ya?ml)$/, ''), raw, file });
-  }
-  return cases;
-}
-
-function baseFor(recipe: Recipe, family: Family): string | undefined {
-  const b = recipe.manifest.bases;
-  return b.images?.[family] ?? (familyOf(b.default) === family ? b.default : undefined);
 }
 
 export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promise<void> {
@@ -121,7 +62,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promis
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);
   if (flags.family && !m.bases.families.includes(flags.family as Family)) throw new UsageError([{ path: '--family', message: `${m.name} does not claim ${flags.family}; it claims ${m.bases.families.join(', ')}` }]);
   const families = flags.family ? [flags.family as Family] : m.bases.families;
-  const cases = await fixtures(dir);
+  const cases = testCases(dir);
   const outRoot = mkdtempSync(join(tmpdir(), `create-image-recipe-test-${m.name}-`));
   const manifestText = readFileSync(manifestFile, 'utf8');
   const rendered: { family: Family; dir: string; plan: ReturnType<typeof renderPlan> }[] = [];

@@ -1,4 +1,8 @@
 // The files of `create-image recipe new <name>`: a small, complete recipe that passes `recipe test` as is.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { packageRoot } from './paths.js';
+
 export interface ScaffoldFile {
   path: string;
   content: string;
@@ -72,4 +76,20 @@ exec "$@"
     { path: 'greeting.txt.eta', content: '<%= it.set.greeting %>\n' },
     { path: 'test/answers.json', content: `${JSON.stringify(fixture, null, 2)}\n` },
   ];
+}
+
+/** What editors resolve: a relative path to a schema on disk (this repo, or an installed create-image), else a URL. */
+export function schemaRef(recipeDir: string, toolVersion: string): string {
+  const candidates = [join(packageRoot(), 'recipes.schema.json')];
+  for (let d = recipeDir; ; d = dirname(d)) {
+    candidates.push(join(d, 'node_modules', 'create-image', 'recipes.schema.json'));
+    if (dirname(d) === d) break;
+  }
+  for (const c of candidates) {
+    const root = dirname(c);
+    if (existsSync(c) && (recipeDir === root || recipeDir.startsWith(root + sep) || c.includes(`${sep}node_modules${sep}`))) {
+      return relative(recipeDir, c).split(sep).join('/');
+    }
+  }
+  return `https://unpkg.com/create-image@${toolVersion}/recipes.schema.json`;
 }

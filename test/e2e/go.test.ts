@@ -5,7 +5,7 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor } from '../helpers/engine.js';
+import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor } from '../helpers/engine.js';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
 
@@ -20,6 +20,8 @@ describeEngine('go recipe (multi-stage, static binary on scratch)', (engine) => 
     expect(gen.exitCode, gen.stderr + gen.stdout).toBe(0);
     // A stdlib-only module: no go.sum, and the build must not need one.
     await expect(stat(path.join(dir, 'app', 'go.sum'))).rejects.toThrow();
+    // the recipe's own smoke check passes, run as `recipe test --build` runs it
+    await smokeCheck(tag, 'go');
 
     const port = await freePort();
     const id = await runContainer(tag, { ports: [[port, '8080']] });

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { cli, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
 
@@ -24,6 +24,7 @@ describeEngine('lnmp recipe (nginx + php-fpm under supervisord)', () => {
     removeImageLater(tag);
     const r = await cli([dir, '--recipe', 'lnmp', '--yes', '--build', '--tag', tag], { env: CLASSIC });
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await smokeCheck(tag, 'lnmp');
 
     const port = await freePort();
     const id = await runContainer(tag, { ports: [[port, '8080']] });

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
-import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
 
 /** A WAR is a zip: a stored (uncompressed) one is enough, and needs no zip tool on the host. */
 function zip(files: Record<string, string>): Buffer {
@@ -65,6 +65,7 @@ describeEngine('tomcat recipe (e2e)', () => {
     removeImageLater(image);
     const gen = await cli([path.join(dir, 'sample'), '--recipe', 'tomcat', '--yes', '--build', '--tag', image], { env: { DOCKER_BUILDKIT: '0' } });
     expect(gen.exitCode, gen.stderr.slice(-3000)).toBe(0);
+    await smokeCheck(image, 'tomcat');
 
     const { id, port } = await serve(image, { CATALINA_OPTS: '-Dcreate.image.check=yes' });
     const res = await waitFor('the sample page', async () => {

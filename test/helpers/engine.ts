@@ -7,12 +7,14 @@
 // - Everything a test starts (containers, images, registries, temp dirs) is registered for cleanup.
 import { execa, type Options as ExecaOptions } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
+import { smokeTest } from '../../src/build/smoke.js';
+import type { SmokeCheck } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/create-image.cjs');
@@ -197,6 +199,17 @@ export async function waitHealthy(id: string, timeoutMs = 120_000): Promise<void
     if (health === 'unhealthy') throw new Error(`container unhealthy:\n${await containerLogs(id)}`);
     return health === 'healthy';
   }, timeoutMs, 1000);
+}
+
+/**
+ * The built-in recipe's own smoke check (its manifest `smoke`) against a built image, with the runner
+ * `recipe test --build` uses: starts the image, waits for the check, removes the container.
+ */
+export async function smokeCheck(image: string, recipe: string, timeoutSeconds = 120): Promise<{ seconds: number }> {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'recipes', recipe, 'recipe.json'), 'utf8')) as { smoke?: SmokeCheck };
+  if (!manifest.smoke) throw new Error(`recipe ${recipe} declares no smoke check`);
+  const client = dockerClients(process.env.CREATE_IMAGE_DOCKER ?? 'docker')[0]!;
+  return smokeTest({ kind: 'docker', bin: client.bin, env: { ...process.env, ...client.env }, buildkit: false }, image, manifest.smoke, { timeoutSeconds });
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveAnswers } from '../../src/core/answers.js';
 import { renderPlan } from '../../src/core/render.js';
-import { recipeNew, recipeTest, schemaRef } from '../../src/cli/recipe-command.js';
+import { recipeNew, recipeTest } from '../../src/cli/recipe-command.js';
+import { schemaRef } from '../../src/recipes/scaffold.js';
 import { checkRequires } from '../../src/recipes/requires.js';
 import { builtinSource, findRecipe } from '../../src/recipes/load.js';
 import { packageRoot } from '../../src/recipes/paths.js';
@@ -42,7 +43,7 @@ describe('recipe new', () => {
 
   it('points $schema at this repo by a relative path when authored inside it', () => {
     const inside = join(packageRoot(), 'recipes', 'some-new');
-    expect(schemaRef(inside)).toBe('../../recipes.schema.json');
+    expect(schemaRef(inside, '0.1.0')).toBe('../../recipes.schema.json');
   });
 
   it('refuses a bad name or a non-empty folder (exit 2)', async () => {
