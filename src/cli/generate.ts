@@ -17,14 +17,18 @@ import type { extraFiles } from '../pipelines/index.js';
 import { parseCi } from '../pipelines/systems.js';
 import { findRecipe } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
+import type { externalSources } from '../recipes/external.js';
+import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
+import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
 import type { GenerateFlags } from './flags.js';
 import { isInteractive, out, printDryRunFiles } from './output.js';
-import { recipeSources, trustRecipe, type SourcesLater } from './sources.js';
 import { VERSION } from './version.js';
 
 /** The parts of the lazy bundle a generation may need. */
-export interface GenerateLater extends SourcesLater {
+export interface GenerateLater {
+  externalSources: typeof externalSources;
+  ensureTrusted: typeof ensureTrusted;
   clackPrompter: typeof clackPrompter;
   clackUI: typeof clackUI;
   parseYaml: (text: string) => unknown;
@@ -49,7 +53,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   ui?.intro(`create-image ${VERSION}`);
 
   const fileAnswers = flags.answers ? await readAnswersFile(flags.answers, async () => (await later()).parseYaml) : {};
-  const sources = await recipeSources(flags, later);
+  const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
 
   const recipeName =
     flags.recipe ??
@@ -58,7 +62,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = findRecipe(recipeName, sources.list);
   checkRequires(recipe, VERSION);
-  await trustRecipe(recipe, sources, flags, interactive, later, prompter);
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, trustCode: async () => (await later()).ensureTrusted });
 
   const target =
     targetArg ??
@@ -71,11 +75,13 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const targetDir = resolve(target);
 
   // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
-  const caPaths = flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts;
+  const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts);
+  const f = flags;
+  const given = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
   const raw = rawAnswersFrom([
     { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
     { values: fileAnswers, path: (k) => `--answers ${k}`, keys: ANSWER_KEYS },
-    { values: flagValues(flags), path: flagPath, caCerts: readCaCerts(caPaths) },
+    { values: given, path: flagPath, caCerts },
   ]);
   const answers = await resolveAnswers(recipe, raw, { interactive, ...(prompter ? { prompter } : {}) });
   const plan = renderPlan(recipe, answers, VERSION);
@@ -128,12 +134,6 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 }
 
 const listOf = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
-
-/** The answer flags in the answers-file shape (only those given). */
-function flagValues(f: GenerateFlags): Record<string, unknown> {
-  const v: Record<string, unknown> = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
-}
 
 /** --ci and --compose files join the plan, so they go through the same dry-run, diff and no-overwrite rules. */
 function addExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): void {

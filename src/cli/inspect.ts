@@ -8,12 +8,12 @@ import { lintPlanFiles } from '../lint/index.js';
 import { externalSources } from '../recipes/external.js';
 import { findRecipe, loadRecipeDir } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
+import { loadSources } from '../recipes/sources.js';
 import type { JsonFlag, SourceFlags } from './flags.js';
 import { out } from './output.js';
-import { recipeSources } from './sources.js';
 import { VERSION } from './version.js';
 
-const sourcesFor = (flags: SourceFlags) => recipeSources(flags, async () => ({ externalSources }));
+const sourcesFor = (flags: SourceFlags) => loadSources(flags, { warn: out.warn, external: async () => externalSources });
 
 export async function list(flags: SourceFlags & JsonFlag): Promise<void> {
   const sources = await sourcesFor(flags);

@@ -17,6 +17,8 @@ export const out = {
   line: (s: string) => process.stdout.write(`${s}\n`),
   json: (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
   warn: (s: string) => process.stderr.write(`create-image: warning: ${s}\n`),
+  /** A line the user should see on stderr that is not a warning (where recipes come from). */
+  notice: (s: string) => process.stderr.write(`create-image: ${s}\n`),
 };
 
 /** A dry run in words: each file's fate, then a diff for each file that would change. */

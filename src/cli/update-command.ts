@@ -12,13 +12,12 @@ import { unifiedDiff } from '../edges/write.js';
 import { clackPrompter } from '../edges/prompts.js';
 import { loadConfig } from '../recipes/config.js';
 import { checkRequires } from '../recipes/requires.js';
-import { sourcesFrom } from '../recipes/sources.js';
+import { ensureRecipeTrusted, sourcesFrom } from '../recipes/sources.js';
 import { ensureTrusted } from '../recipes/trust.js';
 import type { FileAction } from '../update/merge.js';
 import { applyUpdate, isNewer, mergeActions, previousRender, readIn, recordedAnswers, updateTarget } from '../update/update.js';
 import type { UpdateFlags } from './flags.js';
 import { isInteractive, out } from './output.js';
-import { trustRecipe } from './sources.js';
 import { VERSION } from './version.js';
 
 export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise<void> {
@@ -37,7 +36,8 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
 
   checkRequires(recipe, VERSION);
   const interactive = isInteractive(flags);
-  await trustRecipe(recipe, sourcesFrom(list.filter((s) => s.kind !== 'builtin'), loadConfig(dir)), flags, interactive, async () => ({ ensureTrusted }), interactive ? clackPrompter() : undefined);
+  const sources = sourcesFrom(list.filter((s) => s.kind !== 'builtin'), loadConfig(dir));
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(interactive ? { prompter: clackPrompter() } : {}), notice: out.notice, trustCode: async () => ensureTrusted });
 
   const changes = { values: { ...(flags.set ? { set: flags.set } : {}), ...(flags.env ? { env: flags.env } : {}) }, path: flagPath };
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });

@@ -10,7 +10,7 @@ import { formatPort, parseEnvAssignment, parseSetAssignment } from './validate.j
 export const ANSWER_KEYS = ['recipe', 'name', 'base', 'family', 'runtime', 'tz', 'locale', 'services', 'supervisor', 'ports', 'env', 'set', 'caCerts', 'caInFinal'] as const;
 
 export interface AnswerLayer {
-  /** Values by answers-file key; `imageName` is read as `name` (the record's spelling). */
+  /** Values by answers-file key (undefined: not given); `imageName` is read as `name` (the record's spelling). */
   values: Record<string, unknown>;
   /** How an issue names a key of this layer: `--answers tz`, `--set`, `fixture.yaml: env`. */
   path: (key: string) => string;

@@ -1,11 +1,13 @@
 // The recipe sources a command searches: the external ones (./external.ts) in their order, then the
 // built-ins. Kept apart from the providers so that a run with built-ins only loads none of them.
 import { join, sep } from 'node:path';
-import type { Option } from '../core/answers.js';
+import type { Option, Prompter } from '../core/answers.js';
 import type { Recipe } from '../core/types.js';
-import type { Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
+import type { externalSources } from './external.js';
 import { builtinSource, listRecipeNames, readManifest } from './load.js';
 import type { ResolvedSource } from './providers/provider.js';
+import type { ensureTrusted } from './trust.js';
 
 export type { ResolvedSource } from './providers/provider.js';
 
@@ -17,6 +19,36 @@ export interface Sources {
 }
 
 export const builtin = (): ResolvedSource => ({ ...builtinSource(), kind: 'builtin' });
+
+/**
+ * The sources a command in `cwd` searches. `external` loads the code that resolves configured sources
+ * (git, npm): it is asked for only when a source beyond the built-ins is configured.
+ */
+export async function loadSources(
+  flags: { recipes?: string[]; refresh?: boolean },
+  opts: { cwd?: string; warn: (s: string) => void; external: () => Promise<typeof externalSources> },
+): Promise<Sources> {
+  const config = loadConfig(opts.cwd ?? process.cwd());
+  const external = hasExternalSources(flags, config) ? await (await opts.external())(flags, config, opts.warn) : [];
+  return sourcesFrom(external, config);
+}
+
+/** Before rendering: the remote sources whose templates will run must be trusted (`trust` loads recipes/trust.ts). */
+export async function ensureRecipeTrusted(
+  recipe: Recipe,
+  sources: Sources,
+  opts: { trust?: boolean; interactive: boolean; prompter?: Prompter; notice: (s: string) => void; trustCode: () => Promise<typeof ensureTrusted> },
+): Promise<void> {
+  const used = remoteSourcesOf(recipe, sources.list);
+  if (!used.length) return;
+  await (await opts.trustCode())(used, {
+    ...(opts.trust ? { trust: true } : {}),
+    interactive: opts.interactive,
+    ...(opts.prompter ? { prompter: opts.prompter } : {}),
+    trusted: sources.config.trusted,
+    notice: opts.notice,
+  });
+}
 
 /** Whether anything beyond the built-ins is configured: only then is the code that resolves sources needed. */
 export function hasExternalSources(flags: { recipes?: string[] }, config: Config, env: NodeJS.ProcessEnv = process.env): boolean {
