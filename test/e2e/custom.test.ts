@@ -240,6 +240,8 @@ function redisPing(port: number): Promise<string> {
       s.end();
     });
     s.once('error', reject);
+    // docker's port proxy accepts before the service listens, then closes with no data and no error
+    s.once('close', () => reject(new Error('closed without a reply')));
   });
 }
 

@@ -179,7 +179,12 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   let last: unknown;
   for (;;) {
     try {
-      const v = await fn();
+      // an attempt that never settles (a socket closed without a reply) must not outlive the wait
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the last attempt did not finish')), Math.max(deadline - Date.now(), 0) + everyMs);
+      });
+      const v = await Promise.race([fn(), giveUp]).finally(() => clearTimeout(timer));
       if (v) return v;
       last = v;
     } catch (e) {
