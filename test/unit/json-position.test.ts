@@ -29,6 +29,10 @@ describe('lineOfPath', () => {
     ['questions[1].name', 14],
     ['(root)', 1],
     ['bases.nosuch', 3],
+    ['bases.families.x', 4],
+    ['files[1].nosuch', 9],
+    ['files[7].path', 7],
+    ['questions[0].note', 14],
   ])('%s -> line %i', (path, line) => {
     expect(lineOfPath(TEXT, path)).toBe(line);
   });
@@ -45,16 +49,7 @@ describe('lineOfPath', () => {
   });
 });
 
-describe('json-position: the same answers as the scanner it replaced', () => {
-  it.each([
-    ['files[1].nosuch', 9],
-    ['files[7].path', 7],
-    ['bases.families.x', 4],
-    ['questions[0].note', 14],
-  ])('%s -> line %i', (path, line) => {
-    expect(lineOfPath(TEXT, path)).toBe(line);
-  });
-
+describe('lineOfPath, more', () => {
   it('tells a numeric property name from an array index', () => {
     const text = '{\n  "m": {\n    "0": "zero"\n  },\n  "a": [\n    "first"\n  ]\n}\n';
     expect(lineOfPath(text, 'm.0')).toBe(3);
