@@ -97,7 +97,8 @@ export function splitCommands(script: string): SimpleCommand[] {
 
 /**
  * Words of a Dockerfile argument (WORKDIR, USER, ADD sources): blanks split them, quotes and the
- * escape character are removed as the builder does; `#` and shell operators are letters here.
+ * escape character are removed as the builder does; `#` is a letter here, and a shell operator
+ * (`;`, `&`, `|`, `<`, `>`, parentheses, none of them special to the builder) a word of its own.
  */
 export function splitWords(args: string, escape = '\\'): string[] {
   return lex(args, { escape, comments: false }).map((t) => (typeof t === 'string' ? t : t.op));
