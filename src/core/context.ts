@@ -2,19 +2,23 @@
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
+import { whenFacts } from './facts.js';
 import {
   SERVICES,
   addUserCommands,
   basePackages,
   localeCommands,
+  osFacts,
   packageManager,
   repoSetupCommands,
+  repoSetupRun,
   runtimePackages,
   timezoneCommands,
   userPackages,
+  type OsFacts,
   type UserSpec,
 } from './families.js';
-import type { Answers, Healthcheck, PortSpec, Recipe } from './types.js';
+import type { Answers, Healthcheck, PortSpec, Recipe, RuntimeName } from './types.js';
 import { formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
@@ -40,6 +44,10 @@ export interface RenderContext {
   locale: string;
   services: string[];
   supervisor: Answers['supervisor'];
+  /** How the container runs its services: one in the foreground, several under supervisord or the watchdog, or none. */
+  process: 'single' | 'none' | Answers['supervisor'];
+  /** Paths and file formats of the base image's family. */
+  os: OsFacts;
   /** Recipe ports plus the user's, deduplicated. */
   ports: PortSpec[];
   volumes: string[];
@@ -62,7 +70,13 @@ export interface Helpers {
    * The setup RUN every image starts with: packages, CA certificates, timezone, locale, user. `preInstall`
    * commands run just before the install with the package lists fresh (after apt-get update on debian/ubuntu).
    */
-  system(extra?: { packages?: string[]; preInstall?: string[]; commands?: string[]; runtime?: boolean; services?: boolean; user?: boolean; keepCa?: boolean }): string;
+  system(extra?: SystemOptions): string;
+  /** Commands enabling the extra repository `pkgs` need on this family (EPEL on rhel), as a RUN of their own; else none. */
+  repoSetup(pkgs: string[]): string[];
+  /** Commands that fit the packaged service `name` to the container (listen port, logs, dirs); `port` defaults to the main one. */
+  serviceSetup(name: string, port?: number): string[];
+  /** The config files the chosen services read: `source` rendered by the recipe, `target` in the image. */
+  serviceConfigs(): { source: string; target: string }[];
   /** Commands that stop trusting the build-time CA certificates (unless they belong in the final image). */
   caRemove(): string[];
   /** `NODE_EXTRA_CA_CERTS=... ` for npm/node commands when CA certificates were given (node ignores the system store). */
@@ -85,6 +99,17 @@ export interface Helpers {
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
   html(text: string): string;
+}
+
+export interface SystemOptions {
+  packages?: string[];
+  preInstall?: string[];
+  commands?: string[];
+  /** false: no runtime; a runtime name: that one's packages instead of the answer's. */
+  runtime?: boolean | RuntimeName;
+  services?: boolean;
+  user?: boolean;
+  keepCa?: boolean;
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -126,7 +151,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const multi = services.length > 1;
       const pkgs = unique([
         ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
-        ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
+        ...(extra.runtime === false ? [] : runtimePackages(typeof extra.runtime === 'string' ? { name: extra.runtime, version: '' } : a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
         ...(multi && a.supervisor === 'supervisord' ? ['supervisor'] : []),
         ...(multi && a.supervisor === 'watchdog' ? ['tini'] : []),
@@ -150,6 +175,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const prefix = a.family === 'debian' || a.family === 'ubuntu' ? 'ARG DEBIAN_FRONTEND=noninteractive\n' : '';
       return prefix + h.run(cmds);
     },
+    repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
+    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user }) ?? [],
+    serviceConfigs: () =>
+      Object.entries(SERVICES)
+        .filter(([name, def]) => def.config && a.services.includes(name))
+        .map(([, def]) => ({ source: def.config!.source, target: def.config!.target(a.family) })),
     port: formatPort,
     exposeAndVolumes: () => {
       const lines: string[] = [];
@@ -193,6 +224,8 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     locale: a.locale,
     services: a.services,
     supervisor: a.supervisor,
+    process: whenFacts(a).process as RenderContext['process'],
+    os: osFacts(a.family),
     ports,
     volumes: m.volumes ?? [],
     ...(m.healthcheck ? { healthcheck: m.healthcheck } : {}),
