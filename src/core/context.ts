@@ -18,7 +18,7 @@ import {
   type OsFacts,
   type UserSpec,
 } from './families.js';
-import type { Answers, Healthcheck, PortSpec, Recipe, RuntimeName } from './types.js';
+import type { Answers, Family, Healthcheck, PortSpec, Recipe, RuntimeName } from './types.js';
 import { formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
@@ -48,6 +48,10 @@ export interface RenderContext {
   process: 'single' | 'none' | Answers['supervisor'];
   /** Paths and file formats of the base image's family. */
   os: OsFacts;
+  /** The manifest's package sets (`packages`), each the list for this family (empty when the set does not name it). */
+  packages: Record<string, string[]>;
+  /** The manifest's per-family values (`byFamily`), each this family's; reading one without a value for it throws. */
+  byFamily: Record<string, string | number | boolean | string[]>;
   /** Recipe ports plus the user's, deduplicated. */
   ports: PortSpec[];
   volumes: string[];
@@ -226,6 +230,8 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     supervisor: a.supervisor,
     process: whenFacts(a).process as RenderContext['process'],
     os: osFacts(a.family),
+    packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),
+    byFamily: familyValues(m.name, m.byFamily ?? {}, a.family),
     ports,
     volumes: m.volumes ?? [],
     ...(m.healthcheck ? { healthcheck: m.healthcheck } : {}),
@@ -236,6 +242,22 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     q: esc,
     h,
   };
+}
+
+/** `byFamily` resolved for `family`: a getter per name, so only a value a template actually reads must exist. */
+function familyValues(recipe: string, values: NonNullable<Recipe['manifest']['byFamily']>, family: Family): RenderContext['byFamily'] {
+  const out: RenderContext['byFamily'] = {};
+  for (const [name, perFamily] of Object.entries(values)) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        const value = perFamily[family];
+        if (value === undefined) throw new Error(`recipe ${recipe} has no byFamily.${name} for the ${family} family`);
+        return value;
+      },
+    });
+  }
+  return out;
 }
 
 /** Without a recipe healthcheck: probe the first service that knows how to be probed. */

@@ -107,14 +107,16 @@ export interface OsFacts {
   caBundle: string;
   /** Where cron reads the image's jobs, and whether its lines name the user a job runs as (system crontab format). */
   crontab: { path: string; userField: boolean };
+  /** The tools that add users and groups: busybox's adduser/addgroup or shadow-utils' useradd/groupadd (other flags). */
+  accounts: 'busybox' | 'shadow';
 }
 
 const OS: Record<Family, OsFacts> = {
-  debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true } },
-  ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true } },
+  debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+  ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
   // busybox crond reads per-user tables: no user field
-  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false } },
-  rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true } },
+  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false }, accounts: 'busybox' },
+  rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
 };
 
 export function osFacts(family: Family): OsFacts {
@@ -231,7 +233,7 @@ export interface UserSpec {
 /** Creates a system user with a fixed uid (stable file ownership across rebuilds) and no login shell. */
 export function addUserCommands(family: Family, u: UserSpec): string[] {
   const shell = OS[family].nologin;
-  if (family === 'alpine') {
+  if (OS[family].accounts === 'busybox') {
     return [`addgroup -S -g ${u.uid} ${u.name}`, `adduser -S -D -u ${u.uid} -G ${u.name} -h ${u.home} -s ${shell} ${u.name}`];
   }
   return [`groupadd --system --gid ${u.uid} ${u.name}`, `useradd --system --uid ${u.uid} --gid ${u.name} --home-dir ${u.home} --create-home --shell ${shell} ${u.name}`];

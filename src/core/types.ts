@@ -127,6 +127,10 @@ export interface Manifest {
   user?: string | null;
   files: FileSpec[];
   smoke?: SmokeCheck;
+  /** Named package sets per family: templates install `it.packages.NAME`. */
+  packages?: Record<string, Partial<Record<Family, string[]>>>;
+  /** Other per-family values: templates read `it.byFamily.NAME`. */
+  byFamily?: Record<string, Partial<Record<Family, string | number | boolean | string[]>>>;
   /** Human notes shown after generation (e.g. what needs network). */
   notes?: string[];
 }
