@@ -48,6 +48,8 @@ export interface RenderContext {
   process: 'single' | 'none' | Answers['supervisor'];
   /** Paths and file formats of the base image's family. */
   os: OsFacts;
+  /** The recipe's own .dockerignore patterns (manifest `dockerignore`), written after the shared ones. */
+  dockerignore?: { comment?: string; patterns: string[] };
   /** The manifest's package sets (`packages`), each the list for this family (empty when the set does not name it). */
   packages: Record<string, string[]>;
   /** The manifest's per-family values (`byFamily`), each this family's; reading one without a value for it throws. */
@@ -230,6 +232,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     supervisor: a.supervisor,
     process: whenFacts(a).process as RenderContext['process'],
     os: osFacts(a.family),
+    ...(m.dockerignore ? { dockerignore: m.dockerignore } : {}),
     packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),
     byFamily: familyValues(m.name, m.byFamily ?? {}, a.family),
     ports,

@@ -127,6 +127,8 @@ export interface Manifest {
   user?: string | null;
   files: FileSpec[];
   smoke?: SmokeCheck;
+  /** Patterns the shared .dockerignore adds after its own, under an optional comment line. */
+  dockerignore?: { comment?: string; patterns: string[] };
   /** Named package sets per family: templates install `it.packages.NAME`. */
   packages?: Record<string, Partial<Record<Family, string[]>>>;
   /** Other per-family values: templates read `it.byFamily.NAME`. */
