@@ -83,6 +83,8 @@ export interface Helpers {
   serviceSetup(name: string, port?: number): string[];
   /** The config files the chosen services read: `source` rendered by the recipe, `target` in the image. */
   serviceConfigs(): { source: string; target: string }[];
+  /** The chosen services that need root to run (privileged port, privilege separation, cron). */
+  rootServices(): string[];
   /** Commands that stop trusting the build-time CA certificates (unless they belong in the final image). */
   caRemove(): string[];
   /** `NODE_EXTRA_CA_CERTS=... ` for npm/node commands when CA certificates were given (node ignores the system store). */
@@ -187,6 +189,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       Object.entries(SERVICES)
         .filter(([name, def]) => def.config && a.services.includes(name))
         .map(([, def]) => ({ source: def.config!.source, target: def.config!.target(a.family) })),
+    rootServices: () => a.services.filter((s) => SERVICES[s]?.needsRoot),
     port: formatPort,
     exposeAndVolumes: () => {
       const lines: string[] = [];
