@@ -18,7 +18,7 @@ import {
   type OsFacts,
   type UserSpec,
 } from './families.js';
-import type { Answers, Family, Healthcheck, PortSpec, Recipe, RuntimeName } from './types.js';
+import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
 import { formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
@@ -113,8 +113,7 @@ export interface SystemOptions {
   packages?: string[];
   preInstall?: string[];
   commands?: string[];
-  /** false: no runtime; a runtime name: that one's packages instead of the answer's. */
-  runtime?: boolean | RuntimeName;
+  runtime?: boolean;
   services?: boolean;
   user?: boolean;
   keepCa?: boolean;
@@ -159,7 +158,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const multi = services.length > 1;
       const pkgs = unique([
         ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
-        ...(extra.runtime === false ? [] : runtimePackages(typeof extra.runtime === 'string' ? { name: extra.runtime, version: '' } : a.runtime, a.family, a.base)),
+        ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
         ...(multi && a.supervisor === 'supervisord' ? ['supervisor'] : []),
         ...(multi && a.supervisor === 'watchdog' ? ['tini'] : []),
