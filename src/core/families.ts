@@ -99,6 +99,9 @@ export const SERVICES: Record<string, ServiceDef> = {
 
 export const SERVICE_NAMES = Object.keys(SERVICES);
 
+/** The pinned image of each family a recipe gets when its manifest names none for it (`bases.images`). */
+export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.20', rhel: 'almalinux:9' };
+
 /** Conventions of a family's base images that templates need as text: paths and file formats. */
 export interface OsFacts {
   /** Login shell of accounts that must not log in. */

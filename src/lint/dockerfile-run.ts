@@ -1,6 +1,6 @@
 // Rules about what a RUN instruction does: package managers, sudo and pipes.
 import type { Flag, Run } from 'dockerfile-ast';
-import type { LintFinding } from './dockerfile.js';
+import type { LintFinding } from './finding.js';
 import { execForm, runScript, type Instruction } from './dockerfile-parse.js';
 import { programOf, splitCommands, type SimpleCommand } from './shell-words.js';
 

@@ -7,17 +7,10 @@ import { argsAfterFlags, execForm, onbuildTrigger, parseDockerfile, substitute, 
 import { checkRun } from './dockerfile-run.js';
 import { splitWords } from './shell-words.js';
 import { looksSecret } from '../core/secret-names.js';
+import type { LintFinding } from './finding.js';
 
 export { looksSecret };
-
-export interface LintFinding {
-  /** 1-based line where the instruction starts. */
-  line: number;
-  /** A hadolint id (DL3007), `DU<code>` for dockerfile-utils, or one of ours (CI001). */
-  rule: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+export type { LintFinding } from './finding.js';
 
 export interface LintDockerfileOptions {
   /** Name of the file, for callers that keep it with the findings; the rules do not depend on it. */
