@@ -1,12 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `vitest run` (npm test) runs both once; `--project unit` / `--project e2e` one of them.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // e2e files build images; two cores cannot usefully run more than two at once
+    // e2e files build images; two cores cannot usefully run more than two at once (a setting of the
+    // whole run: vitest takes worker counts only here, not per project)
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+    ],
   },
 });

@@ -6,19 +6,19 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generate as generateTypes, OUT as TYPES } from './gen-types.mjs';
 import { generate as generateValidator, OUT as VALIDATOR } from './gen-validator.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
 
-// the manifest validator is compiled from recipes.schema.json; refresh it before bundling
-{
-  const code = generateValidator();
+// the manifest validator and the manifest's types are generated from recipes.schema.json; refresh them before bundling
+for (const [file, code] of [[VALIDATOR, generateValidator()], [TYPES, await generateTypes()]]) {
   let old = '';
   try {
-    old = readFileSync(VALIDATOR, 'utf8');
+    old = readFileSync(file, 'utf8');
   } catch {}
-  if (old !== code) writeFileSync(VALIDATOR, code);
+  if (old !== code) writeFileSync(file, code);
 }
 
 // commander requires node:child_process at load time only to spawn executable subcommands, which

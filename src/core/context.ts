@@ -2,19 +2,23 @@
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
+import { whenFacts } from './facts.js';
 import {
   SERVICES,
   addUserCommands,
   basePackages,
   localeCommands,
+  osFacts,
   packageManager,
   repoSetupCommands,
+  repoSetupRun,
   runtimePackages,
   timezoneCommands,
   userPackages,
+  type OsFacts,
   type UserSpec,
 } from './families.js';
-import type { Answers, Healthcheck, PortSpec, Recipe } from './types.js';
+import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
 import { formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
@@ -40,6 +44,16 @@ export interface RenderContext {
   locale: string;
   services: string[];
   supervisor: Answers['supervisor'];
+  /** How the container runs its services: one in the foreground, several under supervisord or the watchdog, or none. */
+  process: 'single' | 'none' | Answers['supervisor'];
+  /** Paths and file formats of the base image's family. */
+  os: OsFacts;
+  /** The recipe's own .dockerignore patterns (manifest `dockerignore`), written after the shared ones. */
+  dockerignore?: { comment?: string; patterns: string[] };
+  /** The manifest's package sets (`packages`), each the list for this family (empty when the set does not name it). */
+  packages: Record<string, string[]>;
+  /** The manifest's per-family values (`byFamily`), each this family's; reading one without a value for it throws. */
+  byFamily: Record<string, string | number | boolean | string[]>;
   /** Recipe ports plus the user's, deduplicated. */
   ports: PortSpec[];
   volumes: string[];
@@ -62,7 +76,15 @@ export interface Helpers {
    * The setup RUN every image starts with: packages, CA certificates, timezone, locale, user. `preInstall`
    * commands run just before the install with the package lists fresh (after apt-get update on debian/ubuntu).
    */
-  system(extra?: { packages?: string[]; preInstall?: string[]; commands?: string[]; runtime?: boolean; services?: boolean; user?: boolean; keepCa?: boolean }): string;
+  system(extra?: SystemOptions): string;
+  /** Commands enabling the extra repository `pkgs` need on this family (EPEL on rhel), as a RUN of their own; else none. */
+  repoSetup(pkgs: string[]): string[];
+  /** Commands that fit the packaged service `name` to the container (listen port, logs, dirs); `port` defaults to the main one. */
+  serviceSetup(name: string, port?: number): string[];
+  /** The config files the chosen services read: `source` rendered by the recipe, `target` in the image. */
+  serviceConfigs(): { source: string; target: string }[];
+  /** The chosen services that need root to run (privileged port, privilege separation, cron). */
+  rootServices(): string[];
   /** Commands that stop trusting the build-time CA certificates (unless they belong in the final image). */
   caRemove(): string[];
   /** `NODE_EXTRA_CA_CERTS=... ` for npm/node commands when CA certificates were given (node ignores the system store). */
@@ -85,6 +107,16 @@ export interface Helpers {
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
   html(text: string): string;
+}
+
+export interface SystemOptions {
+  packages?: string[];
+  preInstall?: string[];
+  commands?: string[];
+  runtime?: boolean;
+  services?: boolean;
+  user?: boolean;
+  keepCa?: boolean;
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -150,6 +182,13 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const prefix = a.family === 'debian' || a.family === 'ubuntu' ? 'ARG DEBIAN_FRONTEND=noninteractive\n' : '';
       return prefix + h.run(cmds);
     },
+    repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
+    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user }) ?? [],
+    serviceConfigs: () =>
+      Object.entries(SERVICES)
+        .filter(([name, def]) => def.config && a.services.includes(name))
+        .map(([, def]) => ({ source: def.config!.source, target: def.config!.target(a.family) })),
+    rootServices: () => a.services.filter((s) => SERVICES[s]?.needsRoot),
     port: formatPort,
     exposeAndVolumes: () => {
       const lines: string[] = [];
@@ -193,6 +232,11 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     locale: a.locale,
     services: a.services,
     supervisor: a.supervisor,
+    process: whenFacts(a).process as RenderContext['process'],
+    os: osFacts(a.family),
+    ...(m.dockerignore ? { dockerignore: m.dockerignore } : {}),
+    packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),
+    byFamily: familyValues(m.name, m.byFamily ?? {}, a.family),
     ports,
     volumes: m.volumes ?? [],
     ...(m.healthcheck ? { healthcheck: m.healthcheck } : {}),
@@ -203,6 +247,22 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     q: esc,
     h,
   };
+}
+
+/** `byFamily` resolved for `family`: a getter per name, so only a value a template actually reads must exist. */
+function familyValues(recipe: string, values: NonNullable<Recipe['manifest']['byFamily']>, family: Family): RenderContext['byFamily'] {
+  const out: RenderContext['byFamily'] = {};
+  for (const [name, perFamily] of Object.entries(values)) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        const value = perFamily[family];
+        if (value === undefined) throw new Error(`recipe ${recipe} has no byFamily.${name} for the ${family} family`);
+        return value;
+      },
+    });
+  }
+  return out;
 }
 
 /** Without a recipe healthcheck: probe the first service that knows how to be probed. */

@@ -13,6 +13,13 @@ export interface ServiceDef {
   port?: number;
   /** A shell command that exits 0 when the service is healthy. */
   health?: (port: number) => string;
+  /**
+   * Commands (run after the install) that fit the packaged service to a container: the port it listens
+   * on, logs to the container's stdout/stderr, run-time dirs the non-root user can write.
+   */
+  setup?: (family: Family, o: { port: number; user: UserSpec | null }) => string[];
+  /** The config file a recipe renders for the service (`source` in the target dir) and where the image reads it. */
+  config?: { source: string; target: (family: Family) => string };
 }
 
 const all = (pkgs: string[]): Record<Family, string[]> => ({ debian: pkgs, ubuntu: pkgs, alpine: pkgs, rhel: pkgs });
@@ -26,6 +33,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    config: { source: 'config/nginx.conf', target: () => '/etc/nginx/create-image.conf' },
   },
   apache: {
     description: 'Apache httpd (non-root on a high port)',
@@ -39,6 +47,21 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    // Debian and Ubuntu split the config (ports.conf, sites-available/); Alpine and the rhel family keep one httpd.conf.
+    setup: (family, { port, user }) => {
+      const own = (dirs: string) => (user ? [`chown -R ${user.name}:${user.name} ${dirs}`] : []);
+      if (family === 'debian' || family === 'ubuntu') {
+        return [
+          `sed -i 's/^Listen 80$/Listen ${port}/' /etc/apache2/ports.conf`,
+          `sed -i 's/<VirtualHost \\*:80>/<VirtualHost *:${port}>/' /etc/apache2/sites-available/000-default.conf`,
+          'ln -sf /dev/stdout /var/log/apache2/access.log',
+          'ln -sf /dev/stderr /var/log/apache2/error.log',
+          ...own('/var/run/apache2 /var/lock/apache2 /var/log/apache2'),
+        ];
+      }
+      const [conf, dir] = family === 'alpine' ? ['/etc/apache2/httpd.conf', 'apache2'] : ['/etc/httpd/conf/httpd.conf', 'httpd'];
+      return [`sed -i 's/^Listen 80$/Listen ${port}/' ${conf}`, ...(user ? [`mkdir -p /run/${dir}`, ...own(`/run/${dir} /var/log/${dir}`)] : [])];
+    },
   },
   'php-fpm': {
     description: 'PHP FastCGI process manager on 127.0.0.1:9000',
@@ -46,6 +69,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     // The binary is versioned on Debian (php-fpm8.2): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
+    config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
     description: 'Redis key-value store',
@@ -61,16 +85,46 @@ export const SERVICES: Record<string, ServiceDef> = {
     command: same(['/usr/sbin/sshd', '-D', '-e']),
     needsRoot: true,
     port: 22,
+    // Host keys are made per container at first start (the entrypoint), never baked into the image.
+    setup: () => ['mkdir -p /run/sshd', 'rm -f /etc/ssh/ssh_host_*'],
   },
   cron: {
     description: 'cron daemon (jobs in config/crontab)',
     packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie'] },
     command: { debian: ['cron', '-f'], ubuntu: ['cron', '-f'], alpine: ['crond', '-f'], rhel: ['crond', '-n'] },
     needsRoot: true,
+    config: { source: 'config/crontab', target: (family) => OS[family].crontab.path },
   },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES);
+
+/** The pinned image of each family a recipe gets when its manifest names none for it (`bases.images`). */
+export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.20', rhel: 'almalinux:9' };
+
+/** Conventions of a family's base images that templates need as text: paths and file formats. */
+export interface OsFacts {
+  /** Login shell of accounts that must not log in. */
+  nologin: string;
+  /** The system's bundle of trusted CA certificates (one PEM file). */
+  caBundle: string;
+  /** Where cron reads the image's jobs, and whether its lines name the user a job runs as (system crontab format). */
+  crontab: { path: string; userField: boolean };
+  /** The tools that add users and groups: busybox's adduser/addgroup or shadow-utils' useradd/groupadd (other flags). */
+  accounts: 'busybox' | 'shadow';
+}
+
+const OS: Record<Family, OsFacts> = {
+  debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+  ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+  // busybox crond reads per-user tables: no user field
+  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false }, accounts: 'busybox' },
+  rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+};
+
+export function osFacts(family: Family): OsFacts {
+  return OS[family];
+}
 
 /** Packages that provide a runtime, per family. Versions come from the family's own repositories. */
 const RUNTIME_PACKAGES: Record<Exclude<RuntimeName, 'none'>, Record<Family, string[]>> = {
@@ -181,10 +235,11 @@ export interface UserSpec {
 
 /** Creates a system user with a fixed uid (stable file ownership across rebuilds) and no login shell. */
 export function addUserCommands(family: Family, u: UserSpec): string[] {
-  if (family === 'alpine') {
-    return [`addgroup -S -g ${u.uid} ${u.name}`, `adduser -S -D -u ${u.uid} -G ${u.name} -h ${u.home} -s /sbin/nologin ${u.name}`];
+  const shell = OS[family].nologin;
+  if (OS[family].accounts === 'busybox') {
+    return [`addgroup -S -g ${u.uid} ${u.name}`, `adduser -S -D -u ${u.uid} -G ${u.name} -h ${u.home} -s ${shell} ${u.name}`];
   }
-  return [`groupadd --system --gid ${u.uid} ${u.name}`, `useradd --system --uid ${u.uid} --gid ${u.name} --home-dir ${u.home} --create-home --shell /usr/sbin/nologin ${u.name}`];
+  return [`groupadd --system --gid ${u.uid} ${u.name}`, `useradd --system --uid ${u.uid} --gid ${u.name} --home-dir ${u.home} --create-home --shell ${shell} ${u.name}`];
 }
 
 /** Packages a family needs for useradd (ubi-minimal has no shadow-utils). */
@@ -197,6 +252,13 @@ const EPEL_PACKAGES = ['supervisor', 'tini'];
 
 export function repoSetupCommands(family: Family, base: string, pkgs: string[]): string[] {
   if (family !== 'rhel' || !pkgs.some((p) => EPEL_PACKAGES.includes(p))) return [];
-  const dnf = /minimal/.test(base) ? 'microdnf' : 'dnf';
-  return [`${dnf} install -y epel-release`];
+  return [`${epelDnf(base)} install -y epel-release`];
 }
+
+/** The same as a RUN of its own, leaving no package caches behind. */
+export function repoSetupRun(family: Family, base: string, pkgs: string[]): string[] {
+  const setup = repoSetupCommands(family, base, pkgs);
+  return setup.length ? [...setup, `${epelDnf(base)} clean all`, 'rm -rf /var/cache/dnf /var/cache/yum'] : [];
+}
+
+const epelDnf = (base: string) => (/minimal/.test(base) ? 'microdnf' : 'dnf');

@@ -1,9 +1,25 @@
 // The shared vocabulary of create-image. The core is a set of pure functions over these types:
 // (Recipe, Answers) -> Plan. Loading, prompting, writing and building are edges around it.
 
-/** Base image families: decides the package manager, user tools and locale mechanics. */
-export type Family = 'debian' | 'ubuntu' | 'alpine' | 'rhel';
-export const FAMILIES: readonly Family[] = ['debian', 'ubuntu', 'alpine', 'rhel'];
+import type { Family, RecipeManifest } from './manifest.generated.js';
+
+// The manifest's types are generated from recipes.schema.json (scripts/gen-types.mjs): the schema is
+// their one source, so a field cannot be added to one and forgotten in the other.
+export type { Choice, CommonQuestion, EnvVar, Family, FileSpec, Healthcheck, Question, SmokeCheck, When } from './manifest.generated.js';
+
+const FAMILY_LIST = ['debian', 'ubuntu', 'alpine', 'rhel'] as const;
+/** Every family of the schema, in the order they are offered. */
+export const FAMILIES: readonly Family[] = FAMILY_LIST;
+// A family the schema has and FAMILY_LIST lacks is a compile error here.
+type MissingFamily = Exclude<Family, (typeof FAMILY_LIST)[number]>;
+const _allFamilies: [MissingFamily] extends [never] ? true : MissingFamily = true;
+void _allFamilies;
+
+/** A recipe.json as written: a recipe that `extends` another may leave out `bases` and `files`. */
+export type ManifestFile = RecipeManifest;
+
+/** A manifest as recipes are loaded (`extends` resolved): `bases` and `files` are always there. */
+export type Manifest = RecipeManifest & Required<Pick<RecipeManifest, 'bases' | 'files'>>;
 
 export type RuntimeName = 'none' | 'node' | 'python' | 'go' | 'java' | 'ruby' | 'php';
 export const RUNTIMES: readonly RuntimeName[] = ['none', 'node', 'python', 'go', 'java', 'ruby', 'php'];
@@ -19,116 +35,6 @@ export interface PortSpec {
   from: number;
   to: number;
   proto: 'tcp' | 'udp';
-}
-
-/** A manifest condition: the question `question` has a value equal to `equals`, one of `in`, or not `not`. */
-export interface When {
-  question: string;
-  equals?: unknown;
-  in?: unknown[];
-  not?: unknown;
-}
-
-export interface Choice {
-  value: string;
-  label?: string;
-  hint?: string;
-}
-
-export interface Question {
-  name: string;
-  type: 'string' | 'boolean' | 'number' | 'select' | 'multiselect' | 'path';
-  message: string;
-  description?: string;
-  default?: unknown;
-  choices?: Choice[];
-  /** ECMAScript regex the whole (string) answer must match. */
-  pattern?: string;
-  /** What a matching value looks like, for the error line. */
-  patternHint?: string;
-  required?: boolean;
-  when?: When;
-}
-
-export interface EnvVar {
-  name: string;
-  default?: string;
-  description?: string;
-  /** Never baked into the image or recorded; read at start, with a `NAME_FILE` variant. */
-  secret?: boolean;
-  /** The entrypoint refuses to start without it (after `NAME_FILE` is read). */
-  required?: boolean;
-}
-
-export interface FileSpec {
-  /** Template path relative to the recipe folder (rendered with eta), or a file copied verbatim when `copy`. */
-  template: string;
-  /** Output path relative to the target dir. */
-  path: string;
-  /** Octal string, e.g. "0755". Default "0644". */
-  mode?: string;
-  copy?: boolean;
-  when?: When;
-}
-
-export interface Healthcheck {
-  /** Shell command run inside the container. */
-  cmd: string;
-  interval?: string;
-  timeout?: string;
-  startPeriod?: string;
-  retries?: number;
-}
-
-/** How a recipe's e2e test talks to the running container. */
-export interface SmokeCheck {
-  kind: 'http' | 'https' | 'tcp' | 'command';
-  port?: number;
-  path?: string;
-  /** Text the response body (or command output) must contain. */
-  expect?: string;
-  command?: string[];
-}
-
-/** The common questions every recipe may ask (custom asks all of them). */
-export type CommonQuestion = 'base' | 'runtime' | 'tz' | 'locale' | 'services' | 'ports' | 'supervisor';
-
-export interface Manifest {
-  $schema?: string;
-  name: string;
-  description: string;
-  version: string;
-  /** semver range of create-image versions this recipe works with. */
-  requires?: string;
-  /** Name of a recipe (same source or built-in) whose files and questions this one starts from. */
-  extends?: string;
-  bases: {
-    families: Family[];
-    /** Pinned default base image, never `latest`. */
-    default: string;
-    /** Pinned default per family, used when the user picks a family rather than an image. */
-    images?: Partial<Record<Family, string>>;
-  };
-  ask?: CommonQuestion[];
-  defaults?: {
-    runtime?: string; // "node" or "node@20"
-    tz?: string;
-    locale?: string;
-    services?: string[];
-    ports?: string[];
-    supervisor?: 'supervisord' | 'watchdog';
-  };
-  questions?: Question[];
-  env?: EnvVar[];
-  ports?: string[];
-  volumes?: string[];
-  healthcheck?: Healthcheck;
-  /** Runs as this non-root user unless the service needs root (then `null`). Default "app". */
-  user?: string | null;
-  files: FileSpec[];
-  smoke?: SmokeCheck;
-  /** Human notes shown after generation (e.g. what needs network). */
-  notes?: string[];
 }
 
 /** A recipe as loaded from disk: manifest plus where it lives. Templates are read through `dir`. */

@@ -1,14 +1,17 @@
-// A small Dockerfile reader for our own lint rules. dockerfile-utils has a full AST, but its parser
-// (dockerfile-ast) is not a direct dependency, and the rules only need logical instructions with
-// the line they start on, the parser directives and the comments.
+// The lint's view of a Dockerfile, read by dockerfile-ast (the parser dockerfile-utils validates
+// with): logical instructions with the line they start on, the parser directives and the comments.
+
+import { DockerfileParser, type Instruction as Node, type ModifiableInstruction, type Onbuild, type Run } from 'dockerfile-ast';
 
 export interface Instruction {
   /** Upper-cased keyword: instructions are case-insensitive. */
   keyword: string;
-  /** Everything after the keyword, continuation lines joined the way the builder joins them. */
+  /** Everything after the keyword (flags first, as `--name=value`), continuation lines joined the way the builder joins them. */
   args: string;
   /** 1-based line of the keyword. */
   line: number;
+  /** dockerfile-ast's instruction, for its flags, properties and image reference. */
+  node: Node;
 }
 
 export interface Directive {
@@ -31,117 +34,48 @@ export interface ParsedDockerfile {
   comments: Comment[];
 }
 
-// The directives the builder knows. An unknown one is a plain comment and ends the directive block.
-const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
-const DIRECTIVE = /^\s*#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$/;
-
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const lines = text.split(/\r?\n/);
-  const directives: Directive[] = [];
-  const comments: Comment[] = [];
-  let escape = '\\';
-
-  // Parser directives: only at the very top, before any comment, blank line or instruction.
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i]!);
-    const name = m?.[1]!.toLowerCase();
-    if (!m || !name || !KNOWN_DIRECTIVES.has(name) || directives.some((d) => d.name === name)) break;
-    directives.push({ name, value: m[2]!, line: i + 1 });
-    if (name === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
-  }
-
-  const instructions: Instruction[] = [];
-  let parts: string[] | null = null;
-  let start = 0;
-  const finish = (): void => {
-    const joined = parts!.join('');
-    const m = /^(\S+)\s*([\s\S]*)$/.exec(joined);
-    if (m) instructions.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line: start });
-    parts = null;
+  // The builder drops every line whose first non-blank is `#`, also inside a continued instruction.
+  // dockerfile-ast's getArgumentsContent keeps such a line when it is indented (its arguments skip
+  // it): without the indent it reads the same comment, on the same line, and drops it too.
+  const ast = DockerfileParser.parse(text.replace(/^[ \t]+(?=#)/gm, ''));
+  return {
+    directives: ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), line: d.getRange().start.line + 1 })),
+    escape: ast.getEscapeCharacter(),
+    instructions: ast.getInstructions().map((node) => instruction(node, node.getRange().start.line + 1)),
+    comments: ast.getComments().map((c) => ({ text: c.getContent(), line: c.getRange().start.line + 1 })),
   };
+}
 
-  for (; i < lines.length; i++) {
-    const line = lines[i]!;
-    const trimmed = line.trim();
-    // Comment lines are dropped even in the middle of a continued instruction; so are blank ones.
-    if (trimmed.startsWith('#')) {
-      comments.push({ text: trimmed.slice(1).trim(), line: i + 1 });
-      continue;
-    }
-    if (trimmed === '') continue;
-    if (parts === null) {
-      parts = [];
-      start = i + 1;
-    }
-    const body = parts.length === 0 ? line.trimStart() : line;
-    const end = body.trimEnd();
-    if (end.endsWith(escape)) {
-      parts.push(end.slice(0, -1));
-    } else {
-      parts.push(body);
-      finish();
-    }
-  }
-  if (parts !== null) finish();
-  return { directives, escape, instructions, comments };
+function instruction(node: Node, line: number): Instruction {
+  const flags = 'getFlags' in node ? (node as ModifiableInstruction).getFlags().map(String) : [];
+  return { keyword: node.getKeyword(), args: [...flags, node.getArgumentsContent() ?? ''].join(' ').trim(), line, node };
+}
+
+/** The instruction an `ONBUILD` runs in a child image (at the ONBUILD's line), or null for a bare ONBUILD. */
+export function onbuildTrigger(ins: Instruction): Instruction | null {
+  const trigger = (ins.node as Onbuild).getTriggerInstruction();
+  return trigger ? instruction(trigger, ins.line) : null;
+}
+
+/** The arguments after the leading `--flag[=value]` options of RUN/COPY/ADD/FROM. */
+export function argsAfterFlags(ins: Instruction): string {
+  return ins.node.getArgumentsContent() ?? '';
 }
 
 /**
- * Splits `KEY=value other="two words"` (ENV, ARG, LABEL) into words with quotes removed.
- * The escape character keeps the next character literally, as the builder does outside single quotes.
+ * The shell script of a RUN: its arguments, or with `RUN <<EOF` alone the here-document's body.
+ * Other here-documents are data (a file's content), not commands: only the command line counts.
  */
-export function splitWords(args: string, escape = '\\'): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const c = args[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === escape && quote === '"' && i + 1 < args.length) word += args[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === escape && i + 1 < args.length) {
-      word += args[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
-/** `KEY=value` pairs of ENV/ARG/LABEL, including the legacy `ENV KEY value with spaces` form. */
-export function keyValues(keyword: string, args: string, escape = '\\'): { key: string; value: string | undefined }[] {
-  const words = splitWords(args, escape);
-  if (keyword === 'ENV' && words.length > 0 && !words[0]!.includes('=')) {
-    return [{ key: words[0]!, value: words.slice(1).join(' ') }];
-  }
-  return words.map((w) => {
-    const eq = w.indexOf('=');
-    return eq < 0 ? { key: w, value: undefined } : { key: w.slice(0, eq), value: w.slice(eq + 1) };
-  });
-}
-
-/** Leading `--flag[=value]` options of RUN/COPY/ADD/FROM, and the rest of the arguments. */
-export function splitFlags(args: string): { flags: string[]; rest: string } {
-  const flags: string[] = [];
-  let rest = args.trimStart();
-  for (let m = /^--\S*\s*/.exec(rest); m; m = /^--\S*\s*/.exec(rest)) {
-    flags.push(m[0].trim());
-    rest = rest.slice(m[0].length);
-  }
-  return { flags, rest };
+export function runScript(ins: Instruction): string {
+  const script = argsAfterFlags(ins);
+  const heredocs = (ins.node as Run).getHeredocs();
+  if (heredocs.length === 0) return script;
+  const commandLine = script.split('\n', 1)[0]!;
+  const range = heredocs.length === 1 && /^<<-?(["']?)[^\s"']+\1$/.test(commandLine.trim()) ? heredocs[0]!.getContentRange() : null;
+  if (!range) return commandLine;
+  const first = ins.node.getRange().start.line;
+  return ins.node.getTextContent().split(/\r?\n/).slice(range.start.line - first, range.end.line - first + 1).join('\n');
 }
 
 /** Parses a JSON (exec) form argument list, or returns null when it is shell form. */

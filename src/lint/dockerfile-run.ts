@@ -1,6 +1,7 @@
 // Rules about what a RUN instruction does: package managers, sudo and pipes.
-import type { LintFinding } from './dockerfile.js';
-import { execForm, splitFlags, type Instruction } from './dockerfile-parse.js';
+import type { Flag, Run } from 'dockerfile-ast';
+import type { LintFinding } from './finding.js';
+import { execForm, runScript, type Instruction } from './dockerfile-parse.js';
 import { programOf, splitCommands, type SimpleCommand } from './shell-words.js';
 
 export interface RunContext {
@@ -27,19 +28,11 @@ function subcommand(args: string[]): string {
   return '';
 }
 
-function parseMounts(flags: string[]): Mount[] {
+function parseMounts(flags: Flag[]): Mount[] {
   return flags
-    .filter((f) => f.startsWith('--mount='))
+    .filter((f) => f.getName() === 'mount')
     .map((f) => {
-      const kv = new Map(
-        f
-          .slice('--mount='.length)
-          .split(',')
-          .map((p) => {
-            const eq = p.indexOf('=');
-            return [eq < 0 ? p : p.slice(0, eq), eq < 0 ? '' : p.slice(eq + 1)] as const;
-          }),
-      );
+      const kv = new Map(f.getOptions().map((o) => [o.getName(), o.getValue() ?? ''] as const));
       return { type: kv.get('type') ?? 'bind', target: (kv.get('target') ?? kv.get('dst') ?? kv.get('destination') ?? '').replace(/\/+$/, '') };
     });
 }
@@ -64,12 +57,12 @@ function isSetPipefail(cmd: { program: string; args: string[] }): boolean {
   return cmd.program === 'set' && cmd.args.includes('pipefail') && cmd.args.some((a) => /^[-+][a-zA-Z]*o$/.test(a));
 }
 
-function scriptOf(rest: string): string {
+function commandsOf(rest: string): SimpleCommand[] {
   const exec = execForm(rest);
-  if (!exec) return rest;
+  if (!exec) return splitCommands(rest);
   // ["/bin/sh", "-c", "script"] is still a shell script; other exec forms run one program.
-  if (exec.length >= 3 && exec[1] === '-c') return exec[2]!;
-  return exec.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  if (exec.length >= 3 && exec[1] === '-c') return splitCommands(exec[2]!);
+  return exec.length > 0 ? [{ words: exec, after: '' }] : [];
 }
 
 export function checkRun(ins: Instruction, ctx: RunContext): LintFinding[] {
@@ -77,10 +70,8 @@ export function checkRun(ins: Instruction, ctx: RunContext): LintFinding[] {
   const add = (rule: string, message: string, severity: LintFinding['severity'] = 'error'): void => {
     if (!out.some((f) => f.rule === rule)) out.push({ line: ins.line, rule, message, severity });
   };
-  const { flags, rest } = splitFlags(ins.args);
-  const mounts = parseMounts(flags);
-  const raw: SimpleCommand[] = splitCommands(scriptOf(rest));
-  const cmds = raw.map((c) => ({ ...programOf(c), after: c.after }));
+  const mounts = parseMounts((ins.node as Run).getFlags());
+  const cmds = commandsOf(runScript(ins)).map((c) => ({ ...programOf(c), after: c.after }));
 
   let pipefail = ctx.pipefail;
   let aptFetches = false;

@@ -1,21 +1,16 @@
 // The Dockerfile linter every rendered Dockerfile must pass. Pure and synchronous: dockerfile-utils
 // catches what the builder would reject, our rules (named by their hadolint ids where hadolint has
 // one) catch what builds but makes a poor or unreproducible image. No hadolint binary is needed.
+import type { From, PropertyInstruction } from 'dockerfile-ast';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
-import { execForm, keyValues, parseDockerfile, splitFlags, splitWords, substitute, type Instruction } from './dockerfile-parse.js';
+import { argsAfterFlags, execForm, onbuildTrigger, parseDockerfile, substitute, type Instruction } from './dockerfile-parse.js';
 import { checkRun } from './dockerfile-run.js';
+import { splitWords } from './shell-words.js';
 import { looksSecret } from '../core/secret-names.js';
+import type { LintFinding } from './finding.js';
 
 export { looksSecret };
-
-export interface LintFinding {
-  /** 1-based line where the instruction starts. */
-  line: number;
-  /** A hadolint id (DL3007), `DU<code>` for dockerfile-utils, or one of ours (CI001). */
-  rule: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+export type { LintFinding } from './finding.js';
 
 export interface LintDockerfileOptions {
   /** Name of the file, for callers that keep it with the findings; the rules do not depend on it. */
@@ -71,8 +66,7 @@ export function lintDockerfile(text: string, opts: LintDockerfileOptions = {}): 
   for (const original of parsed.instructions) {
     // ONBUILD X runs X in a child image: check X, but it does not change this stage's USER or SHELL.
     const onbuild = original.keyword === 'ONBUILD';
-    const m = onbuild ? /^(\S+)\s*([\s\S]*)$/.exec(original.args) : null;
-    const ins: Instruction = m ? { keyword: m[1]!.toUpperCase(), args: m[2]!, line: original.line } : original;
+    const ins = (onbuild && onbuildTrigger(original)) || original;
     const add = (rule: string, message: string, severity: LintFinding['severity'] = 'error'): void => {
       out.push({ line: ins.line, rule, message, severity });
     };
@@ -89,7 +83,9 @@ export function lintDockerfile(text: string, opts: LintDockerfileOptions = {}): 
       case 'ARG':
       case 'ENV':
       case 'LABEL':
-        for (const { key, value } of keyValues(ins.keyword, ins.args, parsed.escape)) {
+        for (const p of (ins.node as PropertyInstruction).getProperties()) {
+          const key = p.getName();
+          const value = p.getValue() ?? undefined;
           if (value && looksSecret(key)) {
             add('CI002', `${ins.keyword} ${key} has a value: secrets in ENV/ARG/LABEL stay in the image layers and \`docker history\`; pass them at run time (${key} or a ${key}_FILE)`);
           }
@@ -121,7 +117,7 @@ export function lintDockerfile(text: string, opts: LintDockerfileOptions = {}): 
         add('DL4000', 'MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors="..."');
         break;
       case 'ADD': {
-        const { rest } = splitFlags(ins.args);
+        const rest = argsAfterFlags(ins);
         const local = (execForm(rest) ?? splitWords(rest, parsed.escape)).slice(0, -1).filter((s) => !isRemote(s) && !isArchive(s));
         if (local.length > 0) {
           add('DL3020', `use COPY for ${local.join(', ')}: ADD also fetches URLs and unpacks archives, COPY only copies`);
@@ -165,9 +161,9 @@ function syntaxFinding(line: number): LintFinding {
 
 function checkFrom(ins: Instruction, globalArgs: ReadonlyMap<string, string>, stages: Stage[]): { findings: LintFinding[]; stage: Stage } {
   const findings: LintFinding[] = [];
-  const words = splitFlags(ins.args).rest.split(/\s+/).filter(Boolean);
-  const image = words[0] ?? '';
-  const stage: Stage = { name: words[1]?.toUpperCase() === 'AS' ? words[2] : undefined, line: ins.line, pipefail: false, posixShell: true, vars: new Map() };
+  const from = ins.node as From;
+  const image = from.getImage() ?? '';
+  const stage: Stage = { name: from.getBuildStage() ?? undefined, line: ins.line, pipefail: false, posixShell: true, vars: new Map() };
   const fail = (rule: string, message: string): { findings: LintFinding[]; stage: Stage } => {
     findings.push({ line: ins.line, rule, message, severity: 'error' });
     return { findings, stage };

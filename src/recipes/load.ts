@@ -7,6 +7,7 @@ import { validateManifest } from '../core/manifest.js';
 import { sha256 } from '../core/hash.js';
 import type { Manifest, Recipe, RecipeFiles } from '../core/types.js';
 import { builtinRecipesDir } from './paths.js';
+import { BASE_IMAGES } from '../core/families.js';
 
 export const MANIFEST = 'recipe.json';
 
@@ -79,7 +80,7 @@ export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(di
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'recipe', message: `${dir} is not a directory` }]);
   const own = readManifest(dir);
   const recipe: Recipe = { manifest: own, dir: resolve(dir), source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: recipeFiles([resolve(dir)]) };
-  if (!own.extends) return recipe;
+  if (!own.extends) return { ...recipe, manifest: withBaseImages(own) };
   const seen = new Set([own.name]);
   let manifest = own;
   const parents: string[] = [];
@@ -94,7 +95,14 @@ export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(di
     parents.push(resolve(parentDir));
     parentName = parent.extends;
   }
-  return { ...recipe, manifest: { ...manifest, extends: own.extends }, parents, files: recipeFiles([recipe.dir, ...parents]) };
+  return { ...recipe, manifest: withBaseImages({ ...manifest, extends: own.extends }), parents, files: recipeFiles([recipe.dir, ...parents]) };
+}
+
+/** `bases.images` completed from the tool's table for every claimed family the manifest names no image for. */
+function withBaseImages(m: Manifest): Manifest {
+  const images = { ...m.bases.images };
+  for (const family of m.bases.families) images[family] ??= BASE_IMAGES[family];
+  return { ...m, bases: { ...m.bases, images } };
 }
 
 /** Shared partials (recipes/_partials/NAME.eta), included as `@NAME` by any recipe; each read once, when first used. */

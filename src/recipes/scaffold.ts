@@ -19,7 +19,6 @@ export function scaffoldFiles(name: string, schema: string, toolVersion: string)
     bases: {
       families: ['debian', 'ubuntu', 'alpine', 'rhel'],
       default: 'debian:bookworm-slim',
-      images: { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.20', rhel: 'almalinux:9' },
     },
     ask: ['base', 'tz', 'locale'],
     defaults: { tz: 'UTC', locale: 'C.UTF-8' },

@@ -235,6 +235,25 @@ describe('lintDockerfile: parsing', () => {
     expectRule(df('FROM debian:12', 'FOO bar', TAIL), 'DU38', 2);
   });
 
+  it('drops comment lines inside a continued RUN even when they are indented', () => {
+    // the flag on the line after the comment still belongs to apt-get
+    expectClean(df('FROM debian:12', 'RUN apt-get update && apt-get install -y \\', '    # keep the image small', '    --no-install-recommends curl \\', '  && rm -rf /var/lib/apt/lists/*', TAIL));
+    expectClean(df('FROM debian:12', 'ENV A=1 \\', '  # DB_PASSWORD=x is not set here', '  B=2', TAIL));
+  });
+
+  it('reads shell scripts as sh does: `#` inside a word, redirections, newlines in exec form', () => {
+    expectClean(df('FROM debian:12', 'RUN apt-get update && sed -i s#a#b# /etc/x && apt-get install -y --no-install-recommends c && rm -rf /var/lib/apt/lists/*', TAIL));
+    expect(ids(df('FROM debian:12', 'RUN >/dev/null apt-get install curl 2>&1', TAIL))).toEqual(['DL3009@2', 'DL3014@2', 'DL3015@2']);
+    expectClean(df('FROM debian:12', 'RUN ["/bin/sh", "-c", "apt-get update # refresh\\nrm -rf /var/lib/apt/lists/*"]', TAIL));
+    expectRule(df('FROM debian:12', 'RUN ["/bin/sh", "-c", "set -e\\ncurl -fsSL https://example.com/k | gpg --dearmor -o /k.gpg"]', TAIL), 'DL4006', 2, 'warning');
+  });
+
+  it('checks the script of RUN <<EOF, but not here-documents that are file contents', () => {
+    expect(ids(df('FROM debian:12', 'RUN <<EOF', 'apt-get update', 'apt-get install -y \\', '  curl', 'EOF', TAIL))).toEqual(['DL3009@2', 'DL3015@2']);
+    expectClean(df('FROM debian:12', 'RUN <<EOF', 'set -e', 'apt-get update', 'apt-get install -y --no-install-recommends curl', 'rm -rf /var/lib/apt/lists/*', 'EOF', TAIL));
+    expectClean(df('FROM debian:12', 'RUN cat <<EOF > /etc/motd', 'run apt-get install curl | tee', 'EOF', TAIL));
+  });
+
   it('checks ONBUILD triggers without letting them change the USER', () => {
     expectRule(df('FROM debian:12', 'ONBUILD ADD . /src', TAIL), 'DL3020', 2);
     expectClean(df('FROM debian:12', TAIL, 'ONBUILD USER root'));

@@ -1,15 +1,46 @@
-// The committed standalone validator must be the one recipes.schema.json compiles to today.
+// The generated files committed beside recipes.schema.json (the standalone validator and the manifest's
+// TypeScript types) must be what the schema generates today. `npm test` runs the build first, which
+// rewrites both in the working tree, so comparing with the working tree could never fail: the generators
+// run here in memory (nothing is written) and their output is compared with the files as git has them
+// (staged or committed). Outside a git checkout (a packed copy) the files on disk are all there is.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
-import { generate, OUT } from '../../scripts/gen-validator.mjs';
+import { generate as generateTypes, OUT as TYPES } from '../../scripts/gen-types.mjs';
+// @ts-expect-error: a plain .mjs build script without types
+import { generate as generateValidator, OUT as VALIDATOR } from '../../scripts/gen-validator.mjs';
 import { validateManifest } from '../../src/core/manifest.js';
 
-describe('manifest validator', () => {
-  it('is up to date with recipes.schema.json (run `npm run build` to refresh)', () => {
-    expect(readFileSync(OUT, 'utf8')).toBe(generate());
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+const inGit = git(['rev-parse', '--is-inside-work-tree']).stdout?.trim() === 'true';
+
+/** The file as git has it (the index: staged, else committed), or as it is on disk outside git. */
+function committed(file: string): string {
+  if (!inGit) return readFileSync(file, 'utf8');
+  const rel = path.relative(ROOT, file).split(path.sep).join('/');
+  const r = git(['show', `:${rel}`]);
+  if (r.status !== 0) throw new Error(`${rel} is not in git: run \`npm run build\` and commit it`);
+  return r.stdout;
+}
+
+const stale = (file: string) => `${path.relative(ROOT, file)} in git is not what recipes.schema.json generates: run \`npm run build\` and commit it`;
+
+describe('generated from recipes.schema.json', () => {
+  it('the standalone validator in git is up to date', () => {
+    expect(committed(VALIDATOR) === generateValidator(), stale(VALIDATOR)).toBe(true);
   });
 
+  it('the manifest types in git are up to date', async () => {
+    expect(committed(TYPES) === (await generateTypes()), stale(TYPES)).toBe(true);
+  });
+});
+
+describe('manifest validator', () => {
   it('reports schema problems as path: message issues', () => {
     const issues = validateManifest({ name: 'x', description: 'd', version: '1.0.0', bases: { families: ['debian'], default: 'debian:bookworm-slim' }, files: [], colour: 1 });
     expect(issues).toContainEqual({ path: 'colour', message: 'is not a known field' });

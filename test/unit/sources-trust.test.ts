@@ -33,9 +33,20 @@ describe('ensureTrusted', () => {
   });
 
   it('accepts --trust or a config entry; local sources need nothing', async () => {
-    await ensureTrusted([src], { trust: true, interactive: false, trusted: [], notice: () => {} });
-    await ensureTrusted([src], { interactive: false, trusted: ['https://git.example.com/r.git'], notice: () => {} });
-    await ensureTrusted([{ kind: 'dir', dir: '/d', label: '/d' }], { interactive: false, trusted: [], notice: () => {} });
+    const notes: string[] = [];
+    const notice = (s: string) => notes.push(s);
+    await expect(ensureTrusted([src], { trust: true, interactive: false, trusted: [], notice })).resolves.toBeUndefined();
+    await expect(ensureTrusted([src], { interactive: false, trusted: ['https://git.example.com/r.git'], notice })).resolves.toBeUndefined();
+    await expect(ensureTrusted([src], { interactive: false, trusted: ['https://git.example.com/*'], notice })).resolves.toBeUndefined();
+    // an entry for another repository is no trust for this one
+    await expect(ensureTrusted([src], { interactive: false, trusted: ['https://git.example.com/other.git'], notice: () => {} })).rejects.toMatchObject({ exitCode: 2 });
+    await expect(ensureTrusted([{ kind: 'dir', dir: '/d', label: '/d' }], { interactive: false, trusted: [], notice })).resolves.toBeUndefined();
+    // a fresh fetch says where the recipes come from even when trusted; a local folder says nothing
+    expect(notes).toEqual(Array(3).fill('recipes from https://git.example.com/r.git#v1.0.0 (commit abc123)'));
+    // --trust is for this run: a later run in a terminal still asks
+    const asked: string[] = [];
+    await ensureTrusted([src], { interactive: true, prompter: prompter(true, asked), trusted: [], notice: () => {} });
+    expect(asked).toHaveLength(1);
   });
 
   it('asks once in a terminal and remembers a yes; a no cancels (exit 130)', async () => {
