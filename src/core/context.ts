@@ -213,7 +213,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       if (!def) throw new Error(`unknown service "${name}"`);
       return def.command[a.family];
     },
-    supervisordCommand: (argv) => argv.map((arg) => esc.supervisordValue(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`)).join(' '),
+    supervisordCommand: esc.supervisordCommand,
     shCommand: esc.shCommand,
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),

@@ -171,6 +171,14 @@ export function supervisordValue(value: string): string {
   return value.replace(/%/g, '%%');
 }
 
+/**
+ * supervisord's `command=`: split like a shell line (python's shlex), so a word that is not shell-safe
+ * (the one safe set, SH_SAFE) is double-quoted with `"` and `\` escaped; then written as a supervisordValue.
+ */
+export function supervisordCommand(argv: readonly string[]): string {
+  return argv.map((arg) => supervisordValue(SH_SAFE.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`)).join(' ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // nginx and Apache httpd
 // ---------------------------------------------------------------------------------------------

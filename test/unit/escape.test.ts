@@ -17,6 +17,7 @@ import {
   nginxString,
   sh,
   shCommand,
+  supervisordCommand,
   supervisordValue,
   yamlString,
 } from '../../src/core/escape.js';
@@ -300,6 +301,21 @@ describe('supervisordValue', () => {
     const res = spawnSync(python!, ['-c', script], { input: ini, encoding: 'utf8' });
     expect(res.stderr).toBe('');
     expect(JSON.parse(res.stdout)).toEqual(accepted.map((h) => h.value));
+  });
+  // supervisord then splits command= with shlex.split (POSIX mode)
+  it.skipIf(!python)('supervisordCommand: argv survives configparser, %-expansion and shlex.split', () => {
+    const argv = ['nginx', '-g', 'daemon off;', '', 'say "hi" \\ there', '--opt=a,b', "it's", '100%'];
+    const line = supervisordCommand(argv);
+    expect(line).toBe('nginx -g "daemon off;" "" "say \\"hi\\" \\\\ there" --opt=a,b "it\'s" 100%%');
+    const script = [
+      'import configparser, json, shlex, sys',
+      "p = configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)",
+      'p.read_string(sys.stdin.read())',
+      "print(json.dumps(shlex.split(p.get('program:x', 'command') % {})))",
+    ].join('\n');
+    const res = spawnSync(python!, ['-c', script], { input: `[program:x]\ncommand=${line}\n`, encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(JSON.parse(res.stdout)).toEqual(argv);
   });
 });
 
