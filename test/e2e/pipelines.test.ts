@@ -110,8 +110,10 @@ describeEngine('generated pipelines run for real', () => {
   }, 15 * 60_000);
 
   it('a second build reuses the pushed image as cache', async () => {
-    // Drop the local copies: the cache has to come through the registry, as on a fresh dind runner.
+    // Drop the local copies and the engine's build cache: the cache has to come through the registry,
+    // as on a fresh dind runner, whatever other builds on this engine left or removed.
     for (const t of [sha, 'main']) await docker(['image', 'rm', '-f', `${image}:${t}`], { reject: false });
+    await docker(['builder', 'prune', '--all', '--force'], { client: { name: 'buildkit', bin: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } });
     const t0 = Date.now();
     const r = await runJob('build');
     const secs = (Date.now() - t0) / 1000;
