@@ -13,7 +13,7 @@ import type { Recipe } from '../../src/core/types.js';
 import { smokeScript } from '../../src/pipelines/smoke.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
 import { loadRecipeDir } from '../../src/recipes/load.js';
-import { caCertFile, cli, describeEngine, docker, removeImageLater, startRegistry, tempDir, uniqueName, type Registry } from '../helpers/engine.js';
+import { caCertFile, cli, describeEngine, docker, removeImageLater, startEngine, startRegistry, tempDir, uniqueName, type Registry } from '../helpers/engine.js';
 
 interface Job {
   script: string[];
@@ -80,7 +80,8 @@ describeEngine('generated pipelines run for real', () => {
       CI_PROJECT_URL: 'https://gitlab.example.com/group/project',
     };
     const fileVars = Object.fromEntries(Object.entries(ci.variables as Record<string, string>).map(([k, v]) => [k, expand(String(v), gitlabVars)]));
-    // The local engine instead of the dind service: no tcp:// host, no TLS; BUILD_FLAGS without --pull (offline).
+    // No dind service: the build jobs get a fresh engine of their own (buildJob), the others the local
+    // engine; no tcp:// host, no TLS; BUILD_FLAGS without --pull (offline).
     for (const k of ['DOCKER_HOST', 'DOCKER_TLS_CERTDIR', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete fileVars[k];
     fileVars.BUILD_FLAGS = '';
     const dockerConfig = await tempDir('pipelines-docker-config-');
@@ -95,14 +96,23 @@ describeEngine('generated pipelines run for real', () => {
     expect(env.IMAGE).toBe(image);
   }, 120_000);
 
+  // Each build job gets a fresh engine of its own, as each GitLab job gets a new docker:dind service:
+  // what other builds on the shared engine do (concurrent builds share BuildKit's work) cannot leak
+  // into the job, and the second build can only get its cache from the registry.
+  // (That engine has no bridge network of its own, hence --network host for the build's RUN steps.)
+  const buildJob = async () => {
+    const host = await startEngine();
+    return { ...(await runJob('build', { DOCKER_HOST: host, BUILD_FLAGS: '--network host' })), client: { name: 'buildkit' as const, bin: '/usr/bin/docker', env: { DOCKER_HOST: host } } };
+  };
+
   it('the build job builds with the CA cert in context and pushes $CI_COMMIT_SHA and $CI_COMMIT_REF_SLUG', async () => {
     const t0 = Date.now();
-    const r = await runJob('build');
+    const r = await buildJob();
     expect(r.exitCode, r.all.slice(-3000)).toBe(0);
     expect(r.all).toMatch(/Login Succeeded/);
     expect(await tags()).toEqual([sha, 'main'].sort());
     expect(await digestOf(sha)).toBe(await digestOf('main'));
-    const labels = JSON.parse((await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', `${image}:${sha}`])).stdout) as Record<string, string>;
+    const labels = JSON.parse((await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', `${image}:${sha}`], { client: r.client })).stdout) as Record<string, string>;
     expect(labels['org.opencontainers.image.revision']).toBe(sha);
     // credentials went to the temporary DOCKER_CONFIG, nowhere near the image
     expect(readFileSync(path.join(env.DOCKER_CONFIG!, 'config.json'), 'utf8')).toContain(reg.host);
@@ -110,12 +120,8 @@ describeEngine('generated pipelines run for real', () => {
   }, 15 * 60_000);
 
   it('a second build reuses the pushed image as cache', async () => {
-    // Drop the local copies and the engine's build cache: the cache has to come through the registry,
-    // as on a fresh dind runner, whatever other builds on this engine left or removed.
-    for (const t of [sha, 'main']) await docker(['image', 'rm', '-f', `${image}:${t}`], { reject: false });
-    await docker(['builder', 'prune', '--all', '--force'], { client: { name: 'buildkit', bin: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } });
     const t0 = Date.now();
-    const r = await runJob('build');
+    const r = await buildJob();
     const secs = (Date.now() - t0) / 1000;
     expect(r.exitCode, r.all.slice(-3000)).toBe(0);
     expect(r.all).toMatch(/CACHED/);

@@ -6,7 +6,8 @@
 // - `cli` runs the *built* bin (dist/), as a user would.
 // - Everything a test starts (containers, images, registries, temp dirs) is registered for cleanup.
 import { execa, type Options as ExecaOptions } from 'execa';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -239,6 +240,52 @@ export function caCertFile(): string {
 export async function httpGet(url: string, opts: { timeoutMs?: number; redirect?: 'manual' | 'follow' } = {}): Promise<{ status: number; body: string; headers: Headers }> {
   const res = await fetch(url, { redirect: opts.redirect ?? 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
   return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+/**
+ * A fresh engine of its own, as a CI job's docker:dind service is: an empty dockerd (own data root,
+ * socket, containerd and bridge) with only the base image loaded, stopped and removed after the file.
+ * Its bridge has no NAT to the outside, so builds on it take `--network host`. Returns its DOCKER_HOST.
+ */
+export async function startEngine(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cie-'));
+  const host = `unix://${path.join(dir, 'sock')}`;
+  const pidFile = path.join(dir, 'pid');
+  // its own bridge: a daemon without one would take over (and remove) docker0 of the machine's engine
+  const bridge = `cie${randomBytes(3).toString('hex')}`;
+  const subnet = `10.213.${1 + (randomBytes(1)[0]! % 250)}`;
+  // registered first: a start that fails half-way still gets its daemon and bridge removed
+  onCleanup(async () => {
+    const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+    if (pid && isAlive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 150 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    await execa('ip', ['link', 'del', bridge], { reject: false });
+    await rm(dir, { recursive: true, force: true });
+  });
+  await execa('bash', ['-c', 'ip link add "$0" type bridge && ip addr add "$1.1/24" dev "$0" && ip link set "$0" up', bridge, subnet]);
+  const daemon = execa('dockerd', ['--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'x'), '--pidfile', pidFile, '-H', host, `--bridge=${bridge}`, '--iptables=false', '--ip6tables=false', '--ip-masq=false'], {
+    detached: true,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'ignore',
+    reject: false,
+  });
+  daemon.unref();
+  const client = { ...dockerClients()[0]!, env: { DOCKER_HOST: host } };
+  await waitFor('the fresh engine to answer', async () => (await docker(['info', '--format', '{{.ServerVersion}}'], { client, reject: false })).exitCode === 0, 60_000, 250);
+  await execa('bash', ['-c', '"$0" save "$1" | DOCKER_HOST="$2" "$0" load', process.env.CREATE_IMAGE_DOCKER ?? 'docker', BASE_IMAGE, host]);
+  return host;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface Registry {
