@@ -27,7 +27,7 @@ function parseBuildArgs(list: string[] | undefined): Record<string, string> {
 }
 
 /** `--tag` values checked (flag named in the error), or the default `<name>:latest`. */
-export function resolveTags(flags: BuildFlags, imageName: string): string[] {
+function resolveTags(flags: BuildFlags, imageName: string): string[] {
   const tags = flags.tag?.length ? [...new Set(flags.tag)] : [defaultTag(imageName)];
   const issues = tags.flatMap((t) => {
     const why = checkTag(t);
@@ -39,9 +39,10 @@ export function resolveTags(flags: BuildFlags, imageName: string): string[] {
 
 /**
  * Checks the build flags before anything is written: bad input is a usage error (exit 2), and build
- * options without --build are a mistake worth naming rather than ignoring.
+ * options without --build are a mistake worth naming rather than ignoring. With --build, the tags and
+ * build args they give.
  */
-export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageName: string): void {
+export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageName: string): { tags: string[]; buildArgs: Record<string, string> } | undefined {
   if (!flags.build) {
     const given = [
       flags.tag?.length ? '--tag' : '',
@@ -52,16 +53,17 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
       flags.builder ? '--builder' : '',
     ].filter(Boolean);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
-    return;
+    return undefined;
   }
-  resolveTags(flags, imageName);
-  parseBuildArgs(flags.buildArg);
+  const tags = resolveTags(flags, imageName);
+  const buildArgs = parseBuildArgs(flags.buildArg);
   if (flags.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?(,[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?)*$/.test(flags.platform)) {
     throw new UsageError([{ path: '--platform', message: `"${flags.platform}" is not a platform: use os/arch[/variant], e.g. linux/amd64 or linux/arm64` }]);
   }
   if (flags.push && flags.platform?.includes(',')) {
     throw new UsageError([{ path: '--platform', message: 'one platform per build here (a multi-platform push needs docker buildx build --push)' }]);
   }
+  return { tags, buildArgs };
 }
 
 /** How a directory is named in messages: relative to the cwd when that is shorter. */
@@ -72,8 +74,7 @@ function shown(dir: string): string {
 
 /** Builds `dir` with progress on stderr, pushes when asked, and prints the summary (unless --json). */
 async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean }): Promise<BuildReport> {
-  checkBuildFlags({ ...flags, build: true }, imageName);
-  const tags = resolveTags(flags, imageName);
+  const { tags, buildArgs } = checkBuildFlags({ ...flags, build: true }, imageName)!;
   const where = shown(dir);
   const progress = createProgressRenderer(process.stderr, { label: `building ${tags[0]}` });
   let pushing: ReturnType<typeof createProgressRenderer> | undefined;
@@ -87,7 +88,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.push ? { push: true } : {}),
         ...(flags.platform ? { platform: flags.platform } : {}),
         ...(flags.cache === false ? { noCache: true } : {}),
-        buildArgs: parseBuildArgs(flags.buildArg),
+        buildArgs,
         ...(flags.builder ? { builder: flags.builder as BuilderKind } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
         image,
