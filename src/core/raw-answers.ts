@@ -21,7 +21,7 @@ export interface AnswerLayer {
 }
 
 /** Flags arrive under the flag's own name: `--set` issues name `--set`, `--env` issues `--env`. */
-export const flagPath = (key: string): string => `--${{ services: 'service', ports: 'port', name: 'name' }[key] ?? key}`;
+export const flagPath = (key: string): string => `--${{ services: 'service', ports: 'port' }[key] ?? key}`;
 
 const SCALARS = ['base', 'family', 'tz', 'locale', 'supervisor'] as const;
 
