@@ -1,7 +1,7 @@
 // Build a generated folder, tag it, optionally push every tag, and say how to run the result. The
 // caller shows progress (the hooks) and prints the report; nothing here writes to the terminal.
 import { join } from 'node:path';
-import { BUILD_LOG } from '../core/record.js';
+import { BUILD_LOG, ensureStateGitignore } from '../core/record.js';
 import { dockerRunCommand } from '../core/run-command.js';
 import { buildImage } from './build.js';
 import { detectBuilder, type Builder, type BuilderKind } from './builder.js';
@@ -46,6 +46,7 @@ export interface BuildReport {
 export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
   const builder = await detectBuilder({ ...(o.builder ? { builder: o.builder } : {}), hint: o.manualHint });
   const started = Date.now();
+  ensureStateGitignore(dir);
   const result = await buildImage(builder, {
     dir,
     tags: o.tags,

@@ -1,16 +1,17 @@
 // `--build` after generation and `create-image build [dir]`: the build flags checked, then the build
 // (src/build/build-dir.ts) with progress on stderr (one updating line on a TTY) and the summary on stdout.
-import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { buildDir, type BuildDirOptions, type BuildReport } from '../build/build-dir.js';
 import { manualBuildHint, type BuilderKind } from '../build/builder.js';
 import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
 import { defaultTag } from '../build/tags.js';
-import { ToolError, UsageError } from '../core/errors.js';
+import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { findRecord } from '../core/record.js';
 import type { Plan, PortSpec } from '../core/types.js';
 import { checkTag, parseEnvAssignment, parsePort } from '../core/validate.js';
+import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
 import { out } from './output.js';
 
@@ -148,6 +149,22 @@ export async function buildGenerated(dir: string, imageName: string, plan: Plan,
   return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true });
 }
 
+/** A file `update` left with conflict blocks would build wrong or fail obscurely: name the first line to fix. */
+function refuseConflictMarkers(dir: string, paths: string[]): void {
+  const found: string[] = [];
+  for (const p of new Set(paths)) {
+    const file = join(dir, p);
+    if (!existsSync(file)) continue;
+    const lines = conflictMarkerLines(readFileSync(file, 'utf8'));
+    if (lines.length) found.push(`${p}:${lines[0]}`);
+  }
+  if (found.length) {
+    throw new CreateImageError(
+      `unresolved merge conflict${found.length === 1 ? '' : 's'} left by \`create-image update\` at ${found.join(', ')}: keep the lines you want between <<<<<<< and >>>>>>>, delete the marker lines, then build again`,
+    );
+  }
+}
+
 /** `create-image build [dir]`: the record names the image; the built image says what it exposes. */
 export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<void> {
   const dir = resolve(dirArg);
@@ -161,6 +178,7 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
     if (e instanceof UsageError) throw new UsageError(`${e.message}; ${manualBuildHint()}`);
     throw e;
   }
+  refuseConflictMarkers(dir, ['Dockerfile', ...Object.keys(record?.files ?? {})]);
   const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : defaultTag(dir).replace(/:latest$/, '');
   const recordPorts = ((record?.answers.ports ?? []) as (PortSpec | string)[]).flatMap((p) => (typeof p === 'string' ? (parsePort(p).port ? [parsePort(p).port!] : []) : [p]));
   const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false });

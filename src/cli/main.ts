@@ -129,7 +129,7 @@ Examples:
   recipe
     .command('new')
     .description('scaffold a recipe folder')
-    .argument('<name>', 'recipe name (lowercase, dashes)')
+    .argument('<name>', 'recipe name: lowercase letters, digits and dashes, starting with a letter')
     .option('--dir <dir>', 'parent folder', '.')
     .action(async (name, flags) => (await later()).recipeNew(name, flags));
   recipe

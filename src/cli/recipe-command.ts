@@ -12,6 +12,7 @@ import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { lineOfPath } from '../core/json-position.js';
+import { RECIPE_NAME, RECIPE_NAME_RULE } from '../core/manifest.js';
 import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
@@ -24,10 +25,8 @@ import type { RecipeTestFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
 
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
-
 export async function recipeNew(name: string, flags: { dir?: string }): Promise<void> {
-  if (!NAME.test(name)) throw new UsageError([{ path: 'name', message: `"${name}" is not a recipe name: lowercase letters, digits and dashes, starting with a letter or digit` }]);
+  if (!RECIPE_NAME.test(name)) throw new UsageError([{ path: 'name', message: `"${name}" is not a recipe name: ${RECIPE_NAME_RULE}` }]);
   const dir = resolve(flags.dir ?? '.', name);
   if (existsSync(dir) && readdirSync(dir).length) throw new UsageError([{ path: '--dir', message: `${dir} exists and is not empty; pick another name or --dir` }]);
   for (const f of scaffoldFiles(name, schemaRef(dir, VERSION), VERSION)) {
@@ -111,8 +110,9 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promis
     }
   }
 
-  if (!problems.length) rmSync(outRoot, { recursive: true, force: true });
-  else out.line(`renders kept in ${outRoot}`);
+  // Kept to look at when something failed, and only when a render got that far (a template error renders nothing).
+  if (problems.length && readdirSync(outRoot).length) out.line(`renders kept in ${outRoot}`);
+  else rmSync(outRoot, { recursive: true, force: true });
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${p}\n`);
     throw new ExitError(1, `${dirArg}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);

@@ -6,6 +6,10 @@ import { FACT_NAMES } from './facts.js';
 // recipes.schema.json compiled ahead of time (scripts/gen-validator.mjs): no ajv compile at start-up
 import { validate as schemaValidate } from './manifest-validator.generated.js';
 
+/** A recipe's name, as recipes.schema.json's `name` pattern has it (a unit test keeps the two equal). */
+export const RECIPE_NAME = /^[a-z][a-z0-9-]*$/;
+export const RECIPE_NAME_RULE = 'lowercase letters, digits and dashes, starting with a letter';
+
 type ValidateFn = typeof schemaValidate;
 const schemaValidator = (): ValidateFn => schemaValidate;
 

@@ -2,7 +2,7 @@
 // module that names, builds, reads and writes it.
 //   .create-image.json        the record: recipe identity, the resolved answers, a hash per file
 //   .create-image/base.json   the last render: the base of `update`'s three-way merge (tool-owned)
-//   .create-image/build.log   the whole log of the last build
+//   .create-image/build.log   the whole log of the last build (ignored by git: .create-image/.gitignore)
 // The generated .dockerignore keeps all of them out of the build context.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,6 +14,17 @@ export const RECORD_FILE = '.create-image.json';
 export const STATE_DIR = '.create-image';
 export const BASE_FILE = `${STATE_DIR}/base.json`;
 export const BUILD_LOG = `${STATE_DIR}/build.log`;
+/** Keeps the build log out of git: base.json belongs in the repository (update merges against it), the log does not. */
+const STATE_GITIGNORE = `${STATE_DIR}/.gitignore`;
+const STATE_GITIGNORE_TEXT = '# Written by create-image: the log of the last build is not worth committing (base.json is).\nbuild.log\n';
+
+/** Writes .create-image/.gitignore unless it is there (a user's own edits to it are kept). */
+export function ensureStateGitignore(target: string): void {
+  const file = join(target, STATE_GITIGNORE);
+  if (existsSync(file)) return;
+  mkdirSync(join(target, STATE_DIR), { recursive: true });
+  writeFileSync(file, STATE_GITIGNORE_TEXT);
+}
 /** Where earlier versions kept the base, as a tree: still read, replaced at the next save. */
 const LEGACY_BASE_DIR = `${STATE_DIR}/base`;
 
@@ -79,6 +90,7 @@ export function saveBase(target: string, files: PlannedFile[]): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify({ files: base }, null, 1)}\n`);
   renameSync(tmp, file);
+  ensureStateGitignore(target);
   const legacy = join(target, LEGACY_BASE_DIR);
   if (existsSync(legacy)) rmSync(legacy, { recursive: true, force: true });
 }

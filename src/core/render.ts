@@ -6,15 +6,18 @@ import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
 import { RECORD_FILE, recordOf, recordText } from './record.js';
+import { templateRuntimeError, templateSyntaxError } from './template-errors.js';
 import { dockerRunCommand } from './run-command.js';
 import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
 
 /**
  * A line holding only a `<% code %>` tag disappears entirely (like Jinja's trim_blocks + lstrip_blocks);
  * everything else, interpolations included, keeps its newline. Eta's own autoTrim cannot tell them apart.
+ * The newline moves into the tag (where it is JavaScript whitespace) rather than going away, so eta's
+ * line numbers stay those of the file the author wrote.
  */
 export function trimStatementLines(src: string): string {
-  return src.replace(/^[ \t]*(<%(?![=~])(?:(?!%>)[\s\S])*%>)[ \t]*\r?\n/gm, '$1');
+  return src.replace(/^[ \t]*(<%(?![=~])(?:(?!%>)[\s\S])*?)([-_]?%>)[ \t]*(\r?\n)/gm, '$1$3$2');
 }
 
 function engineFor(recipe: Recipe, dir: string): Eta {
@@ -28,8 +31,18 @@ function engineFor(recipe: Recipe, dir: string): Eta {
     defaultExtension: '',
     plugins: [{ processTemplate: trimStatementLines }],
   });
+  // A template that does not compile is reported at its own file:line:column, not as eta's compiled code.
+  const compile = eta.compile.bind(eta);
+  const compileAs = (src: string, options: Parameters<typeof compile>[1], file: string) => {
+    try {
+      return compile(src, options);
+    } catch (e) {
+      throw templateSyntaxError(e as Error, src, file, () => eta.compileToString(src, options));
+    }
+  };
+  eta.compile = ((src: string, options?: Parameters<typeof compile>[1]) => compileAs(src, options, options?.filepath ?? '(template)')) as typeof eta.compile;
   // Partials compile on first use, not up front: a render uses a few of them, and compiling is
-  // most of what rendering costs.
+  // most of what rendering costs. Each runs with its include name as its file, for error lines.
   const store = eta.templatesSync;
   const get = store.get.bind(store);
   store.get = ((name: string) => {
@@ -37,7 +50,10 @@ function engineFor(recipe: Recipe, dir: string): Eta {
     if (hit !== undefined) return hit;
     const src = /^@[\w-]+$/.test(name) ? recipe.files.partial(name) : undefined;
     if (src === undefined) return undefined;
-    eta.loadTemplate(name, src);
+    const fn = compileAs(src, undefined, name);
+    store.define(name, function (this: Eta, data: object, options: object) {
+      return fn.call(this, data, { ...options, filepath: name });
+    } as unknown as typeof fn);
     return get(name);
   }) as typeof store.get;
   return eta;
@@ -59,10 +75,8 @@ function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines:
   try {
     return tidy(engines(dir).render(`./${spec.template}`, ctx));
   } catch (e) {
-    const msg = (e as Error).message;
-    const line = /at line (\d+)/.exec(msg)?.[1] ?? new RegExp(`${escapeRe(spec.template)}:(\\d+)`).exec(msg)?.[1];
-    const first = msg.split('\n').filter(Boolean).pop() ?? msg;
-    throw new RecipeError(first, join(dir, spec.template), line ? Number(line) : undefined);
+    if (e instanceof RecipeError) throw e;
+    throw templateRuntimeError(e as Error, join(dir, spec.template));
   }
 }
 
@@ -70,8 +84,6 @@ function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines:
 function tidy(text: string): string {
   return text.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string): Plan {
   const ctx = buildContext(recipe, answers, toolVersion);

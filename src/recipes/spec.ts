@@ -50,7 +50,13 @@ export function parseSpec(raw: string, baseDir: string = process.cwd(), flag = '
     if (/\.(tgz|tar\.gz)$/.test(path)) return { kind: 'npm', pkg: `file:${path}` };
     throw bad('is a file; expected a directory of recipes, a git URL[#ref][:subdir] or an npm package');
   }
-  if (/^[.~/]/.test(s) || isAbsolute(s)) throw bad('no such directory');
+  if (/^[.~/]/.test(s) || isAbsolute(s)) {
+    // `./repo#v1.0.0`: a folder is read as it is; a ref of a git repository on disk needs a file:// URL.
+    const hash = s.indexOf('#');
+    const before = hash > 0 ? (s.startsWith('~/') ? resolve(homedir(), s.slice(2, hash)) : resolve(baseDir, s.slice(0, hash))) : undefined;
+    if (before && existsSync(before)) throw bad(`no such directory; a folder has no refs: for a tag or branch of the git repository in it, use file://${before}${s.slice(hash)}`);
+    throw bad('no such directory');
+  }
   if (NPM_NAME.test(s)) return { kind: 'npm', pkg: s };
   throw bad('not a directory, git URL[#ref][:subdir] or npm package name');
 }

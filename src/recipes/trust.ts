@@ -6,6 +6,7 @@ import fse from 'fs-extra';
 import type { Prompter } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { cacheRoot } from './cache.js';
+import { userConfigFile } from './config.js';
 import { trustKey, type ResolvedSource } from './providers/index.js';
 import { parseSpec } from './spec.js';
 
@@ -64,7 +65,8 @@ export async function ensureTrusted(sources: ResolvedSource[], opts: TrustOption
     if ((s.kind !== 'git' && s.kind !== 'npm') || !s.trustKey || seen.has(s.trustKey)) continue;
     seen.add(s.trustKey);
     const byConfig = isTrustedBy(s.trustKey, opts.trusted);
-    if (s.fresh || !byConfig) opts.notice(`recipes from ${describeSource(s)}`);
+    // Always said, fresh or cached, trusted by config or not: which commit's templates run here.
+    opts.notice(`recipes from ${describeSource(s)}`);
     if (byConfig || opts.trust) continue;
     if (opts.interactive && opts.prompter) {
       if (remembered().includes(s.trustKey)) continue;
@@ -76,7 +78,7 @@ export async function ensureTrusted(sources: ResolvedSource[], opts: TrustOption
     throw new UsageError([
       {
         path: '--trust',
-        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in create-image.config.json or ~/.config/create-image/config.json`,
+        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in create-image.config.json or ${userConfigFile()}`,
       },
     ]);
   }

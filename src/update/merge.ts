@@ -20,6 +20,15 @@ function lines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
+/** Line numbers (1-based) of the conflict markers merge3 writes, as git does: `<<<<<<< `, `=======`, `>>>>>>> `. */
+export function conflictMarkerLines(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((l, i) => {
+    if (/^(<{7} |>{7} |\|{7} |={7}$)/.test(l)) out.push(i + 1);
+  });
+  return out;
+}
+
 export function merge3(yours: string, base: string, theirs: string, labels: MergeLabels = {}): MergeResult {
   if (yours === theirs) return { text: yours, conflicts: 0 };
   if (yours === base) return { text: theirs, conflicts: 0 };
