@@ -5,6 +5,7 @@ import { basename, relative, resolve } from 'node:path';
 import { resolveAnswers, type Prompter } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
+import { endOfSupportWarning, today } from '../core/families.js';
 import { ANSWER_KEYS, flagPath, rawAnswersFrom } from '../core/raw-answers.js';
 import { saveBase } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
@@ -84,6 +85,8 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     { values: given, path: flagPath, caCerts },
   ]);
   const answers = await resolveAnswers(recipe, raw, { interactive, ...(prompter ? { prompter } : {}) });
+  const stale = endOfSupportWarning(answers.base, today());
+  if (stale) out.warn(stale);
   const plan = renderPlan(recipe, answers, VERSION);
   const ci = parseCi(flags.ci);
   if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);

@@ -2,13 +2,19 @@
 import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError } from '../core/errors.js';
+import { endOfSupportWarning, today } from '../core/families.js';
 import { renderPlan } from '../core/render.js';
+import { formatPort, mergePorts, parsePort } from '../core/validate.js';
 import type { Family } from '../core/types.js';
 import { lintPlanFiles } from '../lint/index.js';
 import { externalSources } from '../recipes/external.js';
-import { findRecipe, loadRecipeDir } from '../recipes/load.js';
+import { findRecipe } from '../recipes/load.js';
+import { baseFor } from '../recipes/fixtures.js';
+import { describeInherited, inheritedTemplates } from '../recipes/inherited.js';
 import { checkRequires } from '../recipes/requires.js';
-import { loadSources } from '../recipes/sources.js';
+import { ensureRecipeTrusted, loadRecipeFolder, loadSources } from '../recipes/sources.js';
+import { ensureTrusted } from '../recipes/trust.js';
+import type { Recipe } from '../core/types.js';
 import type { JsonFlag, SourceFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
@@ -29,6 +35,20 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
   const recipe = findRecipe(name, (await sourcesFor(flags)).list);
   checkRequires(recipe, VERSION);
   const m = recipe.manifest;
+  const day = today();
+  for (const image of new Set([m.bases.default, ...Object.values(m.bases.images ?? {})])) {
+    const stale = endOfSupportWarning(image, day);
+    if (stale) out.warn(stale);
+  }
+  // What a run with no flags gets: every common answer at its default, ports included (a service's own port
+  // when the recipe names none). A recipe with a required question has no such run: only the manifest is shown.
+  const d = await resolveAnswers(recipe, {}, { interactive: false }).catch((e: unknown) => {
+    if (e instanceof CreateImageError) return undefined;
+    throw e;
+  });
+  const recipePorts = (m.ports ?? []).flatMap((p) => parsePort(p).port ?? []);
+  const ports = (d ? mergePorts(recipePorts, d.ports) : recipePorts).map((p) => `${formatPort(p)}${p.proto === 'udp' ? '/udp' : ''}`);
+  const defaultAnswers = d && { base: d.base, family: d.family, runtime: d.runtime.version ? `${d.runtime.name}@${d.runtime.version}` : d.runtime.name, tz: d.tz, locale: d.locale, services: d.services, supervisor: d.supervisor, ports };
   const data = {
     name: m.name,
     version: m.version,
@@ -37,9 +57,20 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
     bases: m.bases,
     asks: m.ask ?? [],
     defaults: m.defaults ?? {},
-    questions: (m.questions ?? []).map((q) => ({ name: q.name, type: q.type, message: q.message, default: q.default, ...(q.choices ? { choices: q.choices.map((c) => c.value) } : {}), ...(q.required ? { required: true } : {}) })),
+    ...(defaultAnswers ? { defaultAnswers } : {}),
+    questions: (m.questions ?? []).map((q) => ({
+      name: q.name,
+      type: q.type,
+      message: q.message,
+      default: q.default,
+      ...(q.choices ? { choices: q.choices.map((c) => c.value) } : {}),
+      ...(q.required ? { required: true } : {}),
+      ...(q.pattern ? { pattern: q.pattern } : {}),
+      ...(q.patternHint ? { patternHint: q.patternHint } : {}),
+    })),
+    ...(m.dropQuestions?.length ? { dropQuestions: m.dropQuestions } : {}),
     env: (m.env ?? []).map((e) => ({ name: e.name, default: e.default, secret: !!e.secret, required: !!e.required, description: e.description })),
-    ports: m.ports ?? [],
+    ports,
     volumes: m.volumes ?? [],
     healthcheck: m.healthcheck?.cmd,
     notes: m.notes ?? [],
@@ -52,9 +83,16 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
   out.line(`  source:   ${recipe.source}`);
   out.line(`  bases:    ${m.bases.default} (families: ${m.bases.families.join(', ')})`);
   if (data.asks.length) out.line(`  asks:     ${data.asks.join(', ')}`);
+  if (defaultAnswers) {
+    const list = (xs: string[]) => xs.join(' ') || 'none';
+    out.line(`  defaults: runtime ${defaultAnswers.runtime}, tz ${defaultAnswers.tz}, locale ${defaultAnswers.locale}, services ${list(defaultAnswers.services)}${defaultAnswers.services.length > 1 ? `, supervisor ${defaultAnswers.supervisor}` : ''}`);
+  }
   if (data.questions.length) {
     out.line('  questions (--set name=value):');
-    for (const q of data.questions) out.line(`    ${q.name} (${q.type}${q.choices ? `: ${q.choices.join('|')}` : ''}) default ${JSON.stringify(q.default ?? null)}  ${q.message}`);
+    for (const q of data.questions) {
+      const rule = q.patternHint ? `; ${q.patternHint}` : q.pattern ? `; must match ${q.pattern}` : '';
+      out.line(`    ${q.name} (${q.type}${q.choices ? `: ${q.choices.join('|')}` : ''}${rule}) default ${JSON.stringify(q.default ?? null)}  ${q.message}`);
+    }
   }
   if (data.env.length) {
     out.line('  env:');
@@ -67,14 +105,24 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
 }
 
 /** Loads the manifest (schema + semantic checks), renders with defaults on each family, lints the output. */
-export async function validate(dir: string, flags: JsonFlag): Promise<void> {
+export async function validate(dir: string, flags: JsonFlag & SourceFlags): Promise<void> {
   const problems: string[] = [];
   let families: string[] = [];
+  const sources = await sourcesFor(flags);
+  let recipe: Recipe | undefined;
   try {
-    const recipe = loadRecipeDir(resolve(dir));
+    recipe = loadRecipeFolder(resolve(dir), sources);
+  } catch (e) {
+    if (!(e instanceof CreateImageError)) throw e;
+    problems.push(e.message);
+  }
+  if (recipe) {
+    // Rendering runs the templates of every recipe on the extends chain: remote ones need trust, as in generation.
+    await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, trustCode: async () => ensureTrusted });
     families = recipe.manifest.bases.families;
+    if (!flags.json) for (const l of describeInherited(recipe)) out.line(l);
     for (const family of families) {
-      const base = recipe.manifest.bases.images?.[family as Family] ?? (family === families[0] ? recipe.manifest.bases.default : undefined);
+      const base = baseFor(recipe, family as Family);
       if (!base) continue;
       try {
         const answers = await resolveAnswers(recipe, { base, family }, { interactive: false });
@@ -85,11 +133,8 @@ export async function validate(dir: string, flags: JsonFlag): Promise<void> {
         problems.push(`${family}: ${e.message}`);
       }
     }
-  } catch (e) {
-    if (!(e instanceof CreateImageError)) throw e;
-    problems.push(e.message);
   }
-  if (flags.json) out.json({ dir: resolve(dir), ok: problems.length === 0, families, problems });
+  if (flags.json) out.json({ dir: resolve(dir), ok: problems.length === 0, families, problems, ...(recipe?.parents?.length ? { inherited: inheritedTemplates(recipe) } : {}) });
   else if (!problems.length) out.line(`${dir}: ok (${families.join(', ')})`);
   if (problems.length) {
     if (!flags.json) for (const p of problems) process.stderr.write(`${p}\n`);

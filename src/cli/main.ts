@@ -98,12 +98,13 @@ Examples:
       .option('--json', 'machine-readable output'),
   ).action(async (name, flags) => (await later()).info(name, flags));
 
-  prog
-    .command('validate')
-    .description("check a recipe folder's manifest and render it with its defaults")
-    .argument('<recipe-dir>', 'folder with recipe.json')
-    .option('--json', 'machine-readable output')
-    .action(async (dir, flags) => (await later()).validate(dir, flags));
+  recipeSourceOptions(
+    prog
+      .command('validate')
+      .description("check a recipe folder's manifest and render it with its defaults")
+      .argument('<recipe-dir>', 'folder with recipe.json')
+      .option('--json', 'machine-readable output'),
+  ).action(async (dir, flags) => (await later()).validate(dir, flags));
 
   buildOptions(
     prog
@@ -132,14 +133,16 @@ Examples:
     .argument('<name>', 'recipe name: lowercase letters, digits and dashes, starting with a letter')
     .option('--dir <dir>', 'parent folder', '.')
     .action(async (name, flags) => (await later()).recipeNew(name, flags));
-  recipe
-    .command('test')
-    .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
-    .argument('<dir>', 'recipe folder')
-    .option('--build', 'build each render and run its smoke check')
-    .option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass', '90')
-    .option('--family <family>', 'only this family')
-    .action(async (dir, flags) => (await later()).recipeTest(dir, flags));
+  recipeSourceOptions(
+    recipe
+      .command('test')
+      .description('render on every family the recipe claims and lint; --build also builds and smoke-checks')
+      .argument('<dir>', 'recipe folder')
+      .option('--build', 'build each render and run its smoke check')
+      // the default shown as a number (commander quotes a string default)
+      .addOption(new Option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass').default('90', '90'))
+      .option('--family <family>', 'only this family'),
+  ).action(async (dir, flags) => (await later()).recipeTest(dir, flags));
 
   prog
     .command('ci')

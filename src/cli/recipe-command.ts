@@ -17,11 +17,15 @@ import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
 import { lintPlan } from '../lint/index.js';
-import { loadRecipeDir, MANIFEST } from '../recipes/load.js';
+import { MANIFEST } from '../recipes/load.js';
+import { externalSources } from '../recipes/external.js';
+import { ensureRecipeTrusted, loadRecipeFolder, loadSources } from '../recipes/sources.js';
+import { ensureTrusted } from '../recipes/trust.js';
+import { describeInherited } from '../recipes/inherited.js';
 import { baseFor, testCases } from '../recipes/fixtures.js';
 import { checkRequires } from '../recipes/requires.js';
 import { scaffoldFiles, schemaRef } from '../recipes/scaffold.js';
-import type { RecipeTestFlags } from './flags.js';
+import type { RecipeTestFlags, SourceFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
 
@@ -40,7 +44,7 @@ export async function recipeNew(name: string, flags: { dir?: string }): Promise<
   out.line(`  ${shCommand(['create-image', `my-${name}`, '--recipes', relative(process.cwd(), dirname(dir)) || '.', '--recipe', name, '--yes'])}`);
 }
 
-export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promise<void> {
+export async function recipeTest(dirArg: string, flags: RecipeTestFlags & SourceFlags): Promise<void> {
   const dir = resolve(dirArg);
   const smokeTimeout = Number(flags.smokeTimeout ?? '90');
   if (!/^\d+$/.test(flags.smokeTimeout ?? '90') || smokeTimeout < 1 || smokeTimeout > 3600) {
@@ -48,16 +52,19 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags): Promis
   }
   const manifestFile = join(dir, MANIFEST);
   const problems: string[] = [];
+  const sources = await loadSources(flags, { warn: out.warn, external: async () => externalSources });
   let recipe: Recipe;
   try {
-    recipe = loadRecipeDir(dir);
+    recipe = loadRecipeFolder(dir, sources);
     checkRequires(recipe, VERSION);
   } catch (e) {
     if (!(e instanceof CreateImageError)) throw e;
     process.stderr.write(`${e.message}\n`);
     throw new ExitError(1, `${dirArg}: the recipe does not load`);
   }
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, trustCode: async () => ensureTrusted });
   const m = recipe.manifest;
+  for (const l of describeInherited(recipe)) out.line(l);
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);
   if (flags.family && !m.bases.families.includes(flags.family as Family)) throw new UsageError([{ path: '--family', message: `${m.name} does not claim ${flags.family}; it claims ${m.bases.families.join(', ')}` }]);
   const families = flags.family ? [flags.family as Family] : m.bases.families;

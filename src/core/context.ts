@@ -117,6 +117,8 @@ export interface SystemOptions {
   services?: boolean;
   user?: boolean;
   keepCa?: boolean;
+  /** false in a build stage: the manifest's `addPackages` are for the image that runs. */
+  addPackages?: boolean;
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -165,6 +167,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...(services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
         ...(user ? userPackages(a.family, a.base) : []),
         ...(extra.packages ?? []),
+        ...(extra.addPackages === false ? [] : (m.addPackages?.[a.family] ?? [])),
       ]);
       const cmds = [
         ...repoSetupCommands(a.family, a.base, pkgs),

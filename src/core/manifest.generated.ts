@@ -29,6 +29,13 @@ export type Port = string;
  */
 export type Package = string;
 /**
+ * The name of one of the recipe's env vars.
+ *
+ * This interface was referenced by `RecipeManifest`'s JSON-Schema
+ * via the `definition` "envName".
+ */
+export type EnvName = string;
+/**
  * A string, number, boolean or list of strings.
  *
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
@@ -52,7 +59,7 @@ export interface RecipeManifest {
    */
   $schema?: string;
   /**
-   * Recipe id used with --recipe: lowercase letters, digits and dashes.
+   * Recipe id used with --recipe: lowercase letters, digits and dashes, starting with a letter.
    */
   name: string;
   /**
@@ -176,6 +183,39 @@ export interface RecipeManifest {
       [k: string]: Package[];
     };
   };
+  /**
+   * Services `--compose` runs beside the image so that `docker compose up` can get healthy (pinned official images), wired through the recipe's env vars: each field names an env var of this recipe whose default the companion service takes (host: its service name).
+   */
+  compose?: {
+    /**
+     * A PostgreSQL server (official postgres image): the database and user are made at its first start, the password read from the recipe's secret.
+     */
+    postgresql?: {
+      host: EnvName;
+      user: EnvName;
+      /**
+       * The name of one of the recipe's env vars.
+       */
+      password: string;
+      database: EnvName;
+    };
+    /**
+     * A Redis server (official redis image), data kept in a named volume.
+     */
+    redis?: {
+      host: EnvName;
+    };
+  };
+  /**
+   * Packages the image installs on top of those its templates name, per base family, e.g. {"debian": ["openssl"], "alpine": ["openssl"]}: how a recipe that extends another adds a package without copying its Dockerfile. it.h.system() installs them in every stage it sets up, except one that passes addPackages: false (a build stage). Under extends, the lists of the recipe and of the recipes it extends add up.
+   */
+  addPackages?: {
+    [k: string]: Package[];
+  };
+  /**
+   * Questions of the recipes this one extends that it does not ask: --set and answers files refuse them, and templates see the question's default as the answer. Only with extends.
+   */
+  dropQuestions?: string[];
   /**
    * Other values that differ by base family (paths, versions, flags): a template reads it.byFamily.NAME, the value for the image's family; reading one the family has no value for is an error.
    */

@@ -69,6 +69,17 @@ function semanticIssues(m: Manifest): Issue[] {
       issues.push({ path: `files[${i}].path`, message: 'must be relative and stay inside the target dir' });
     }
   });
+  // compose companions name env vars: the recipe's own (an extending recipe may name inherited ones)
+  for (const [kind, wiring] of Object.entries(m.compose ?? {}) as [string, Record<string, string>][]) {
+    for (const [field, name] of Object.entries(wiring)) {
+      const e = (m.env ?? []).find((x) => x.name === name);
+      if (!e && !m.extends) issues.push({ path: `compose.${kind}.${field}`, message: `names no env var of this recipe ("${name}")` });
+      else if (e && field === 'password' && !e.secret) issues.push({ path: `compose.${kind}.${field}`, message: `${name} must be a secret env var (its value goes in a compose secret)` });
+      else if (e && field !== 'password' && e.default === undefined) issues.push({ path: `compose.${kind}.${field}`, message: `${name} needs a default (the companion service takes it)` });
+    }
+  }
+  if (m.dropQuestions?.length && !m.extends) issues.push({ path: 'dropQuestions', message: 'only for a recipe that extends another (it drops questions inherited from it)' });
+  for (const n of m.dropQuestions ?? []) if (names.has(n)) issues.push({ path: 'dropQuestions', message: `"${n}" is a question of this recipe itself; drop it from questions instead` });
   const envNames = new Set<string>();
   (m.env ?? []).forEach((e, i) => {
     if (envNames.has(e.name)) issues.push({ path: `env[${i}].name`, message: `duplicate env var "${e.name}"` });

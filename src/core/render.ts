@@ -85,7 +85,9 @@ function tidy(text: string): string {
   return text.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
 }
 
-export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string): Plan {
+export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string): Plan {
+  // Questions an extending recipe dropped are not asked, but the templates that read them still run.
+  const answers = recipe.fixedAnswers ? { ...given, set: { ...recipe.fixedAnswers, ...given.set } } : given;
   const ctx = buildContext(recipe, answers, toolVersion);
   const m = recipe.manifest;
   const recipeFile = join(recipe.dir, 'recipe.json');
@@ -114,10 +116,11 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
     ports: ctx.ports,
     volumes: ctx.volumes,
     env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.description ? { description: e.description } : {}) })),
+    ...(ctx.process === 'none' && !ctx.ports.length && !/^HEALTHCHECK /m.test(files.find((f) => f.path === 'Dockerfile')?.content ?? '') ? { oneShot: true } : {}),
   };
   const runCmd = dockerRunCommand({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
   const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), runCmd];
   if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
-  add(RECORD_FILE, recordText(recordOf(recipe, answers, toolVersion, files)));
+  add(RECORD_FILE, recordText(recordOf(recipe, given, toolVersion, files)));
   return { files, image, nextSteps, notes: m.notes ?? [] };
 }

@@ -48,6 +48,8 @@ export interface Recipe {
   commit?: string;
   /** Folders of recipes this one extends, nearest first: a template missing in `dir` is looked up there. */
   parents?: string[];
+  /** Answers to questions an extending recipe drops (`dropQuestions`): their defaults, seen by templates as answers. */
+  fixedAnswers?: Record<string, unknown>;
   /** How the renderer reads the recipe's files (made where the recipe is loaded): the core looks up no folders itself. */
   files: RecipeFiles;
 }
@@ -111,6 +113,11 @@ export interface Plan {
     ports: PortSpec[];
     volumes: string[];
     env: { name: string; value?: string; secret: boolean; description?: string }[];
+    /**
+     * The image runs a command rather than a service: no service, no port, no healthcheck (custom with a
+     * runtime and no service). Nothing should restart it when it exits.
+     */
+    oneShot?: boolean;
   };
   /** Exact shell commands to run next (docker build, docker run ...). */
   nextSteps: string[];

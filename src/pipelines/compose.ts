@@ -4,6 +4,7 @@
 import { yamlString } from '../core/escape.js';
 import type { Plan, PortSpec, Recipe } from '../core/types.js';
 import { imageHealthcheck } from './healthcheck.js';
+import { COMPANION_IMAGES } from './versions.js';
 import { comment, scalar } from './yaml.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
@@ -21,8 +22,57 @@ export function volumeName(path: string): string {
   );
 }
 
-/** Compose interpolates `$VAR` in values: `$$` is a literal dollar. */
-const literal = (v: string) => scalar(v.replace(/\$/g, '$$$$'));
+/**
+ * Compose interpolates `$VAR` in values: `$$` is a literal dollar. Always double-quoted, so no YAML 1.1
+ * reader takes `yes`, `on` or `0755` for a boolean or a number.
+ */
+const literal = (v: string) => yamlString(v.replace(/\$/g, '$$$$'));
+
+/**
+ * The services a recipe needs to start (manifest `compose`), each on a pinned official image, wired through
+ * the recipe's env defaults: the host variable's default is the service name, so the image finds it as is.
+ */
+function companionServices(recipe: Recipe, own: string): { lines: string[]; dependsOn: string[]; volumes: string[] } {
+  const c = recipe.manifest.compose;
+  const env = new Map((recipe.manifest.env ?? []).map((e) => [e.name, e]));
+  const value = (name: string) => env.get(name)?.default ?? '';
+  const serviceName = (hostVar: string, fallback: string) => {
+    const v = value(hostVar).replace(/[^a-z0-9_-]/g, '-');
+    return v && v !== own ? v : fallback;
+  };
+  const lines: string[] = [];
+  const dependsOn: string[] = [];
+  const volumes: string[] = [];
+  const healthcheck = (test: string[]) => ['    healthcheck:', `      test: [${test.map(yamlString).join(', ')}]`, '      interval: 10s', '      timeout: 5s', '      start_period: 30s', '      retries: 10'];
+  if (c?.postgresql) {
+    const p = c.postgresql;
+    const name = serviceName(p.host, 'postgresql');
+    const secret = p.password.toLowerCase();
+    dependsOn.push(name);
+    volumes.push(`${name}-data`);
+    lines.push(
+      `  ${name}:`,
+      `    image: ${scalar(COMPANION_IMAGES.postgresql)}`,
+      '    restart: unless-stopped',
+      '    environment:',
+      `      POSTGRES_USER: ${literal(value(p.user))}`,
+      `      POSTGRES_DB: ${literal(value(p.database))}`,
+      `      POSTGRES_PASSWORD_FILE: ${yamlString(`/run/secrets/${secret}`)}`,
+      '    secrets:',
+      `      - ${secret}`,
+      '    volumes:',
+      `      - ${yamlString(`${name}-data:/var/lib/postgresql/data`)}`,
+      ...healthcheck(['CMD', 'pg_isready', '-U', value(p.user), '-d', value(p.database)]),
+    );
+  }
+  if (c?.redis) {
+    const name = serviceName(c.redis.host, 'redis');
+    dependsOn.push(name);
+    volumes.push(`${name}-data`);
+    lines.push(`  ${name}:`, `    image: ${scalar(COMPANION_IMAGES.redis)}`, '    restart: unless-stopped', '    volumes:', `      - ${yamlString(`${name}-data:/data`)}`, ...healthcheck(['CMD', 'redis-cli', 'ping']));
+  }
+  return { lines, dependsOn, volumes };
+}
 
 export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): { path: string; content: string }[] {
   const img = plan.image;
@@ -51,7 +101,8 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
     '    build:',
     '      context: .',
     `    image: ${scalar(`${img.name}:latest`)}`,
-    '    restart: unless-stopped',
+    // A command that exits is done, not crashed: restarting it would loop.
+    ...(img.oneShot ? ['    # The image runs a command and exits: `docker compose run --rm ' + service + '` runs it again.', '    restart: "no"'] : ['    restart: unless-stopped']),
   );
   if (img.ports.length) {
     out.push('    ports:');
@@ -88,9 +139,16 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
     out.push('    healthcheck:', `      test: [${test.map((t) => yamlString(t.replace(/\$/g, '$$$$'))).join(', ')}]`);
     out.push(`      interval: ${hc.interval ?? '30s'}`, `      timeout: ${hc.timeout ?? '5s'}`, `      start_period: ${hc.startPeriod ?? '10s'}`, `      retries: ${hc.retries ?? 3}`);
   }
-  if (img.volumes.length) {
+  const companions = companionServices(recipe, service);
+  if (companions.dependsOn.length) {
+    out.push('    depends_on:');
+    for (const d of companions.dependsOn) out.push(`      ${d}:`, '        condition: service_healthy');
+  }
+  out.push(...companions.lines);
+  const volumes = [...img.volumes.map(volumeName), ...companions.volumes];
+  if (volumes.length) {
     out.push('', 'volumes:');
-    for (const v of img.volumes) out.push(`  ${volumeName(v)}: {}`);
+    for (const v of volumes) out.push(`  ${v}: {}`);
   }
   if (secrets.length) {
     out.push('', 'secrets:');

@@ -21,3 +21,6 @@ export const uses = (a: ActionName): string => `uses: ${ACTIONS[a].uses} # ${ACT
 
 /** Node for the recipe-repo pipeline (npx create-image). */
 export const NODE_VERSION = '22';
+
+/** Official images compose.yaml runs beside an image that needs them (manifest `compose`): pinned releases. */
+export const COMPANION_IMAGES = { postgresql: 'postgres:16.9-bookworm', redis: 'redis:7.4.2-bookworm' } as const;

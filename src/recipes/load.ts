@@ -5,7 +5,7 @@ import { RecipeError, UsageError } from '../core/errors.js';
 import { lineOfJsonError, lineOfPath } from '../core/json-position.js';
 import { validateManifest } from '../core/manifest.js';
 import { sha256 } from '../core/hash.js';
-import type { Manifest, Recipe, RecipeFiles } from '../core/types.js';
+import type { Family, Manifest, Recipe, RecipeFiles } from '../core/types.js';
 import { builtinRecipesDir } from './paths.js';
 import { BASE_IMAGES } from '../core/families.js';
 
@@ -84,18 +84,33 @@ export function loadRecipeDir(dir: string, src: RecipeSource = { dir: resolve(di
   const seen = new Set([own.name]);
   let manifest = own;
   const parents: string[] = [];
+  // Dropped questions: their defaults stand as fixed answers (the parents' templates may read them).
+  const fixed: Record<string, unknown> = {};
+  const manifestLine = (field: string) => lineOfPath(readFileSync(join(dir, MANIFEST), 'utf8'), field);
   let parentName: string | undefined = own.extends;
   while (parentName) {
     if (seen.has(parentName)) throw new RecipeError(`extends cycle through "${parentName}"`, join(dir, MANIFEST));
     seen.add(parentName);
     const parentDir: string | undefined = [src, ...sources].map((s) => join(s.dir, parentName!)).find((d) => existsSync(join(d, MANIFEST)));
-    if (!parentDir) throw new RecipeError(`extends "${parentName}", which no recipe source has`, join(dir, MANIFEST), lineOfPath(readFileSync(join(dir, MANIFEST), 'utf8'), 'extends'));
+    if (!parentDir) {
+      const searched = [src, ...sources].map((s) => s.label).join(', ');
+      throw new RecipeError(`extends "${parentName}", which no recipe source has (searched: ${searched}; add the source that has it with --recipes)`, join(dir, MANIFEST), manifestLine('extends'));
+    }
     const parent = readManifest(parentDir);
+    for (const q of parent.questions ?? []) if (manifest.dropQuestions?.includes(q.name) && !(q.name in fixed)) fixed[q.name] = q.default;
     manifest = mergeManifests(parent, manifest);
     parents.push(resolve(parentDir));
     parentName = parent.extends;
   }
-  return { ...recipe, manifest: withBaseImages({ ...manifest, extends: own.extends }), parents, files: recipeFiles([recipe.dir, ...parents]) };
+  const unknownDrop = (manifest.dropQuestions ?? []).find((n) => !(n in fixed));
+  if (unknownDrop) throw new RecipeError(`dropQuestions: "${unknownDrop}" is not a question of the recipes it extends`, join(dir, MANIFEST), manifestLine('dropQuestions'));
+  return {
+    ...recipe,
+    manifest: withBaseImages({ ...manifest, extends: own.extends }),
+    parents,
+    files: recipeFiles([recipe.dir, ...parents]),
+    ...(Object.keys(fixed).length ? { fixedAnswers: fixed } : {}),
+  };
 }
 
 /** `bases.images` completed from the tool's table for every claimed family the manifest names no image for. */
@@ -132,12 +147,22 @@ export function mergeManifests(parent: Manifest, child: Manifest): Manifest {
     for (const t of b ?? []) out.set(key(t), t);
     return [...out.values()];
   };
+  const drop = new Set(child.dropQuestions ?? []);
+  const drops = [...new Set([...(parent.dropQuestions ?? []), ...drop])];
+  const addPackages: NonNullable<Manifest['addPackages']> = { ...parent.addPackages };
+  for (const [family, pkgs] of Object.entries(child.addPackages ?? {}) as [Family, string[]][]) addPackages[family] = [...new Set([...(addPackages[family] ?? []), ...pkgs])];
   return {
     ...parent,
     ...child,
     bases: child.bases ?? parent.bases,
     defaults: { ...parent.defaults, ...child.defaults },
-    questions: byKey(parent.questions, child.questions, (q) => q.name),
+    questions: byKey(
+      (parent.questions ?? []).filter((q) => !drop.has(q.name)),
+      child.questions,
+      (q) => q.name,
+    ),
+    ...(drops.length ? { dropQuestions: drops } : {}),
+    ...(Object.keys(addPackages).length ? { addPackages } : {}),
     env: byKey(parent.env, child.env, (e) => e.name),
     files: byKey(parent.files, child.files, (f) => f.path),
     ports: child.ports ?? parent.ports,

@@ -5,7 +5,7 @@ import type { Option, Prompter } from '../core/answers.js';
 import type { Recipe } from '../core/types.js';
 import { loadConfig, type Config } from './config.js';
 import type { externalSources } from './external.js';
-import { builtinSource, listRecipeNames, readManifest } from './load.js';
+import { builtinSource, listRecipeNames, loadRecipeDir, readManifest } from './load.js';
 import type { ResolvedSource } from './providers/provider.js';
 import type { ensureTrusted } from './trust.js';
 
@@ -48,6 +48,14 @@ export async function ensureRecipeTrusted(
     trusted: sources.config.trusted,
     notice: opts.notice,
   });
+}
+
+/**
+ * A recipe folder named by path (`validate`, `recipe test`): its `extends` is looked up beside it first,
+ * then in the same sources as generation (--recipes, CREATE_IMAGE_RECIPES, the configs, the built-ins).
+ */
+export function loadRecipeFolder(dir: string, sources: Sources): Recipe {
+  return loadRecipeDir(dir, undefined, sources.list);
 }
 
 /** Whether anything beyond the built-ins is configured: only then is the code that resolves sources needed. */
