@@ -16,8 +16,10 @@ export interface SmokeOptions {
 /** Resolves with the seconds it took to pass; throws a ToolError saying why not (with the container's last log lines). */
 export async function smokeTest(builder: Builder, image: string, smoke: SmokeCheck, opts: SmokeOptions): Promise<{ seconds: number }> {
   const started = Date.now();
+  const host = engineHost();
   const args = ['run', '-d'];
-  if (smoke.kind !== 'command') args.push('-p', `127.0.0.1::${smokePort(smoke)}`);
+  // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
+  if (smoke.kind !== 'command') args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${smokePort(smoke)}` : `${smokePort(smoke)}`);
   const run = await exec(builder, [...args, image]);
   if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${run.stderr.trim().split('\n').pop()}`);
   const id = run.stdout.trim();
@@ -26,7 +28,7 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
     for (;;) {
       const state = await exec(builder, ['inspect', '--format', '{{.State.Running}}', id]);
       if (state.stdout.trim() === 'false') throw new ToolError(`the container exited before the smoke check passed:\n${await lastLogLines(builder, id)}`);
-      const why = await checkOnce(builder, id, smoke).catch((e: Error) => e.message);
+      const why = await checkOnce(builder, id, smoke, host).catch((e: Error) => e.message);
       if (why === '') return { seconds: Math.round((Date.now() - started) / 100) / 10 };
       if (Date.now() > deadline) throw new ToolError(`smoke check (${smoke.kind}) failed within ${opts.timeoutSeconds}s: ${why}`);
       await new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
@@ -34,6 +36,17 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
   } finally {
     await exec(builder, ['rm', '-f', id]);
   }
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * Where published ports are reached: the host of a `tcp://` DOCKER_HOST (under GitLab's docker:dind, the
+ * service alias `docker`: containers run there, not in the job's container), else this machine's loopback.
+ */
+export function engineHost(env: NodeJS.ProcessEnv = process.env): string {
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(env.DOCKER_HOST ?? '');
+  return m ? m[1]!.replace(/^\[|\]$/g, '') : LOOPBACK;
 }
 
 /** The container port a network check reaches (https defaults to 443, the rest to 80). */
@@ -45,7 +58,7 @@ async function lastLogLines(builder: Builder, id: string, n = 20): Promise<strin
 }
 
 /** '' when the check passes, else why not. */
-async function checkOnce(builder: Builder, id: string, smoke: SmokeCheck): Promise<string> {
+async function checkOnce(builder: Builder, id: string, smoke: SmokeCheck, host: string): Promise<string> {
   if (smoke.kind === 'command') {
     const r = await exec(builder, ['exec', id, ...(smoke.command ?? ['true'])]);
     if (r.exitCode !== 0) return `${(smoke.command ?? []).join(' ')} exited ${r.exitCode}: ${r.output.trim().split('\n').pop() ?? ''}`;
@@ -57,7 +70,7 @@ async function checkOnce(builder: Builder, id: string, smoke: SmokeCheck): Promi
   if (smoke.kind === 'tcp') {
     const net = await import('node:net');
     return new Promise((res) => {
-      const s = net.connect(hostPort, '127.0.0.1', () => {
+      const s = net.connect(hostPort, host, () => {
         s.destroy();
         res('');
       });
@@ -70,7 +83,7 @@ async function checkOnce(builder: Builder, id: string, smoke: SmokeCheck): Promi
   }
   const mod = smoke.kind === 'https' ? await import('node:https') : await import('node:http');
   return new Promise((res) => {
-    const req = mod.get({ host: '127.0.0.1', port: hostPort, path: smoke.path ?? '/', timeout: 5000, rejectUnauthorized: false }, (resp) => {
+    const req = mod.get({ host, port: hostPort, path: smoke.path ?? '/', timeout: 5000, rejectUnauthorized: false }, (resp) => {
       let body = '';
       resp.on('data', (d: Buffer) => (body += d.toString()));
       resp.on('end', () => {

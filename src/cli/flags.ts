@@ -53,6 +53,7 @@ export interface UpdateFlags extends SourceFlags {
 
 export interface RecipeTestFlags {
   build?: boolean;
+  caCert?: string[];
   family?: string;
   builder?: string;
   smokeTimeout?: string;

@@ -141,7 +141,8 @@ Examples:
       .option('--build', 'build each render and run its smoke check')
       // the default shown as a number (commander quotes a string default)
       .addOption(new Option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass').default('90', '90'))
-      .option('--family <family>', 'only this family'),
+      .option('--family <family>', 'only this family')
+      .option('--ca-cert <file>', 'CA certificate (PEM) every render trusts while building, as for generation (repeatable)', collect),
   ).action(async (dir, flags) => (await later()).recipeTest(dir, flags));
 
   prog

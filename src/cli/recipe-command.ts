@@ -22,6 +22,7 @@ import { externalSources } from '../recipes/external.js';
 import { ensureRecipeTrusted, loadRecipeFolder, loadSources } from '../recipes/sources.js';
 import { ensureTrusted } from '../recipes/trust.js';
 import { describeInherited } from '../recipes/inherited.js';
+import { readCaCerts } from '../edges/inputs.js';
 import { baseFor, testCases } from '../recipes/fixtures.js';
 import { checkRequires } from '../recipes/requires.js';
 import { scaffoldFiles, schemaRef } from '../recipes/scaffold.js';
@@ -53,6 +54,8 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
   const manifestFile = join(dir, MANIFEST);
   const problems: string[] = [];
   const sources = await loadSources(flags, { warn: out.warn, external: async () => externalSources });
+  // A proxy CA the builds must trust (as --ca-cert does for generation): every render carries it.
+  const caCerts = readCaCerts(flags.caCert ?? []);
   let recipe: Recipe;
   try {
     recipe = loadRecipeFolder(dir, sources);
@@ -82,7 +85,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
     for (const c of cases) {
       const where = `${family} ${c.name}`;
       try {
-        const answers = await resolveAnswers(recipe, { ...c.raw, base, family }, { interactive: false });
+        const answers = await resolveAnswers(recipe, { ...c.raw, base, family, ...(caCerts.length ? { caCerts } : {}) }, { interactive: false });
         const plan = renderPlan(recipe, answers, VERSION);
         const caseDir = join(outRoot, `${family}-${c.name}`);
         for (const f of plan.files) fse.outputFileSync(join(caseDir, f.path), f.content, { mode: f.mode });

@@ -167,7 +167,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     if (!known.has(key)) issues.push({ path: `--set ${key}`, message: `recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}` });
   }
   for (const q of m.questions ?? []) {
-    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base });
+    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports });
     if (!matchesWhen(q.when, facts)) continue;
     let value: unknown;
     if (given[q.name] !== undefined) value = coerce(q, given[q.name], issues);

@@ -204,3 +204,20 @@ export function apacheString(value: string): string {
   if (value.includes('${')) throw new EscapeError(value, 'the Apache config', 'httpd replaces "${...}" with a variable and has no way to escape it');
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// crontab
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The command field of a crontab entry. Vixie cron and cronie turn an unescaped `%` into a newline and
+ * hand what follows to the command's stdin, so each `%` is written `\%` (pass `percent: false` for busybox
+ * crond, which runs the text as it is: `it.os.crontab.percent` says which). The entry ends at the line's
+ * end, so a line break cannot be written. Quote the command's words with `sh` or `shCommand` first: cron
+ * runs the field with /bin/sh.
+ */
+export function crontabCommand(command: string, options: { percent?: boolean } = {}): string {
+  assertText(command, 'a crontab command');
+  if (/[\n\r\0]/.test(command)) throw new EscapeError(command, 'a crontab command', 'a crontab entry is one line: newlines cannot be written in it');
+  return options.percent === false ? command : command.replace(/%/g, '\\%');
+}

@@ -1,13 +1,28 @@
 // What a manifest `when` condition can test: the recipe's own answers and a few facts derived from the common ones.
-import type { Answers, When } from './types.js';
+import type { Answers, PortSpec, When } from './types.js';
 
-/** Names a manifest `when` can test besides the recipe's own questions. */
-export const FACT_NAMES = ['services', 'process', 'http', 'runtime', 'family', 'base'] as const;
+/** Names a manifest `when` can test besides the recipe's own questions (docs/recipes.md lists what each holds). */
+export const FACT_NAMES = ['services', 'process', 'http', 'runtime', 'family', 'base', 'tz', 'locale', 'ports', 'supervisor'] as const;
+
+/** A port as `when` compares it: "8080", "53/udp", "21100-21110" (tcp is the default and is not written). */
+const portFact = (p: PortSpec) => `${p.from === p.to ? p.from : `${p.from}-${p.to}`}${p.proto === 'udp' ? '/udp' : ''}`;
 
 /** The recipe's answers plus facts derived from the common answers, for `when` conditions. */
-export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base'>): Record<string, unknown> {
+export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base' | 'tz' | 'locale' | 'ports'>): Record<string, unknown> {
   const process = a.services.length > 1 ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
-  return { ...a.set, services: a.services, process, http: a.services.some((s) => s === 'nginx' || s === 'apache'), runtime: a.runtime.name, family: a.family, base: a.base };
+  return {
+    ...a.set,
+    services: a.services,
+    process,
+    http: a.services.some((s) => s === 'nginx' || s === 'apache'),
+    runtime: a.runtime.name,
+    family: a.family,
+    base: a.base,
+    tz: a.tz,
+    locale: a.locale,
+    ports: a.ports.map(portFact),
+    supervisor: a.supervisor,
+  };
 }
 
 /** For list answers (services), `equals` means "contains". */

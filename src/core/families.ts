@@ -177,17 +177,18 @@ export interface OsFacts {
   /** The system's bundle of trusted CA certificates (one PEM file). */
   caBundle: string;
   /** Where cron reads the image's jobs, and whether its lines name the user a job runs as (system crontab format). */
-  crontab: { path: string; userField: boolean };
+  /** percent: whether cron turns an unescaped % in a command into a newline (vixie cron, cronie), as busybox crond does not. */
+  crontab: { path: string; userField: boolean; percent: boolean };
   /** The tools that add users and groups: busybox's adduser/addgroup or shadow-utils' useradd/groupadd (other flags). */
   accounts: 'busybox' | 'shadow';
 }
 
 const OS: Record<Family, OsFacts> = {
-  debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
-  ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+  debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
+  ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
   // busybox crond reads per-user tables: no user field
-  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false }, accounts: 'busybox' },
-  rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true }, accounts: 'shadow' },
+  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false, percent: false }, accounts: 'busybox' },
+  rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
 };
 
 export function osFacts(family: Family): OsFacts {

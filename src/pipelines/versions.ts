@@ -22,5 +22,8 @@ export const uses = (a: ActionName): string => `uses: ${ACTIONS[a].uses} # ${ACT
 /** Node for the recipe-repo pipeline (npx create-image). */
 export const NODE_VERSION = '22';
 
+/** The recipe-repo GitLab job's image: Debian bookworm slim with node and npm in /usr/local (the job adds docker and shellcheck). */
+export const RECIPE_JOB_IMAGE = 'node:22.17.1-bookworm-slim';
+
 /** Official images compose.yaml runs beside an image that needs them (manifest `compose`): pinned releases. */
 export const COMPANION_IMAGES = { postgresql: 'postgres:16.9-bookworm', redis: 'redis:7.4.2-bookworm' } as const;

@@ -278,17 +278,31 @@ describe('ci recipes pipelines', () => {
     const doc = parse(gitlabRecipesPipeline(repo)) as any;
     expect(gitlabCiErrors(doc)).toEqual([]);
     expect(doc['recipe-test'].parallel.matrix).toEqual([{ RECIPE_DIR: ['ftp', 'lnmp', 'my-app'] }]);
-    expect(doc['recipe-test'].script).toEqual(['npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build']);
+    expect(doc['recipe-test'].script).toEqual(['npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build ${CA_CERT:+--ca-cert "$CA_CERT"}']);
     expect(doc['recipe-test'].services[0].name).toMatch(/^docker:\d+\.\d+\.\d+-dind$/);
   });
-  it('GitHub: strategy.matrix over the recipes, schema-valid, pinned', () => {
+  it('GitLab: the job image has node; the job installs the docker client and shellcheck; its lines pass shellcheck', async () => {
+    const doc = parse(gitlabRecipesPipeline(repo)) as any;
+    const job = doc['recipe-test'];
+    expect(job.image).toMatch(/^node:\d+\.\d+\.\d+-bookworm-slim$/);
+    expect(job.before_script.join('\n')).toMatch(/apt-get install -y --no-install-recommends ca-certificates docker\.io shellcheck/);
+    expect(job.before_script.join('\n')).toContain('update-ca-certificates');
+    expect(await shellcheckLines('recipe-test', [...job.before_script, ...job.script])).toEqual([]);
+    // where the smoke check reaches the images, and how a proxy CA gets in, is said in the file
+    expect(gitlabRecipesPipeline(repo)).toMatch(/host of DOCKER_HOST \(the service alias `docker`\)/);
+    expect(gitlabRecipesPipeline(repo)).toMatch(/CA_CERT/);
+  });
+  it('GitHub: strategy.matrix over the recipes, schema-valid, pinned', async () => {
     const text = githubRecipesWorkflow(repo);
     const doc = parse(text) as any;
     expect(githubWorkflowErrors(doc)).toEqual([]);
     expect(doc.jobs['recipe-test'].strategy.matrix.recipe).toEqual(['ftp', 'lnmp', 'my-app']);
-    expect(doc.jobs['recipe-test'].steps.at(-1).run).toBe('npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build');
+    expect(doc.jobs['recipe-test'].steps.at(-1).run).toBe('npx --yes create-image@9.9.9 recipe test "$RECIPE_DIR" --build ${CA_CERT:+--ca-cert "$CA_CERT"}');
+    const runs = (doc.jobs['recipe-test'].steps as any[]).filter((st) => st.run).map((st) => String(st.run));
+    expect(runs.some((r) => r.includes('install -y --no-install-recommends shellcheck'))).toBe(true);
     expect(doc.jobs['recipe-test'].steps.at(-1).env.RECIPE_DIR).toBe('${{ matrix.recipe }}');
     for (const l of text.split('\n').filter((x) => /uses:/.test(x))) expect(l).toMatch(/@[0-9a-f]{40} # v/);
+    expect(await shellcheckLines('recipe-test-gh', runs)).toEqual([]);
   });
 });
 
