@@ -122,6 +122,8 @@ describe('recipes from a git repo', () => {
     expect(list.stdout).toMatch(/^b +TODO/m);
     const gen = await run(['pinned', '--recipes', `${url}#v1.0.0`, '--recipe', 'a', '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
+    // trusted through the config file, the source is still named with its commit
+    expect(gen.stderr).toContain(`recipes from ${url}#v1.0.0 (commit ${await git(['rev-parse', 'v1.0.0^{commit}'])})`);
     expect(read('pinned/Dockerfile')).not.toContain('echo v1.1;');
     const move = await run(['update', 'pinned', '--recipes', `${url}#v1.1.0`]);
     expect(move.exitCode, move.stderr).toBe(0);
