@@ -4,10 +4,16 @@ import type { Answers, When } from './types.js';
 /** Names a manifest `when` can test besides the recipe's own questions. */
 export const FACT_NAMES = ['services', 'process', 'http', 'runtime', 'family', 'base'] as const;
 
-/** The recipe's answers plus facts derived from the common answers, for `when` conditions. */
-export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base'>): Record<string, unknown> {
-  const process = a.services.length > 1 ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
-  return { ...a.set, services: a.services, process, http: a.services.some((s) => s === 'nginx' || s === 'apache'), runtime: a.runtime.name, family: a.family, base: a.base };
+/**
+ * The recipe's answers plus facts derived from the common answers, for `when` conditions. `multiProcess` is
+ * the manifest's condition for running several processes of its own: when it holds, `process` is the
+ * supervisor answer as with two or more services.
+ */
+export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base'>, multiProcess?: When): Record<string, unknown> {
+  const facts: Record<string, unknown> = { ...a.set, services: a.services, http: a.services.some((s) => s === 'nginx' || s === 'apache'), runtime: a.runtime.name, family: a.family, base: a.base };
+  const several = a.services.length > 1 || (multiProcess !== undefined && matchesWhen(multiProcess, facts));
+  facts.process = several ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
+  return facts;
 }
 
 /** For list answers (services), `equals` means "contains". */

@@ -191,6 +191,7 @@ export interface RecipeManifest {
    * Shown after generation and in the image README.
    */
   notes?: string[];
+  multiProcess?: When2;
 }
 /**
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
@@ -260,6 +261,16 @@ export interface EnvVar {
    * The entrypoint refuses to start without it.
    */
   required?: boolean;
+  when?: When1;
+}
+/**
+ * Applies only when the named question's answer equals / is in / is not the given value.
+ */
+export interface When1 {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  not?: unknown;
 }
 /**
  * HEALTHCHECK for the image.
@@ -317,4 +328,13 @@ export interface SmokeCheck {
    */
   expect?: string;
   command?: string[];
+}
+/**
+ * Applies only when the named question's answer equals / is in / is not the given value.
+ */
+export interface When2 {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  not?: unknown;
 }
