@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { decodePng, haveChromium, regionStats, screenshotWhen } from '../helpers/browser.js';
-import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, httpGet, onCleanup, processes, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, httpGet, onCleanup, processes, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
 import { openWebSocket, rfbLogin, type RfbResult } from '../helpers/rfb.js';
 
 interface Built {
@@ -155,6 +155,8 @@ describeEngine('novnc recipe, built for real', () => {
     for (const p of procs) expect(p.uid, `${p.name} (pid ${p.pid})`).toBe(10001);
     expect(procs.map((p) => p.name)).not.toContain('Xvfb');
     expect(await containerLogs(id)).toMatch(/targets by token \(path websockify\?token=NAME\): .*desk/);
+    // the manifest's smoke check, as `recipe test --build` runs it, passes on the gateway with no target at all
+    await smokeCheck((await builds.gw!).image, 'novnc');
   }, 15 * 60_000);
 
   it('a real browser: headless Chromium opens noVNC through the gateway, autoconnects to the desktop container and shows it', async () => {
