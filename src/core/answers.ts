@@ -127,21 +127,19 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
   }
 
-  const supervisorIn =
-    services.length > 1
-      ? await ask('supervisor', raw.supervisor, () =>
-          p!.select({
-            message: 'Two or more services: how should they be supervised?',
-            initialValue: d.supervisor ?? 'supervisord',
-            options: [
-              { value: 'supervisord', hint: 'restarts a service that dies' },
-              { value: 'watchdog', hint: 'a small script: the container stops when any service dies' },
-            ],
-          }),
-          d.supervisor ?? 'supervisord',
-        )
-      : (raw.supervisor ?? d.supervisor ?? 'supervisord');
-  if (supervisorIn !== 'supervisord' && supervisorIn !== 'watchdog') issues.push({ path: FLAG.supervisor, message: `must be supervisord or watchdog, not "${supervisorIn}"` });
+  const askSupervisor = (message: string) =>
+    ask('supervisor', raw.supervisor, () =>
+      p!.select({
+        message,
+        initialValue: d.supervisor ?? 'supervisord',
+        options: [
+          { value: 'supervisord', hint: 'restarts a process that dies' },
+          { value: 'watchdog', hint: 'a small script: the container stops when any process dies' },
+        ],
+      }),
+      d.supervisor ?? 'supervisord',
+    );
+  let supervisorIn = services.length > 1 ? await askSupervisor('Two or more services: how should they be supervised?') : (raw.supervisor ?? d.supervisor ?? 'supervisord');
 
   const portsIn = await ask('ports', raw.ports, async () => {
     const text = await p!.text({
@@ -167,7 +165,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     if (!known.has(key)) issues.push({ path: `--set ${key}`, message: `recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}` });
   }
   for (const q of m.questions ?? []) {
-    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports });
+    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }, m.multiProcess);
     if (!matchesWhen(q.when, facts)) continue;
     let value: unknown;
     if (given[q.name] !== undefined) value = coerce(q, given[q.name], issues);
@@ -180,6 +178,11 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     checkQuestion(q, value, issues);
     set[q.name] = value;
   }
+  // A recipe running several processes of its own (manifest multiProcess) asks how, once its answers say so.
+  if (services.length <= 1 && m.multiProcess && matchesWhen(m.multiProcess, whenFacts({ set, services, supervisor: 'supervisord', runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }))) {
+    supervisorIn = await askSupervisor('Several processes run in the container: how should they be supervised?');
+  }
+  if (supervisorIn !== 'supervisord' && supervisorIn !== 'watchdog') issues.push({ path: FLAG.supervisor, message: `must be supervisord or watchdog, not "${supervisorIn}"` });
 
   if (issues.length) throw new UsageError(issues);
   return {

@@ -2,7 +2,7 @@
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
-import { whenFacts } from './facts.js';
+import { matchesWhen, whenFacts } from './facts.js';
 import {
   SERVICES,
   addUserCommands,
@@ -128,10 +128,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
   const needsRoot = m.user === null || a.services.some((s) => SERVICES[s]?.needsRoot);
   const user: UserSpec | null = needsRoot ? null : { name: m.user ?? 'app', uid: 10001, home: `/home/${m.user ?? 'app'}` };
   const recipePorts = (m.ports ?? []).map((p) => parsePort(p).port!).filter(Boolean);
+  const facts = whenFacts(a, m.multiProcess);
+  const processKind = facts.process as RenderContext['process'];
   const ports = mergePorts([...recipePorts, ...a.ports]);
 
   const env: EnvEntry[] = [];
-  for (const e of m.env ?? []) {
+  for (const e of (m.env ?? []).filter((e) => matchesWhen(e.when, facts))) {
     const value = a.env[e.name] ?? e.default;
     env.push({
       name: e.name,
@@ -157,13 +159,14 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     system: (extra = {}) => {
       const withServices = extra.services ?? true;
       const services = withServices ? a.services : [];
-      const multi = services.length > 1;
+      // several processes: two or more services, or the recipe's own (manifest multiProcess)
+      const supervised = withServices && (processKind === 'supervisord' || processKind === 'watchdog') ? processKind : undefined;
       const pkgs = unique([
         ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
         ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
-        ...(multi && a.supervisor === 'supervisord' ? ['supervisor'] : []),
-        ...(multi && a.supervisor === 'watchdog' ? ['tini'] : []),
+        ...(supervised === 'supervisord' ? ['supervisor'] : []),
+        ...(supervised === 'watchdog' ? ['tini'] : []),
         ...(services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
         ...(user ? userPackages(a.family, a.base) : []),
         ...(extra.packages ?? []),
@@ -235,7 +238,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     locale: a.locale,
     services: a.services,
     supervisor: a.supervisor,
-    process: whenFacts(a).process as RenderContext['process'],
+    process: processKind,
     os: osFacts(a.family),
     ...(m.dockerignore ? { dockerignore: m.dockerignore } : {}),
     packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),

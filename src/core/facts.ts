@@ -7,13 +7,15 @@ export const FACT_NAMES = ['services', 'process', 'http', 'runtime', 'family', '
 /** A port as `when` compares it: "8080", "53/udp", "21100-21110" (tcp is the default and is not written). */
 const portFact = (p: PortSpec) => `${p.from === p.to ? p.from : `${p.from}-${p.to}`}${p.proto === 'udp' ? '/udp' : ''}`;
 
-/** The recipe's answers plus facts derived from the common answers, for `when` conditions. */
-export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base' | 'tz' | 'locale' | 'ports'>): Record<string, unknown> {
-  const process = a.services.length > 1 ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
-  return {
+/**
+ * The recipe's answers plus facts derived from the common answers, for `when` conditions. `multiProcess` is
+ * the manifest's condition for running several processes of its own: when it holds, `process` is the
+ * supervisor answer as with two or more services.
+ */
+export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | 'runtime' | 'family' | 'base' | 'tz' | 'locale' | 'ports'>, multiProcess?: When): Record<string, unknown> {
+  const facts: Record<string, unknown> = {
     ...a.set,
     services: a.services,
-    process,
     http: a.services.some((s) => s === 'nginx' || s === 'apache'),
     runtime: a.runtime.name,
     family: a.family,
@@ -23,6 +25,9 @@ export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | '
     ports: a.ports.map(portFact),
     supervisor: a.supervisor,
   };
+  const several = a.services.length > 1 || (multiProcess !== undefined && matchesWhen(multiProcess, facts));
+  facts.process = several ? a.supervisor : a.services.length === 1 ? 'single' : 'none';
+  return facts;
 }
 
 /** For list answers (services), `equals` means "contains". */

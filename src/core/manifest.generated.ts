@@ -231,6 +231,7 @@ export interface RecipeManifest {
    * Shown after generation and in the image README.
    */
   notes?: string[];
+  multiProcess?: When2;
 }
 /**
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
@@ -300,6 +301,16 @@ export interface EnvVar {
    * The entrypoint refuses to start without it.
    */
   required?: boolean;
+  when?: When1;
+}
+/**
+ * Applies only when the named question's answer equals / is in / is not the given value.
+ */
+export interface When1 {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  not?: unknown;
 }
 /**
  * HEALTHCHECK for the image.
@@ -357,4 +368,13 @@ export interface SmokeCheck {
    */
   expect?: string;
   command?: string[];
+}
+/**
+ * Applies only when the named question's answer equals / is in / is not the given value.
+ */
+export interface When2 {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  not?: unknown;
 }

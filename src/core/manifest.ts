@@ -62,6 +62,8 @@ function semanticIssues(m: Manifest): Issue[] {
     if (when && !names.has(when.question) && !(FACT_NAMES as readonly string[]).includes(when.question)) issues.push({ path: `${path}.when.question`, message: `names no question of this recipe ("${when.question}")` });
   };
   (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
+  (m.env ?? []).forEach((e, i) => checkWhen(e.when, `env[${i}]`));
+  if (m.multiProcess && !names.has(m.multiProcess.question)) issues.push({ path: 'multiProcess.question', message: `names no question of this recipe ("${m.multiProcess.question}")` });
   // A recipe that `extends` another may leave out bases and files: the parent's are used.
   (m.files ?? []).forEach((f, i) => {
     checkWhen(f.when, `files[${i}]`);

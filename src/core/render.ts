@@ -101,7 +101,7 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
     else files.push({ path: p, content, mode });
   };
 
-  const facts = whenFacts(answers);
+  const facts = whenFacts(answers, m.multiProcess);
   for (const spec of m.files) {
     if (!matchesWhen(spec.when, facts)) continue;
     add(spec.path, renderFile(recipe, spec, ctx, engines), spec.mode ? parseInt(spec.mode, 8) : 0o644);

@@ -24,6 +24,7 @@ import {
   uniqueName,
   waitFor,
   waitHealthy,
+  processes,
   type CliResult,
   type DockerClient,
 } from '../helpers/engine.js';
@@ -215,20 +216,6 @@ describeEngine('custom recipe, built for real', (status) => {
     console.log(`custom e2e: watchdog image built in ${b.seconds}s; container stopped ${took} ms after the kill`);
   }, 15 * 60_000);
 });
-
-/** Name, pid and real uid of every process in the container, read from /proc inside it. */
-async function processes(id: string): Promise<{ pid: number; name: string; uid: number }[]> {
-  const script = 'for s in /proc/[0-9]*/status; do printf "%s %s %s\\n" "${s#/proc/}" "$(sed -n "s/^Name:[[:space:]]*//p" "$s")" "$(sed -n "s/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p" "$s")"; done 2>/dev/null';
-  const r = await dockerExec(id, ['sh', '-c', script]);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '))
-    .filter((f) => f.length === 3 && f[2] !== '')
-    .map(([p, name, uid]) => ({ pid: Number(p!.replace('/status', '')), name: name!, uid: Number(uid) }))
-    // the `sh`/`sed` of this very exec are not the container's processes
-    .filter((p) => !['sh', 'sed'].includes(p.name));
-}
 
 /** A raw RESP PING over TCP from the host. */
 function redisPing(port: number): Promise<string> {

@@ -168,6 +168,20 @@ export function dockerExec(id: string, cmd: string[], opts: { user?: string; env
   return docker([...args, id, ...cmd], { reject: false });
 }
 
+/** Name, pid and real uid of every process in the container, read from /proc inside it. */
+export async function processes(id: string): Promise<{ pid: number; name: string; uid: number }[]> {
+  const script = 'for s in /proc/[0-9]*/status; do printf "%s %s %s\\n" "${s#/proc/}" "$(sed -n "s/^Name:[[:space:]]*//p" "$s")" "$(sed -n "s/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p" "$s")"; done 2>/dev/null';
+  const r = await dockerExec(id, ['sh', '-c', script]);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f.length === 3 && f[2] !== '')
+    .map(([p, name, uid]) => ({ pid: Number(p!.replace('/status', '')), name: name!, uid: Number(uid) }))
+    // the `sh`/`sed` of this very exec are not the container's processes
+    .filter((p) => !['sh', 'sed'].includes(p.name));
+}
+
 /** Logs of a container (stdout+stderr), for assertions and failure messages. */
 export async function containerLogs(id: string): Promise<string> {
   const r = await docker(['logs', id], { reject: false });

@@ -25,6 +25,13 @@ const CUSTOM_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
   { id: 'watchdog-php', raw: { runtime: 'php', services: ['nginx', 'php-fpm'], supervisor: 'watchdog', ports: ['8080'] } },
 ];
 
+// The novnc recipe: the gateway alone, and the desktop under each supervisor (one with the seed's CJK locale).
+const NOVNC_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
+  { id: 'defaults', raw: {} },
+  { id: 'desktop-supervisord', raw: { set: { desktop: true }, supervisor: 'supervisord', tz: 'Asia/Shanghai', locale: 'zh_CN.UTF-8' } },
+  { id: 'desktop-watchdog', raw: { set: { desktop: true }, supervisor: 'watchdog' } },
+];
+
 export function goldenCases(): GoldenCase[] {
   const out: GoldenCase[] = [];
   for (const name of listRecipeNames(builtinRecipesDir())) {
@@ -32,7 +39,7 @@ export function goldenCases(): GoldenCase[] {
     for (const family of recipe.manifest.bases.families) {
       const image = recipe.manifest.bases.images?.[family];
       const base: Partial<RawAnswers> = image ? { base: image } : { family };
-      const variants = name === 'custom' ? CUSTOM_VARIANTS : [{ id: 'defaults', raw: {} }];
+      const variants = name === 'custom' ? CUSTOM_VARIANTS : name === 'novnc' ? NOVNC_VARIANTS : [{ id: 'defaults', raw: {} }];
       for (const v of variants) {
         out.push({ id: `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
       }
