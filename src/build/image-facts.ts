@@ -3,7 +3,7 @@
 import type { Plan, PortSpec } from '../core/types.js';
 import { exec, type Builder } from './builder.js';
 
-export type ImageFacts = Pick<Plan['image'], 'ports' | 'volumes' | 'env'>;
+export type ImageFacts = Pick<Plan['image'], 'ports' | 'volumes' | 'env' | 'interactive'>;
 
 /** Ports and volumes as the built image declares them; `fallbackPorts` when the engine cannot say. */
 export async function imageFacts(b: Builder, imageId: string, fallbackPorts: PortSpec[]): Promise<ImageFacts> {

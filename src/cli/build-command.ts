@@ -126,7 +126,7 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
-  if (withRun) lines.push('Run it:', `  ${r.run}`);
+  if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
   return lines;
 }
 

@@ -118,7 +118,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
 
   // After a build the image exists: the next step is running it, not building it again.
-  const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? [built.run] : plan.nextSteps)];
+  const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? built.runSteps : plan.nextSteps)];
   if (flags.json) {
     out.json({ target: targetDir, recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source }, ...result, image: plan.image, nextSteps: steps, notes: plan.notes, ...(built ? { build: built } : {}) });
     return;

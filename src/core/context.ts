@@ -1,5 +1,6 @@
 // The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
+import { commandWords } from './command-words.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
 import { whenFacts } from './facts.js';
@@ -103,6 +104,8 @@ export interface Helpers {
   supervisordCommand(argv: string[]): string;
   /** A command line for a POSIX shell script. */
   shCommand(argv: string[]): string;
+  /** The argv of a `command` answer (validated when answered), e.g. for an exec-form CMD. */
+  commandWords(text: string): string[];
   /** The first TCP port exposed, or `fallback`: the port a single web service listens on. */
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
@@ -215,6 +218,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     },
     supervisordCommand: esc.supervisordCommand,
     shCommand: esc.shCommand,
+    commandWords: (text) => {
+      const r = commandWords(text);
+      // answers are validated before rendering: this only guards a template handing in other text
+      if (r.error !== undefined) throw new Error(`command ${JSON.stringify(text)} ${r.error}`);
+      return r.words;
+    },
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
   };

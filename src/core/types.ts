@@ -110,7 +110,9 @@ export interface Plan {
     name: string;
     ports: PortSpec[];
     volumes: string[];
-    env: { name: string; value?: string; secret: boolean; description?: string }[];
+    env: { name: string; value?: string; secret: boolean; required?: boolean; description?: string }[];
+    /** The default command is a shell or REPL: it is run with `-it`, not detached. */
+    interactive?: boolean;
   };
   /** Exact shell commands to run next (docker build, docker run ...). */
   nextSteps: string[];
