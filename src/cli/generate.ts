@@ -62,7 +62,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = findRecipe(recipeName, sources.list);
   checkRequires(recipe, VERSION);
-  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, trustCode: async () => (await later()).ensureTrusted });
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
 
   const target =
     targetArg ??

@@ -6,6 +6,7 @@ import fse from 'fs-extra';
 import type { Prompter } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { cacheRoot } from './cache.js';
+import { userConfigFile } from './config.js';
 import { trustKey, type ResolvedSource } from './providers/index.js';
 import { parseSpec } from './spec.js';
 
@@ -76,7 +77,7 @@ export async function ensureTrusted(sources: ResolvedSource[], opts: TrustOption
     throw new UsageError([
       {
         path: '--trust',
-        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in create-image.config.json or ~/.config/create-image/config.json`,
+        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in ${userConfigFile()}`,
       },
     ]);
   }
