@@ -41,7 +41,7 @@ export interface BuildReport {
   pushed: { tag: string; digest: string }[];
   /** The exact command that runs the built image. */
   run: string;
-  /** Every step to run it, from the built folder: the secret files it mounts, then `run`. */
+  /** Every step to run it: the secret files it mounts (made in the built folder, after a `cd` there when it is not the current one), then `run`. */
   runSteps: string[];
 }
 

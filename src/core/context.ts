@@ -3,7 +3,7 @@
 import { commandWords } from './command-words.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
-import { whenFacts } from './facts.js';
+import { matchesWhen, whenFacts } from './facts.js';
 import {
   SERVICES,
   addUserCommands,
@@ -47,6 +47,8 @@ export interface RenderContext {
   supervisor: Answers['supervisor'];
   /** How the container runs its services: one in the foreground, several under supervisord or the watchdog, or none. */
   process: 'single' | 'none' | Answers['supervisor'];
+  /** The default command is a shell or a REPL (manifest `interactive`): it is run with `-it`, not detached. */
+  interactive: boolean;
   /** Paths and file formats of the base image's family. */
   os: OsFacts;
   /** The recipe's own .dockerignore patterns (manifest `dockerignore`), written after the shared ones. */
@@ -228,6 +230,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
   };
 
+  const facts = whenFacts(a);
   return {
     tool: { name: 'create-image', version: toolVersion },
     recipe: { name: m.name, version: m.version, description: m.description, source: recipe.source },
@@ -241,7 +244,8 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     locale: a.locale,
     services: a.services,
     supervisor: a.supervisor,
-    process: whenFacts(a).process as RenderContext['process'],
+    process: facts.process as RenderContext['process'],
+    interactive: m.interactive === true || (typeof m.interactive === 'object' && matchesWhen(m.interactive, facts)),
     os: osFacts(a.family),
     ...(m.dockerignore ? { dockerignore: m.dockerignore } : {}),
     packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),

@@ -99,7 +99,7 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
   const has = (p: string) => files.some((f) => f.path === p);
   const shared = (name: string, data: object = ctx) => tidy(engines(recipe.dir).render(name, data));
   if (!has('.dockerignore')) add('.dockerignore', shared('@dockerignore'));
-  const interactive = m.interactive === true || (typeof m.interactive === 'object' && matchesWhen(m.interactive, facts));
+  const interactive = ctx.interactive;
   const image = {
     name: answers.imageName,
     ports: ctx.ports,
