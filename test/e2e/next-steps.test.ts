@@ -145,7 +145,7 @@ describeEngine('printed next steps run as printed, for every built-in recipe', (
   });
 
   for (const recipe of recipes) {
-    it(`${recipe}: next steps and README run verbatim; the container stays up`, async () => {
+    it(`${recipe}: next steps, README and build summary run verbatim; the container stays up`, async () => {
       const root = await tempDir(`ci-steps-${recipe}-`);
       const name = uniqueName(`steps-${recipe}`);
       onCleanup(() => removeAll(name));
