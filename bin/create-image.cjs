@@ -59,9 +59,7 @@ function loadWithCodeCache(file) {
       if (!mod.exports.ranGeneration?.()) return;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        for (const old of fs.readdirSync(path.dirname(cacheFile))) {
-          if (old.startsWith(`${path.basename(cacheFile).split('-')[0]}-`)) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
-        }
+        pruneCodeCache(path.dirname(cacheFile), path.basename(cacheFile).split('-')[0]);
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);
@@ -71,6 +69,30 @@ function loadWithCodeCache(file) {
     });
   }
   return mod.exports;
+}
+
+// Every install location (each npx cache entry, each project) writes its own cache file: keep the
+// most recently written few, so the folder stays bounded however many copies have run.
+const CODE_CACHE_KEEP = 4;
+
+/** Before writing: drop this location's earlier files, then all but the newest KEEP - 1 of the rest. */
+function pruneCodeCache(dir, locationPrefix) {
+  const files = [];
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (name.startsWith(`${locationPrefix}-`) || !name.endsWith('.bin')) {
+      // this location's stale file, or a temp file a crashed or concurrent writer left (its rename then fails, harmlessly)
+      fs.rmSync(p, { force: true });
+      continue;
+    }
+    try {
+      files.push({ p, t: fs.statSync(p).mtimeMs });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  files.sort((a, b) => b.t - a.t);
+  for (const f of files.slice(CODE_CACHE_KEEP - 1)) fs.rmSync(f.p, { force: true });
 }
 
 /** <cache>/v8/<hash of the bundle path>-<its size and mtime>-<node version and arch>.bin */

@@ -74,6 +74,9 @@ async function load(entry) {
 // classes, two caches): its imports of those resolve to the main bundle's instances, which
 // dist/cli.cjs exports as `__shared`, keyed by source path.
 const minify = !process.env.NO_MINIFY;
+// `npm pack` / `npm publish` run this as prepack (the script itself, not through `npm run`, so the
+// event name reaches it): the package ships no source maps, which were most of its size.
+const packing = process.env.npm_lifecycle_event === 'prepack';
 const VALIDATED = JSON.stringify((await validatedManifests()).join(' '));
 const common = {
   absWorkingDir: root,
@@ -82,7 +85,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   minify,
-  sourcemap: 'linked',
+  sourcemap: packing ? false : 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
   // import() becomes require(): a dynamic import would start node's ES module loader (~3% of a start)
@@ -168,7 +171,7 @@ function sweep(dir) {
 }
 // Earlier builds' files go once they are old: a process started from the previous build may still
 // require its lazy half for a while. Packing takes only this build's files.
-const STALE_MS = process.env.npm_lifecycle_event === 'prepack' ? 0 : 30 * 60_000;
+const STALE_MS = packing ? 0 : 30 * 60_000;
 sweep(outdir);
 // The bin answers a lone --help from this file; it is commander's output at 80 columns.
 const { execFileSync } = await import('node:child_process');

@@ -2,7 +2,7 @@
 // caller shows progress (the hooks) and prints the report; nothing here writes to the terminal.
 import { join } from 'node:path';
 import { BUILD_LOG, ensureStateGitignore } from '../core/record.js';
-import { dockerRunCommand } from '../core/run-command.js';
+import { runSteps } from '../core/run-command.js';
 import { buildImage } from './build.js';
 import { detectBuilder, type Builder, type BuilderKind } from './builder.js';
 import type { ImageFacts } from './image-facts.js';
@@ -41,6 +41,8 @@ export interface BuildReport {
   pushed: { tag: string; digest: string }[];
   /** The exact command that runs the built image. */
   run: string;
+  /** Every step to run it: the secret files it mounts (made in the built folder, after a `cd` there when it is not the current one), then `run`. */
+  runSteps: string[];
 }
 
 export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
@@ -71,13 +73,14 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
   }
 
   const facts = typeof o.image === 'function' ? await o.image(builder, result.imageId) : o.image;
-  const run = dockerRunCommand({
+  const runs = runSteps({
     bin: builder.kind === 'docker' ? 'docker' : 'podman',
     image: o.tags[0]!,
     name: o.name,
     ports: facts.ports,
     volumes: facts.volumes,
     env: facts.env.filter((e) => e.secret),
+    ...(facts.interactive ? { interactive: true } : {}),
   });
-  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, pushed, run };
+  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, pushed, run: runs.at(-1)!, runSteps: runs };
 }

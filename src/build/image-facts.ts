@@ -3,13 +3,28 @@
 import type { Plan, PortSpec } from '../core/types.js';
 import { exec, type Builder } from './builder.js';
 
-export type ImageFacts = Pick<Plan['image'], 'ports' | 'volumes' | 'env'>;
+export type ImageFacts = Pick<Plan['image'], 'ports' | 'volumes' | 'env' | 'interactive'>;
 
-/** Ports and volumes as the built image declares them; `fallbackPorts` when the engine cannot say. */
+/** Labels (recipes/_partials/labels.eta) saying what running the image needs. */
+export const SECRETS_LABEL = 'io.create-image.run.file-vars';
+export const INTERACTIVE_LABEL = 'io.create-image.run.interactive';
+
+/**
+ * Ports and volumes as the built image declares them, and from its labels the secrets it requires and
+ * whether its command is interactive; `fallbackPorts` when the engine cannot say.
+ */
 export async function imageFacts(b: Builder, imageId: string, fallbackPorts: PortSpec[]): Promise<ImageFacts> {
-  const r = await exec(b, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}} {{json .Config.Volumes}}', imageId]);
+  const r = await exec(b, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{json .Config.Labels}}', imageId]);
   if (r.exitCode !== 0) return { ports: fallbackPorts, volumes: [], env: [] };
-  const [p = 'null', v = 'null'] = r.stdout.trim().split(' ');
+  const [p = 'null', v = 'null', ...l] = r.stdout.trim().split(' ');
+  let labels: Record<string, string> = {};
+  try {
+    labels = (JSON.parse(l.join(' ') || 'null') as Record<string, string> | null) ?? {};
+  } catch {
+    labels = {};
+  }
+  const env = (labels[SECRETS_LABEL] ?? '').split(/\s+/).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)).map((name) => ({ name, secret: true, required: true }));
+  const interactive = labels[INTERACTIVE_LABEL] === 'true';
   const ports: PortSpec[] = [];
   try {
     for (const key of Object.keys((JSON.parse(p) as Record<string, unknown> | null) ?? {})) {
@@ -25,7 +40,7 @@ export async function imageFacts(b: Builder, imageId: string, fallbackPorts: Por
   } catch {
     volumes = [];
   }
-  return { ports: ports.length ? collapsePorts(ports) : fallbackPorts, volumes, env: [] };
+  return { ports: ports.length ? collapsePorts(ports) : fallbackPorts, volumes, env, ...(interactive ? { interactive } : {}) };
 }
 
 /** The engine lists an EXPOSEd range port by port: `21100/tcp`, `21101/tcp`, ... -> 21100-21101. */

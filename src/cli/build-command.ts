@@ -8,6 +8,7 @@ import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
 import { defaultTag } from '../build/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
+import { shCommand } from '../core/escape.js';
 import { findRecord } from '../core/record.js';
 import type { Plan, PortSpec } from '../core/types.js';
 import { checkTag, parseEnvAssignment, parsePort } from '../core/validate.js';
@@ -116,6 +117,9 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
     throw e;
   }
   progress.done();
+  // `create-image build DIR`: the secret files the run mounts are relative to DIR, so go there first
+  // (after generating, the caller's next steps start with that `cd` already)
+  if (opts.printRun && report.runSteps.length > 1 && where !== '.') report = { ...report, runSteps: [shCommand(['cd', where]), ...report.runSteps] };
   if (!flags.json) for (const l of summaryLines(report, opts.printRun)) out.line(l);
   return report;
 }
@@ -127,7 +131,7 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
-  if (withRun) lines.push('Run it:', `  ${r.run}`);
+  if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
   return lines;
 }
 

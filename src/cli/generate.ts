@@ -63,7 +63,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = findRecipe(recipeName, sources.list);
   checkRequires(recipe, VERSION);
-  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, trustCode: async () => (await later()).ensureTrusted });
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
 
   const target =
     targetArg ??
@@ -121,7 +121,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
 
   // After a build the image exists: the next step is running it, not building it again.
-  const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? [built.run] : plan.nextSteps)];
+  const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? built.runSteps : plan.nextSteps)];
   if (flags.json) {
     out.json({ target: targetDir, recipe: { name: recipe.manifest.name, version: recipe.manifest.version, source: recipe.source }, ...result, image: plan.image, nextSteps: steps, notes: plan.notes, ...(built ? { build: built } : {}) });
     return;

@@ -118,7 +118,7 @@ export async function validate(dir: string, flags: JsonFlag & SourceFlags): Prom
   }
   if (recipe) {
     // Rendering runs the templates of every recipe on the extends chain: remote ones need trust, as in generation.
-    await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, trustCode: async () => ensureTrusted });
+    await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
     families = recipe.manifest.bases.families;
     if (!flags.json) for (const l of describeInherited(recipe)) out.line(l);
     for (const family of families) {

@@ -65,7 +65,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
     process.stderr.write(`${e.message}\n`);
     throw new ExitError(1, `${dirArg}: the recipe does not load`);
   }
-  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, trustCode: async () => ensureTrusted });
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
   const m = recipe.manifest;
   for (const l of describeInherited(recipe)) out.line(l);
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);

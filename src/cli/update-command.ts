@@ -37,7 +37,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   checkRequires(recipe, VERSION);
   const interactive = isInteractive(flags);
   const sources = sourcesFrom(list.filter((s) => s.kind !== 'builtin'), loadConfig(dir));
-  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(interactive ? { prompter: clackPrompter() } : {}), notice: out.notice, trustCode: async () => ensureTrusted });
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(interactive ? { prompter: clackPrompter() } : {}), notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
 
   const changes = { values: { ...(flags.set ? { set: flags.set } : {}), ...(flags.env ? { env: flags.env } : {}) }, path: flagPath };
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });

@@ -1,6 +1,7 @@
 // Resolving every answer by one rule: given (flag or answers file) ?? (interactive ? prompt : default).
 // All questions are asked before anything is written, so a cancel leaves nothing half-done.
 // Validation collects `path: message` issues for every answer and throws one UsageError with all of them.
+import { commandWords } from './command-words.js';
 import { looksSecret } from './secret-names.js';
 import { UsageError } from './errors.js';
 import { SERVICES, SERVICE_NAMES, PACKAGED_VERSIONS, releaseKey } from './families.js';
@@ -355,6 +356,7 @@ function questionError(q: Question, v: string): string | undefined {
   if (q.required && v === '') return 'required';
   if (q.pattern && !new RegExp(`^(?:${q.pattern})$`, 'u').test(v)) return `must be ${q.patternHint ?? `like /${q.pattern}/`}`;
   if (/[\0\r\n]/.test(v)) return 'must be one line';
+  if (q.type === 'command') return commandWords(v).error;
   return undefined;
 }
 
@@ -364,7 +366,7 @@ function checkQuestion(q: Question, value: unknown, issues: Issue[]): void {
   for (const v of values) {
     if (!q.choices!.some((c) => c.value === v)) issues.push({ path, message: `"${v}" is not one of: ${q.choices!.map((c) => c.value).join(', ')}` });
   }
-  if (q.type === 'string' || q.type === 'path') {
+  if (q.type === 'string' || q.type === 'path' || q.type === 'command') {
     const err = questionError(q, String(value));
     if (err) issues.push({ path, message: err });
   }

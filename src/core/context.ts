@@ -1,5 +1,6 @@
 // The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
+import { commandWords } from './command-words.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -46,6 +47,8 @@ export interface RenderContext {
   supervisor: Answers['supervisor'];
   /** How the container runs its services: one in the foreground, several under supervisord or the watchdog, or none. */
   process: 'single' | 'none' | Answers['supervisor'];
+  /** The default command is a shell or a REPL (manifest `interactive`): it is run with `-it`, not detached. */
+  interactive: boolean;
   /** Paths and file formats of the base image's family. */
   os: OsFacts;
   /** The recipe's own .dockerignore patterns (manifest `dockerignore`), written after the shared ones. */
@@ -103,6 +106,8 @@ export interface Helpers {
   supervisordCommand(argv: string[]): string;
   /** A command line for a POSIX shell script. */
   shCommand(argv: string[]): string;
+  /** The argv of a `command` answer (validated when answered), e.g. for an exec-form CMD. */
+  commandWords(text: string): string[];
   /** The first TCP port exposed, or `fallback`: the port a single web service listens on. */
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
@@ -221,6 +226,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     },
     supervisordCommand: esc.supervisordCommand,
     shCommand: esc.shCommand,
+    commandWords: (text) => {
+      const r = commandWords(text);
+      // answers are validated before rendering: this only guards a template handing in other text
+      if (r.error !== undefined) throw new Error(`command ${JSON.stringify(text)} ${r.error}`);
+      return r.words;
+    },
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
   };
@@ -239,6 +250,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     services: a.services,
     supervisor: a.supervisor,
     process: processKind,
+    interactive: m.interactive === true || (typeof m.interactive === 'object' && matchesWhen(m.interactive, facts)),
     os: osFacts(a.family),
     ...(m.dockerignore ? { dockerignore: m.dockerignore } : {}),
     packages: Object.fromEntries(Object.entries(m.packages ?? {}).map(([name, sets]) => [name, sets[a.family] ?? []])),

@@ -147,6 +147,10 @@ export interface RecipeManifest {
   volumes?: string[];
   healthcheck?: Healthcheck;
   /**
+   * The image's default command is interactive (a shell or a REPL), so the printed run is `docker run --rm -it` instead of a detached `docker run -d`. true, or a `when` condition, e.g. {"question": "command", "equals": ""}.
+   */
+  interactive?: boolean | When;
+  /**
    * Non-root user the service runs as (default "app"); null when the service needs root, which the manifest must justify in notes.
    */
   user?: string | null;
@@ -242,7 +246,7 @@ export interface Question {
    * Key used with --set name=value and in templates as it.set[name].
    */
   name: string;
-  type: 'string' | 'boolean' | 'number' | 'select' | 'multiselect' | 'path';
+  type: 'string' | 'boolean' | 'number' | 'select' | 'multiselect' | 'path' | 'command';
   /**
    * The prompt text.
    */

@@ -2,7 +2,9 @@
 // Returns issues instead of throwing so `create-image validate` can list all of them at once.
 import type { Issue, Manifest } from './types.js';
 import { FAMILIES } from './types.js';
+import { posix } from 'node:path';
 import { FACT_NAMES } from './facts.js';
+import { reservedOutputPath } from './record.js';
 // recipes.schema.json compiled ahead of time (scripts/gen-validator.mjs): no ajv compile at start-up
 import { validate as schemaValidate } from './manifest-validator.generated.js';
 
@@ -64,11 +66,17 @@ function semanticIssues(m: Manifest): Issue[] {
   (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
   (m.env ?? []).forEach((e, i) => checkWhen(e.when, `env[${i}]`));
   if (m.multiProcess && !names.has(m.multiProcess.question)) issues.push({ path: 'multiProcess.question', message: `names no question of this recipe ("${m.multiProcess.question}")` });
+  if (typeof m.interactive === 'object' && !names.has(m.interactive.question) && !(FACT_NAMES as readonly string[]).includes(m.interactive.question)) {
+    issues.push({ path: 'interactive.question', message: `names no question of this recipe ("${m.interactive.question}")` });
+  }
   // A recipe that `extends` another may leave out bases and files: the parent's are used.
   (m.files ?? []).forEach((f, i) => {
     checkWhen(f.when, `files[${i}]`);
     if (f.path.startsWith('/') || f.path.split(/[\\/]/).includes('..')) {
       issues.push({ path: `files[${i}].path`, message: 'must be relative and stay inside the target dir' });
+    } else {
+      const reserved = reservedOutputPath(posix.normalize(f.path.replace(/\\/g, '/')));
+      if (reserved) issues.push({ path: `files[${i}].path`, message: `"${f.path}" ${reserved}` });
     }
   });
   // compose companions name env vars: the recipe's own (an extending recipe may name inherited ones)

@@ -25,6 +25,18 @@ export function ensureStateGitignore(target: string): void {
   mkdirSync(join(target, STATE_DIR), { recursive: true });
   writeFileSync(file, STATE_GITIGNORE_TEXT);
 }
+/**
+ * Why a recipe may not write `path` (posix, relative, normalised), or undefined when it may: the
+ * record and the state folder are the tool's, and anything in a `.git` folder (hooks run code) is
+ * git's. Compared without case, as on a case-insensitive file system.
+ */
+export function reservedOutputPath(path: string): string | undefined {
+  const parts = path.toLowerCase().split('/');
+  if (parts[0] === RECORD_FILE || parts[0] === STATE_DIR) return `is create-image's own (${parts[0] === RECORD_FILE ? 'the record of the generated folder' : 'its state folder'}); a recipe cannot write it`;
+  if (parts.includes('.git')) return 'is inside a .git folder (git runs hooks from there); a recipe cannot write it';
+  return undefined;
+}
+
 /** Where earlier versions kept the base, as a tree: still read, replaced at the next save. */
 const LEGACY_BASE_DIR = `${STATE_DIR}/base`;
 

@@ -5,9 +5,9 @@ import { buildContext, type RenderContext } from './context.js';
 import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
-import { RECORD_FILE, recordOf, recordText } from './record.js';
+import { RECORD_FILE, recordOf, recordText, reservedOutputPath } from './record.js';
 import { templateRuntimeError, templateSyntaxError } from './template-errors.js';
-import { dockerRunCommand } from './run-command.js';
+import { runSteps } from './run-command.js';
 import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
 
 /**
@@ -65,6 +65,8 @@ export function safeOutputPath(p: string, recipeFile: string): string {
   if (norm.startsWith('/') || norm === '..' || norm.startsWith('../') || norm === '.' || norm === '') {
     throw new RecipeError(`output path "${p}" leaves the target dir`, recipeFile);
   }
+  const reserved = reservedOutputPath(norm);
+  if (reserved) throw new RecipeError(`output path "${p}" ${reserved}`, recipeFile);
   return norm;
 }
 
@@ -111,16 +113,19 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
   const has = (p: string) => files.some((f) => f.path === p);
   const shared = (name: string, data: object = ctx) => tidy(engines(recipe.dir).render(name, data));
   if (!has('.dockerignore')) add('.dockerignore', shared('@dockerignore'));
+  const interactive = ctx.interactive;
   const image = {
     name: answers.imageName,
     ports: ctx.ports,
     volumes: ctx.volumes,
-    env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.description ? { description: e.description } : {}) })),
+    env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.required ? { required: true } : {}), ...(e.description ? { description: e.description } : {}) })),
     ...(ctx.process === 'none' && !ctx.ports.length && !/^HEALTHCHECK /m.test(files.find((f) => f.path === 'Dockerfile')?.content ?? '') ? { oneShot: true } : {}),
+    ...(interactive ? { interactive } : {}),
   };
-  const runCmd = dockerRunCommand({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
-  const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), runCmd];
-  if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
-  add(RECORD_FILE, recordText(recordOf(recipe, given, toolVersion, files)));
+  const run = runSteps({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
+  const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), ...run];
+  if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, interactive, notes: m.notes ?? [] }));
+  // the tool's own file: added past safeOutputPath, which refuses it to recipes
+  files.push({ path: RECORD_FILE, content: recordText(recordOf(recipe, given, toolVersion, files)), mode: 0o644 });
   return { files, image, nextSteps, notes: m.notes ?? [] };
 }

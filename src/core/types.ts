@@ -112,12 +112,14 @@ export interface Plan {
     name: string;
     ports: PortSpec[];
     volumes: string[];
-    env: { name: string; value?: string; secret: boolean; description?: string }[];
+    env: { name: string; value?: string; secret: boolean; required?: boolean; description?: string }[];
     /**
      * The image runs a command rather than a service: no service, no port, no healthcheck (custom with a
      * runtime and no service). Nothing should restart it when it exits.
      */
     oneShot?: boolean;
+    /** The default command is a shell or REPL: it is run with `-it`, not detached. */
+    interactive?: boolean;
   };
   /** Exact shell commands to run next (docker build, docker run ...). */
   nextSteps: string[];

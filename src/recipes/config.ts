@@ -1,6 +1,8 @@
 // Configuration files: a project-level `create-image.config.json` (searched upward from a start dir) and a
-// user-level `$XDG_CONFIG_HOME/create-image/config.json` (default ~/.config). Both may name recipe sources,
-// trusted sources and CA certificates; relative paths are relative to the file that names them.
+// user-level `$XDG_CONFIG_HOME/create-image/config.json` (default ~/.config). Both may name recipe sources
+// and CA certificates; relative paths are relative to the file that names them. Only the user's file
+// may trust sources: a project file comes with whatever folder one runs in (a cloned repository), and
+// trust it gave would let that folder run code from anywhere without a question.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -21,9 +23,12 @@ export interface Config {
   files: ConfigFile[];
   /** Recipe source specs, project before user; relative dirs already made absolute. */
   recipes: { spec: string; baseDir: string; from: string }[];
+  /** The user config's "trusted" entries (a project config's are ignored, with a warning). */
   trusted: string[];
   /** CA certificate files: the project's list if it has one, else the user's. */
   caCerts: string[];
+  /** One line each, for stderr: what in the files was ignored and why. */
+  warnings: string[];
 }
 
 export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -70,14 +75,20 @@ export function readConfigFile(file: string): ConfigFile {
 /** Reads the project config (upward from `start`) and the user config; either may be missing. */
 export function loadConfig(start: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): Config {
   const files: ConfigFile[] = [];
-  const project = findProjectConfig(start);
-  if (project) files.push(readConfigFile(project));
   const user = userConfigFile(env);
-  if (existsSync(user) && user !== project) files.push(readConfigFile(user));
+  const project = findProjectConfig(start);
+  const projectFile = project && project !== user ? readConfigFile(project) : undefined;
+  if (projectFile) files.push(projectFile);
+  const userFile = existsSync(user) ? readConfigFile(user) : undefined;
+  if (userFile) files.push(userFile);
+  const warnings = projectFile?.trusted.length
+    ? [`ignoring "trusted" in ${projectFile.file}: a project's config cannot trust sources; use --trust or "trusted" in ${user}`]
+    : [];
   return {
     files,
     recipes: files.flatMap((f) => f.recipes.map((spec) => ({ spec, baseDir: dirname(f.file), from: f.file }))),
-    trusted: files.flatMap((f) => f.trusted),
+    trusted: userFile?.trusted ?? [],
     caCerts: files.find((f) => f.caCerts.length)?.caCerts ?? [],
+    warnings,
   };
 }

@@ -77,18 +77,19 @@ exec "$@"
   ];
 }
 
-/** What editors resolve: a relative path to a schema on disk (this repo, or an installed create-image), else a URL. */
+/**
+ * What editors resolve: a relative path to a schema the recipe's own tree has (this repository, or a
+ * create-image installed in a node_modules above the recipe), else the published schema of this
+ * version. Where the running tool happens to live (an npx cache, a global install) is no such place: a
+ * path into it would dangle once that copy is gone.
+ */
 export function schemaRef(recipeDir: string, toolVersion: string): string {
-  const candidates = [join(packageRoot(), 'recipes.schema.json')];
+  const own = join(packageRoot(), 'recipes.schema.json');
+  if (existsSync(own) && recipeDir.startsWith(packageRoot() + sep) && !packageRoot().split(sep).includes('node_modules')) return relative(recipeDir, own).split(sep).join('/');
   for (let d = recipeDir; ; d = dirname(d)) {
-    candidates.push(join(d, 'node_modules', 'create-image', 'recipes.schema.json'));
+    const installed = join(d, 'node_modules', 'create-image', 'recipes.schema.json');
+    if (existsSync(installed)) return relative(recipeDir, installed).split(sep).join('/');
     if (dirname(d) === d) break;
-  }
-  for (const c of candidates) {
-    const root = dirname(c);
-    if (existsSync(c) && (recipeDir === root || recipeDir.startsWith(root + sep) || c.includes(`${sep}node_modules${sep}`))) {
-      return relative(recipeDir, c).split(sep).join('/');
-    }
   }
   return `https://unpkg.com/create-image@${toolVersion}/recipes.schema.json`;
 }

@@ -37,8 +37,11 @@ export async function loadSources(
 export async function ensureRecipeTrusted(
   recipe: Recipe,
   sources: Sources,
-  opts: { trust?: boolean; interactive: boolean; prompter?: Prompter; notice: (s: string) => void; trustCode: () => Promise<typeof ensureTrusted> },
+  opts: { trust?: boolean; interactive: boolean; prompter?: Prompter; notice: (s: string) => void; warn: (s: string) => void; trustCode: () => Promise<typeof ensureTrusted> },
 ): Promise<void> {
+  for (const w of sources.config.warnings) opts.warn(w);
+  const shadowed = shadowedBuiltin(recipe);
+  if (shadowed) opts.notice(shadowed);
   const used = remoteSourcesOf(recipe, sources.list);
   if (!used.length) return;
   await (await opts.trustCode())(used, {
@@ -56,6 +59,13 @@ export async function ensureRecipeTrusted(
  */
 export function loadRecipeFolder(dir: string, sources: Sources): Recipe {
   return loadRecipeDir(dir, undefined, sources.list);
+}
+
+/** A recipe that is not the built-in of its name, though a built-in has that name: said, never silent. */
+export function shadowedBuiltin(recipe: Recipe): string | undefined {
+  const name = recipe.manifest.name;
+  if (recipe.source === 'builtin' || !listRecipeNames(builtin().dir).includes(name)) return undefined;
+  return `recipe "${name}" comes from ${recipe.source}, not the built-in "${name}"`;
 }
 
 /** Whether anything beyond the built-ins is configured: only then is the code that resolves sources needed. */

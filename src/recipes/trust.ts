@@ -78,7 +78,7 @@ export async function ensureTrusted(sources: ResolvedSource[], opts: TrustOption
     throw new UsageError([
       {
         path: '--trust',
-        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in create-image.config.json or ${userConfigFile()}`,
+        message: `recipes from ${s.trustKey} are not trusted (their templates run code); pass --trust, or add "${s.trustKey}" to "trusted" in ${userConfigFile()}`,
       },
     ]);
   }

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/engine.js';
+import { installCopy } from '../helpers/install-copy.js';
 
 const NO_TTY = { CI: '1' };
 const oneLine = (s: string) => s.trim().split('\n').length === 1;
@@ -258,6 +259,46 @@ describe('create-image (built bin)', () => {
     expect(off.exitCode, off.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'off'))).toBe(false);
     expect(dockerfile('e')).toBe(dockerfile('a'));
+  });
+
+  it('recipe new points $schema at a schema the recipe can keep: an install of its project, else the published URL', async () => {
+    const dir = await tempDir();
+    const schemaOf = (recipeDir: string) => (JSON.parse(readFileSync(path.join(recipeDir, 'recipe.json'), 'utf8')) as { $schema: string }).$schema;
+    // run through npx: the package lives in npx's cache, which is no place to point at
+    const npxBin = installCopy(path.join(dir, 'home', '.npm', '_npx', '0123abcd'));
+    const viaNpx = await execa(process.execPath, [npxBin, 'recipe', 'new', 'web', '--dir', path.join(dir, 'mine')], { reject: false });
+    expect(viaNpx.exitCode, viaNpx.stderr).toBe(0);
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(schemaOf(path.join(dir, 'mine', 'web'))).toBe(`https://unpkg.com/create-image@${version}/recipes.schema.json`);
+    // a project that installs create-image: a relative path into its node_modules, whichever copy runs
+    const project = path.join(dir, 'project');
+    installCopy(project);
+    const inProject = await execa(process.execPath, [npxBin, 'recipe', 'new', 'api', '--dir', path.join(project, 'recipes')], { reject: false });
+    expect(inProject.exitCode, inProject.stderr).toBe(0);
+    const ref = schemaOf(path.join(project, 'recipes', 'api'));
+    expect(ref).toBe('../../node_modules/create-image/recipes.schema.json');
+    expect(existsSync(path.resolve(project, 'recipes', 'api', ref))).toBe(true);
+  });
+
+  it('the V8 code cache stays bounded however many install locations run', async () => {
+    const dir = await tempDir();
+    const cacheHome = path.join(dir, 'cache');
+    const v8dir = path.join(cacheHome, 'create-image', 'v8');
+    const bins: string[] = [];
+    for (let i = 0; i < 7; i++) bins.push(installCopy(path.join(dir, 'npx', `entry${i}`)));
+    for (const [i, bin] of bins.entries()) {
+      const r = await execa(process.execPath, [bin, path.join(dir, `out${i}`), '--recipe', 'go', '--yes'], { env: { XDG_CACHE_HOME: cacheHome, NO_COLOR: '1' }, reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(readdirSync(v8dir).length).toBeLessThanOrEqual(4);
+    }
+    const files = readdirSync(v8dir);
+    expect(files).toHaveLength(4);
+    expect(files.every((f) => f.endsWith('.bin'))).toBe(true);
+    // the newest location's cache is among them, and it is used: a second run leaves it alone
+    const newest = files.map((f) => ({ f, t: statSync(path.join(v8dir, f)).mtimeMs })).sort((a, b) => b.t - a.t)[0]!;
+    await execa(process.execPath, [bins.at(-1)!, path.join(dir, 'again'), '--recipe', 'go', '--yes'], { env: { XDG_CACHE_HOME: cacheHome } });
+    expect(statSync(path.join(v8dir, newest.f)).mtimeMs).toBe(newest.t);
+    expect(readdirSync(v8dir)).toHaveLength(4);
   });
 
   it('built-in manifests are validated at build time; any other manifest text still is at run time', async () => {

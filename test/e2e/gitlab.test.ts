@@ -1,10 +1,11 @@
 // gitlab: a full build needs gitlab.com and hours, so this runs what can run here for real: the rendered
 // entrypoint and runtime assets in a tiny debian:bookworm-slim image, turning env vars into config files.
-import { readFile, writeFile, mkdir, cp } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cli, describeEngine, docker, onCleanup, removeImageLater, tempDir, uniqueName, type DockerClient } from '../helpers/engine.js';
+import { buildGitlabStandIn } from '../helpers/gitlab-stand-in.js';
 
 const SECRETS = {
   DB_PASS: 'db-pass-1',
@@ -53,26 +54,9 @@ describeEngine('gitlab recipe (entrypoint config generation in a real container)
     dir = path.join(root, 'gitlab');
     const r = await cli([dir, '--recipe', 'gitlab', '--yes']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const ctx = path.join(root, 'ctx');
-    await mkdir(ctx);
-    await cp(path.join(dir, 'assets'), path.join(ctx, 'assets'), { recursive: true });
-    await cp(path.join(dir, 'entrypoint.sh'), path.join(ctx, 'entrypoint.sh'));
-    // The generated Dockerfile's runtime half, without the network-bound install.sh.
-    await writeFile(
-      path.join(ctx, 'Dockerfile'),
-      [
-        'FROM debian:bookworm-slim',
-        'RUN useradd --create-home --home-dir /home/git --shell /bin/sh git',
-        'COPY assets/runtime/ /etc/docker-gitlab/runtime/',
-        'COPY entrypoint.sh /sbin/entrypoint.sh',
-        'ENTRYPOINT ["/sbin/entrypoint.sh"]',
-        'CMD ["app:start"]',
-        '',
-      ].join('\n'),
-    );
     image = `${uniqueName('gitlab-cfg')}:test`;
     removeImageLater(image);
-    await docker(['build', '-q', '-t', image, ctx], { client });
+    await buildGitlabStandIn(dir, root, image, client);
   }, 180_000);
 
   it('app:config writes gitlab.yml, database.yml, secrets.yml and resque.yml from the env, values arriving byte for byte', async () => {

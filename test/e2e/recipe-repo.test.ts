@@ -61,8 +61,27 @@ describe('recipes from a git repo', () => {
     const r = await run(['untrusted', '--recipes', `${url}#v1.0.0`, '--recipe', 'a', '--yes']);
     expect(r.exitCode).toBe(2);
     const line = r.stderr.split('\n').find((l) => l.includes('--trust'))!;
-    expect(line).toMatch(/^create-image: --trust: recipes from file:\/\/\S+repo\.git are not trusted .*pass --trust, or add "file:\/\/\S+repo\.git" to "trusted" in create-image\.config\.json/);
+    expect(line).toMatch(/^create-image: --trust: recipes from file:\/\/\S+repo\.git are not trusted .*pass --trust, or add "file:\/\/\S+repo\.git" to "trusted" in \S+\/create-image\/config\.json$/);
     expect(existsSync(join(root, 'untrusted'))).toBe(false);
+  });
+
+  it("a cloned repository's own config names sources but cannot trust them, nor replace a built-in unannounced", async () => {
+    const clone = join(root, 'cloned');
+    mkdirSync(join(clone, 'recipes'), { recursive: true });
+    await execa('cp', ['-r', join(work, 'a'), join(clone, 'recipes', 'custom')]);
+    const m = join(clone, 'recipes', 'custom', 'recipe.json');
+    writeFileSync(m, readFileSync(m, 'utf8').replace(/"name": "a"/, '"name": "custom"'));
+    writeFileSync(join(clone, 'create-image.config.json'), JSON.stringify({ recipes: [`${url}#v1.0.0`, './recipes'], trusted: ['*'] }));
+    const inClone = (args: string[]) => cli(args, { cwd: clone, env: { ...env, CI: '1' } });
+    const git = await inClone(['out-git', '--recipe', 'a', '--yes']);
+    expect(git.exitCode).toBe(2);
+    const lines = git.stderr.trim().split('\n');
+    expect(lines).toContain(`create-image: warning: ignoring "trusted" in ${join(clone, 'create-image.config.json')}: a project's config cannot trust sources; use --trust or "trusted" in ${join(env.XDG_CONFIG_HOME!, 'create-image', 'config.json')}`);
+    expect(lines.at(-1)).toMatch(/^create-image: --trust: recipes from file:\/\/\S+repo\.git are not trusted/);
+    expect(existsSync(join(clone, 'out-git'))).toBe(false);
+    const shadow = await inClone(['out-dir', '--recipe', 'custom', '--yes']);
+    expect(shadow.exitCode, shadow.stderr).toBe(0);
+    expect(shadow.stderr).toContain(`create-image: recipe "custom" comes from ${join(clone, 'recipes')}, not the built-in "custom"`);
   });
 
   it('generates by URL and tag, updates with the hand edit kept, then conflicts visibly', async () => {

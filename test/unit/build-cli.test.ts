@@ -188,6 +188,24 @@ describe('create-image build [dir]', () => {
     expect(plain.stdout).toContain('Run it:\n  docker run -d --name recorded-name');
   });
 
+  it("reads what the run needs from the image's labels: secret files (after a cd to the dir) and an interactive command", async () => {
+    const gen = await run(['labelled', ...GEN, '--name', 'labelled'], { PATH: nothing });
+    expect(gen.code, gen.stderr).toBe(0);
+    const labels = JSON.stringify({ 'io.create-image.run.file-vars': 'DB_PASS  API_KEY bad-name', 'io.create-image.run.interactive': 'true' });
+    const r = await run(['build', 'labelled', '--json'], { PATH: onlyDocker, FAKE_IMAGE_CONFIG: `null null ${labels}` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).runSteps).toEqual([
+      'cd labelled',
+      'mkdir -p -m 700 secrets',
+      'test -s secrets/db_pass || openssl rand -hex 32 > secrets/db_pass',
+      'test -s secrets/api_key || openssl rand -hex 32 > secrets/api_key',
+      'docker run --rm -it --name labelled -p 8080:8080 -v ./secrets/db_pass:/run/secrets/db_pass:ro -e DB_PASS_FILE=/run/secrets/db_pass -v ./secrets/api_key:/run/secrets/api_key:ro -e API_KEY_FILE=/run/secrets/api_key labelled:latest',
+    ]);
+    // from inside the dir: no cd
+    const inside = await run(['build', '--json'], { PATH: onlyDocker, FAKE_IMAGE_CONFIG: `null null ${labels}` }, path.join(work, 'labelled'));
+    expect(JSON.parse(inside.stdout).runSteps[0]).toBe('mkdir -p -m 700 secrets');
+  });
+
   it('a dir without a Dockerfile is a usage error', async () => {
     const r = await run(['build', 'does-not-exist'], { PATH: onlyDocker });
     expect(r.code).toBe(2);

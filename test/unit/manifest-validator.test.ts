@@ -46,4 +46,20 @@ describe('manifest validator', () => {
     expect(issues).toContainEqual({ path: 'colour', message: 'is not a known field' });
     expect(validateManifest({})).toEqual(expect.arrayContaining([expect.objectContaining({ path: '(root)' })]));
   });
+
+  const manifest = (files: { template: string; path: string }[], extra: object = {}) => ({ name: 'x', description: 'd', version: '1.0.0', bases: { families: ['debian'], default: 'debian:bookworm-slim' }, files, ...extra });
+
+  it("refuses output paths that are the tool's record or state, or inside a .git folder", () => {
+    const paths = ['.create-image.json', '.Create-Image.JSON', '.create-image/base.json', './.create-image/build.log', '.git/hooks/pre-commit', 'sub/.git/config', '.GIT/HEAD'];
+    const issues = validateManifest(manifest(paths.map((p) => ({ template: 't.eta', path: p }))));
+    for (const [i, p] of paths.entries()) expect(issues.find((x) => x.path === `files[${i}].path`)?.message, p).toMatch(/create-image's own|inside a \.git folder/);
+    expect(validateManifest(manifest([{ template: 't.eta', path: 'config/.create-image.json' }, { template: 't.eta', path: '.gitignore' }, { template: 't.eta', path: '.github/workflows/x.yml' }]))).toEqual([]);
+  });
+
+  it('checks that an interactive condition names a question', () => {
+    const file = [{ template: 't.eta', path: 'Dockerfile' }];
+    expect(validateManifest(manifest(file, { interactive: true }))).toEqual([]);
+    expect(validateManifest(manifest(file, { interactive: { question: 'process', equals: 'none' } }))).toEqual([]);
+    expect(validateManifest(manifest(file, { interactive: { question: 'nosuch', equals: '' } }))).toEqual([{ path: 'interactive.question', message: 'names no question of this recipe ("nosuch")' }]);
+  });
 });

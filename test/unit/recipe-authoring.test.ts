@@ -216,7 +216,7 @@ describe('sources and trust messages', () => {
   it('the trust error names the user config under $XDG_CONFIG_HOME, and "recipes from" is said even when trusted by config', async () => {
     const notices: string[] = [];
     const src = { kind: 'git' as const, dir: tmp, label: 'https://git.example.com/r.git#v1', commit: 'abc', trustKey: 'https://git.example.com/r.git', fresh: false, spec: { kind: 'git' as const, url: 'https://git.example.com/r.git' } };
-    await expect(ensureTrusted([src], { interactive: false, trusted: [], notice: (s) => notices.push(s) })).rejects.toThrow(`in create-image.config.json or ${join(tmp, 'config', 'create-image', 'config.json')}`);
+    await expect(ensureTrusted([src], { interactive: false, trusted: [], notice: (s) => notices.push(s) })).rejects.toThrow(`to "trusted" in ${join(tmp, 'config', 'create-image', 'config.json')}`);
     notices.length = 0;
     await ensureTrusted([src], { interactive: false, trusted: ['https://git.example.com/r.git'], notice: (s) => notices.push(s) });
     expect(notices).toEqual(['recipes from https://git.example.com/r.git#v1 (commit abc)']);

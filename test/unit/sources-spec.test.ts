@@ -68,9 +68,20 @@ describe('config files', () => {
     const c = loadConfig(join(proj, 'a', 'b'), env);
     expect(c.recipes.map((r) => r.spec)).toEqual(['./company-recipes', 'npm:@acme/r']);
     expect(c.recipes[0]!.baseDir).toBe(proj);
-    expect(c.trusted).toEqual(['https://git.example.com/r.git', '@acme/r']);
+    // trust comes from the user's config only; the project's "trusted" is ignored, with one warning
+    expect(c.trusted).toEqual(['@acme/r']);
+    expect(c.warnings).toEqual([`ignoring "trusted" in ${join(proj, 'create-image.config.json')}: a project's config cannot trust sources; use --trust or "trusted" in ${userConfigFile(env)}`]);
     expect(c.caCerts).toEqual([join(proj, 'certs/corp.pem')]);
     expect(loadConfig(tmp, env).caCerts).toEqual(['/etc/user.pem']);
+    expect(loadConfig(tmp, env).warnings).toEqual([]);
+  });
+
+  it('a project config that trusts everything trusts nothing', () => {
+    writeFileSync(join(tmp, 'create-image.config.json'), JSON.stringify({ recipes: ['https://h/r.git'], trusted: ['*'] }));
+    const c = loadConfig(tmp, { HOME: join(tmp, 'home') });
+    expect(c.trusted).toEqual([]);
+    expect(c.warnings).toHaveLength(1);
+    expect(c.recipes.map((r) => r.spec)).toEqual(['https://h/r.git']);
   });
 
   it('rejects unknown keys and bad values with the file named', () => {
