@@ -8,6 +8,7 @@ import { matchesWhen, whenFacts } from './facts.js';
 import { RECORD_FILE, recordOf, recordText } from './record.js';
 import { dockerRunCommand } from './run-command.js';
 import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
+import { containerName, imageTag } from './validate.js';
 
 /**
  * A line holding only a `<% code %>` tag disappears entirely (like Jinja's trim_blocks + lstrip_blocks);
@@ -103,8 +104,9 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
     volumes: ctx.volumes,
     env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.description ? { description: e.description } : {}) })),
   };
-  const runCmd = dockerRunCommand({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
-  const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), runCmd];
+  const tag = imageTag(answers.imageName);
+  const runCmd = dockerRunCommand({ image: tag, name: containerName(answers.imageName), ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
+  const nextSteps = [shCommand(['docker', 'build', '-t', tag, '.']), runCmd];
   if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
   add(RECORD_FILE, recordText(recordOf(recipe, answers, toolVersion, files)));
   return { files, image, nextSteps, notes: m.notes ?? [] };

@@ -3,6 +3,7 @@
 // file under ./secrets/ that the user creates (and keeps out of git).
 import { yamlString } from '../core/escape.js';
 import type { Plan, PortSpec, Recipe } from '../core/types.js';
+import { containerName, imageTag } from '../core/validate.js';
 import { imageHealthcheck } from './healthcheck.js';
 import { comment, scalar } from './yaml.js';
 
@@ -26,7 +27,7 @@ const literal = (v: string) => scalar(v.replace(/\$/g, '$$$$'));
 
 export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): { path: string; content: string }[] {
   const img = plan.image;
-  const service = img.name.replace(/[^a-z0-9_-]/g, '-') || 'app';
+  const service = containerName(img.name).replace(/[^a-z0-9_-]/g, '-') || 'app';
   const secrets = img.env.filter((e) => e.secret);
   const required = new Set((recipe.manifest.env ?? []).filter((e) => e.required).map((e) => e.name));
   const m = recipe.manifest;
@@ -50,7 +51,7 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
     `  ${service}:`,
     '    build:',
     '      context: .',
-    `    image: ${scalar(`${img.name}:latest`)}`,
+    `    image: ${scalar(imageTag(img.name))}`,
     '    restart: unless-stopped',
   );
   if (img.ports.length) {
