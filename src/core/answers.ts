@@ -165,6 +165,10 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   for (const s of services) {
     if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
   }
+  // A recipe that neither asks for services nor runs any is one process of its own: services would be ignored or break it.
+  if (services.length && !asks.has('services') && !d.services?.length) {
+    issues.push({ path: FLAG.services, message: `recipe ${m.name} runs no extra services; drop ${FLAG.services}, or use --recipe custom` });
+  }
 
   const supervisorIn =
     services.length > 1

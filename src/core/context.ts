@@ -1,5 +1,6 @@
 // The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
+import { UsageError } from './errors.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
 import { whenFacts } from './facts.js';
@@ -107,6 +108,11 @@ export interface Helpers {
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
   html(text: string): string;
+  /**
+   * Refuses the answers as a usage error (exit 2) naming the flag the user can change, e.g.
+   * `it.h.refuse('--service', 'lnmp needs nginx and php-fpm')`: for combinations the manifest cannot state.
+   */
+  refuse(flag: string, message: string): never;
 }
 
 export interface SystemOptions {
@@ -217,6 +223,9 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     shCommand: esc.shCommand,
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    refuse: (flag, message) => {
+      throw new UsageError([{ path: flag, message }]);
+    },
   };
 
   return {

@@ -87,6 +87,9 @@ export class ToolError extends CreateImageError {
   }
 }
 
+/** One line per issue, whatever the values it quotes hold: control characters are shown escaped (`\n`). */
 export function formatIssue(issue: Issue): string {
-  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  const line = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

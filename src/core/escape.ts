@@ -11,6 +11,8 @@ export class EscapeError extends CreateImageError {
   readonly value: string;
   /** Where it was going: "a Dockerfile value", "nginx.conf"... */
   readonly where: string;
+  /** The whole value, to tell which answer it came from. */
+  readonly whole: string;
   constructor(value: string, where: string, reason: string) {
     const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
     // JSON.stringify shows newlines, NULs and other invisible characters as escapes.
@@ -18,6 +20,7 @@ export class EscapeError extends CreateImageError {
     this.name = 'EscapeError';
     this.value = shown;
     this.where = where;
+    this.whole = value;
   }
 }
 
@@ -80,10 +83,22 @@ export function shCommand(argv: readonly string[]): string {
 const DOCKERFILE_BAD = /[\x00-\x1f\x7f]/;
 
 export function canDockerfile(value: string): boolean {
-  // A value that starts with `"` and does not end with one is valid as `"\"..."` for Docker, but the
-  // Dockerfile lint (dockerfile-utils) reports it as an unterminated string; the entrypoint holds it.
-  const lintReads = !(value.startsWith('"') && !(value.length > 1 && value.endsWith('"')));
-  return !DOCKERFILE_BAD.test(value) && !LONE_SURROGATE.test(value) && lintReads;
+  return !DOCKERFILE_BAD.test(value) && !LONE_SURROGATE.test(value) && lintReadsEnvValue(value);
+}
+
+/**
+ * Docker reads any value `dockerfileValue` writes, but the Dockerfile lint (dockerfile-utils) checks the
+ * value *after* unquoting as if it were quoted again: one starting with `'` must end with `'`, one
+ * starting with `"` must end with an unescaped `"`. Values it would report go to the entrypoint instead.
+ */
+function lintReadsEnvValue(value: string): boolean {
+  if (value.startsWith("'")) return value.endsWith("'");
+  if (!value.startsWith('"')) return true;
+  for (let i = 1; i < value.length; i++) {
+    if (value[i] === '\\') i++;
+    else if (value[i] === '"' && i === value.length - 1) return true;
+  }
+  return false;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { join, posix } from 'node:path';
 import { Eta } from 'eta';
 import { buildContext, type RenderContext } from './context.js';
+import { answerError } from './answer-errors.js';
 import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -60,6 +61,9 @@ function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines:
   try {
     return tidy(engines(dir).render(`./${spec.template}`, ctx));
   } catch (e) {
+    // a value the user gave that cannot be written here, or answers a template refuses: the user's to change
+    const usage = answerError(e, ctx.answers);
+    if (usage) throw usage;
     const msg = (e as Error).message;
     const line = /at line (\d+)/.exec(msg)?.[1] ?? new RegExp(`${escapeRe(spec.template)}:(\\d+)`).exec(msg)?.[1];
     const first = msg.split('\n').filter(Boolean).pop() ?? msg;
