@@ -243,6 +243,15 @@ export async function run(argv: string[]): Promise<number> {
       }
       return e.exitCode;
     }
+    // The system said no (a read-only or full disk, no permission, a file where a folder must be): the
+    // environment's problem, said in one line; nothing here is a bug worth a stack trace.
+    const sys = e as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+      const message = `cannot ${sys.syscall} ${sys.path ?? ''}: ${sys.message.replace(/^[A-Z]+: /, '').split(',')[0]}`.replace(/ {2}/, ' ');
+      process.stderr.write(`create-image: ${message}\n`);
+      if (json && !jsonPrinted()) jsonFailure(1, 'system', message, null);
+      return 1;
+    }
     const err = e as Error;
     process.stderr.write(`create-image: unexpected error: ${err.stack ?? err.message}\n`);
     if (json && !jsonPrinted()) jsonFailure(1, 'internal', `unexpected error: ${err.message}`, null);

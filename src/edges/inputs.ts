@@ -47,7 +47,9 @@ export function readCaCerts(paths: string[], flag = '--ca-cert'): PlannedCert[] 
       issues.push({ path: flag, message: `${path} is not a PEM certificate (no BEGIN CERTIFICATE line)` });
       return;
     }
-    certs.push({ name: `${String(i + 1).padStart(2, '0')}-${basename(path).replace(/\.(pem|crt|cer)$/i, '').replace(/[^\w.-]/g, '_')}.crt`, content });
+    // a name this made before (read back from a record's certs/) keeps its own number: `01-proxy.crt`, not `01-01-proxy.crt`
+    const stem = basename(path).replace(/\.(pem|crt|cer)$/i, '').replace(/^\d{2}-/, '').replace(/[^\w.-]/g, '_');
+    certs.push({ name: `${String(i + 1).padStart(2, '0')}-${stem}.crt`, content });
   });
   if (issues.length) throw new UsageError(issues);
   return certs;
