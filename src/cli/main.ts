@@ -193,7 +193,7 @@ const wantsJson = (argv: string[]): boolean => {
 
 /** The `--json` failure document: `{ ok: false, exitCode, error: { code, message, flag } }`. */
 function jsonFailure(exitCode: number, code: string, message: string, flag: string | null, more: { issues?: unknown; details?: Record<string, unknown> } = {}): void {
-  out.json({ ok: false, exitCode, error: { code, message, flag, ...(more.issues ? { issues: more.issues } : {}) }, ...more.details });
+  out.json({ ok: false, exitCode, error: { code, message, flag, ...(more.issues ? { issues: more.issues } : {}) }, ...(more.details ? { details: more.details } : {}) });
 }
 
 /** The flag a usage error is about: the first issue's `--flag`, else null. */

@@ -20,7 +20,7 @@ import {
   type UserSpec,
 } from './families.js';
 import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
-import { formatPort, mergePorts, parsePort } from './validate.js';
+import { containerName, formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
   name: string;
@@ -38,6 +38,8 @@ export interface RenderContext {
   answers: Answers;
   set: Record<string, unknown>;
   imageName: string;
+  /** The image name's last path component without tag (`ghcr.io/acme/web:1` -> web): also a valid npm package name. */
+  shortName: string;
   base: string;
   family: Answers['family'];
   runtime: Answers['runtime'];
@@ -234,6 +236,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     answers: a,
     set: a.set,
     imageName: a.imageName,
+    shortName: containerName(a.imageName),
     base: a.base,
     family: a.family,
     runtime: a.runtime,

@@ -105,6 +105,29 @@ describe('--json', () => {
   });
 });
 
+describe('a build that fails after the files are written', () => {
+  it('--json says so in one document, with the files written; an empty reason is said as such', async () => {
+    const docker = path.join(tmp, 'silent-docker');
+    writeFileSync(docker, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    const before = process.env.CREATE_IMAGE_DOCKER;
+    process.env.CREATE_IMAGE_DOCKER = docker;
+    try {
+      const t = fresh();
+      const r = await runCli([t, '--recipe', 'custom', '--yes', '--name', 'acme/web:1.2', '--build', '--json']);
+      expect(r.exitCode).toBe(1);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({ ok: false, exitCode: 1, error: { code: 'tool', flag: null }, details: { target: t } });
+      expect(doc.details.written).toContain('Dockerfile');
+      expect(doc.error.message).toContain(`${docker} --version failed (from CREATE_IMAGE_DOCKER): exit 3 with no output;`);
+      // the hint builds the name as given, never a re-spelt tag
+      expect(doc.error.message).toContain('docker build -t acme/web:1.2');
+    } finally {
+      if (before === undefined) delete process.env.CREATE_IMAGE_DOCKER;
+      else process.env.CREATE_IMAGE_DOCKER = before;
+    }
+  });
+});
+
 describe('mistyped subcommands', () => {
   it('a word near a command stops with did-you-mean, unless an existing folder, --yes with a recipe, or a path says otherwise', async () => {
     const r = await runCli(['lst', '--yes']);
