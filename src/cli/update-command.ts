@@ -65,9 +65,11 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   if (flags.json) out.json({ from, to, source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: actions.map((a) => ({ path: a.path, action: a.action, why: a.why, ...(a.action === 'write' && a.conflicts ? { conflicts: a.conflicts } : {}) })), conflicts: conflicted.map((c) => c.path) });
   else {
     const at = `${src.label}${src.commit && src.kind === 'git' ? ` at ${src.commit.slice(0, 12)}` : ''}`;
-    if (!writes.length && !deletes.length) out.line(`Already up to date: ${to} (${at}); nothing to change`);
-    else out.line(from === to ? `Re-rendered ${to} with the changed answers (${at})` : `Updated ${from} -> ${to} (${at})`);
+    const unchanged = !writes.length && !deletes.length;
+    if (from !== to) out.line(`Updated ${from} -> ${to} (${at})`);
+    else out.line(unchanged ? `Already up to date: ${to} (${at})` : `Re-rendered ${to} with the changed answers (${at})`);
     for (const a of [...writes, ...deletes, ...kept]) out.line(`  ${label(a)} ${a.path}${a.action === 'keep' ? ` (${a.why})` : a.action === 'write' && a.conflicts ? ` (${a.conflicts} conflict${a.conflicts === 1 ? '' : 's'})` : ''}`);
+    if (unchanged) out.line('  nothing to change');
   }
   if (conflicted.length) throw new ExitError(1, `conflicts in ${conflicted.map((c) => c.path).join(', ')}: resolve the <<<<<<< yours / >>>>>>> recipe blocks (your text is kept in them), then rebuild`);
 }

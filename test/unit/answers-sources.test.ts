@@ -171,7 +171,9 @@ describe('changing answers later', () => {
     expect(df).toContain('EXPOSE 8080');
     expect(df).toContain('# my edit');
     const again = await runCli(['update', t, '--tz', 'Europe/Berlin']);
-    expect(again.stdout).toMatch(/^Already up to date: custom \d+\.\d+\.\d+ \(builtin\); nothing to change/);
+    expect(again.stdout).toMatch(/^Already up to date: custom \d+\.\d+\.\d+ \(builtin\)\n/);
+    expect(again.stdout).toContain('  nothing to change\n');
+    expect(again.stdout).not.toMatch(/custom (\S+) -> custom \1/);
     const bad = await runCli(['update', t, '--env', 'LANG=C']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--env LANG: is set by --locale');
