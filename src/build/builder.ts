@@ -64,7 +64,7 @@ export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> 
     const version = await exec({ kind: c.kind, bin: c.bin, env, buildkit: false }, ['--version']);
     if (version.exitCode !== 0) {
       if (c.why !== 'PATH') {
-        throw new ToolError(`${c.bin} --version failed (from ${c.why}): ${lastLine(version.output)}; ${hint}`);
+        throw new ToolError(`${c.bin} --version failed (from ${c.why}): ${lastLine(version.output) || `exit ${version.exitCode} with no output`}; ${hint}`);
       }
       continue;
     }

@@ -6,12 +6,12 @@ import { buildDir, type BuildDirOptions, type BuildReport } from '../build/build
 import { manualBuildHint, type BuilderKind } from '../build/builder.js';
 import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
-import { defaultTag } from '../build/tags.js';
+import { imageNameFromDir } from '../build/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { findRecord } from '../core/record.js';
 import type { Plan, PortSpec } from '../core/types.js';
-import { checkTag, parseEnvAssignment, parsePort } from '../core/validate.js';
+import { checkImageName, checkTag, imageTag, parseEnvAssignment, parsePort } from '../core/validate.js';
 import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
 import { out } from './output.js';
@@ -30,7 +30,10 @@ function parseBuildArgs(list: string[] | undefined): Record<string, string> {
 
 /** `--tag` values checked (flag named in the error), or the default `<name>:latest`. */
 function resolveTags(flags: BuildFlags, imageName: string): string[] {
-  const tags = flags.tag?.length ? [...new Set(flags.tag)] : [defaultTag(imageName)];
+  // The default tag is the image name as given (already checked against the one name grammar), never re-spelt.
+  const nameErr = flags.tag?.length ? undefined : checkImageName(imageName);
+  if (nameErr) throw new UsageError([{ path: '--name', message: nameErr }]);
+  const tags = flags.tag?.length ? [...new Set(flags.tag)] : [imageTag(imageName)];
   const issues = tags.flatMap((t) => {
     const why = checkTag(t);
     return why ? [{ path: '--tag', message: why }] : [];
@@ -183,7 +186,7 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
     throw e;
   }
   refuseConflictMarkers(dir, ['Dockerfile', ...Object.keys(record?.files ?? {})]);
-  const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : defaultTag(dir).replace(/:latest$/, '');
+  const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : imageNameFromDir(dir);
   const recordPorts = ((record?.answers.ports ?? []) as (PortSpec | string)[]).flatMap((p) => (typeof p === 'string' ? (parsePort(p).port ? [parsePort(p).port!] : []) : [p]));
   const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false });
   if (flags.json) out.json(report);

@@ -48,6 +48,13 @@ export interface UpdateFlags extends SourceFlags {
   dryRun?: boolean;
   set?: string[];
   env?: string[];
+  tz?: string;
+  locale?: string;
+  runtime?: string;
+  service?: string[];
+  supervisor?: string;
+  port?: string[];
+  name?: string;
   json?: boolean;
 }
 

@@ -1,18 +1,19 @@
 // `create-image [target-dir]`: ask everything, show a summary, then write (or dry-run), then optionally build.
 // What only some runs need (prompts, YAML, pipelines, builds, remote sources) comes from `later`, the
 // lazy bundle main.ts hands in.
-import { basename, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { resolveAnswers, type Prompter } from '../core/answers.js';
-import { CancelledError, UsageError } from '../core/errors.js';
+import { CancelledError, ConflictError, CreateImageError, ExitError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { endOfSupportWarning, today } from '../core/families.js';
 import { ANSWER_KEYS, flagPath, rawAnswersFrom } from '../core/raw-answers.js';
-import { saveBase } from '../core/record.js';
+import { RECORD_FILE, saveBase } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import type { Answers, Plan } from '../core/types.js';
 import type { clackPrompter, clackUI } from '../edges/prompts.js';
 import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
-import { inspectTarget, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
+import { inspectTarget, targetDirError, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
 import { imageNameFromDir } from '../build/tags.js';
 import type { extraFiles } from '../pipelines/index.js';
 import { parseCi } from '../pipelines/systems.js';
@@ -23,7 +24,7 @@ import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
 import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
 import type { GenerateFlags } from './flags.js';
-import { isInteractive, out, printDryRunFiles } from './output.js';
+import { isInteractive, notInteractiveBecause, out, printDryRunFiles } from './output.js';
 import { VERSION } from './version.js';
 
 /** The parts of the lazy bundle a generation may need. */
@@ -54,13 +55,17 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   ui?.intro(`create-image ${VERSION}`);
 
   const fileAnswers = flags.answers ? await readAnswersFile(flags.answers, async () => (await later()).parseYaml) : {};
+  // The file's shape (types, sizes, keys) is checked before anything is asked.
+  const fileLayer = { values: fileAnswers, path: (k: string) => `--answers ${k}`, keys: ANSWER_KEYS };
+  if (flags.answers) rawAnswersFrom([fileLayer]);
   const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
 
   const recipeName =
     flags.recipe ??
     (fileAnswers.recipe as string | undefined) ??
     (prompter ? await prompter.select({ message: 'Recipe', options: sources.choices, initialValue: 'custom' }) : flags.yes ? 'custom' : undefined);
-  if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required without a TTY (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
+  const because = () => notInteractiveBecause(flags) ?? 'here';
+  if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required ${because()} (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = findRecipe(recipeName, sources.list);
   checkRequires(recipe, VERSION);
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
@@ -68,12 +73,16 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const target =
     targetArg ??
     (prompter
-      ? await prompter.text({ message: 'Target directory', initialValue: recipeName === 'custom' ? 'my-image' : recipeName, validate: (v) => (v.trim() ? undefined : 'required') })
+      ? await prompter.text({ message: 'Target directory', initialValue: recipeName === 'custom' ? 'my-image' : recipeName, validate: (v) => (v.trim() ? targetDirError(v) : 'required') })
       : flags.yes
         ? recipeName
         : undefined);
-  if (!target) throw new UsageError([{ path: 'target-dir', message: 'required without a TTY: create-image <target-dir> ... (or --yes to use the recipe name)' }]);
+  if (targetArg === '') throw new UsageError([{ path: 'target-dir', message: 'is empty: name a folder, e.g. create-image my-image ...' }]);
+  if (!target) throw new UsageError([{ path: 'target-dir', message: `required ${because()}: create-image <target-dir> ... (or --yes to use the recipe name)` }]);
   const targetDir = resolve(target);
+  // before any question: a target that cannot be a folder is known now
+  const targetError = targetDirError(target);
+  if (targetError) throw new UsageError([{ path: 'target-dir', message: targetError }]);
 
   // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
   const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts);
@@ -81,7 +90,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const given = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
   const raw = rawAnswersFrom([
     { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
-    { values: fileAnswers, path: (k) => `--answers ${k}`, keys: ANSWER_KEYS },
+    fileLayer,
     { values: given, path: flagPath, caCerts },
   ]);
   const answers = await resolveAnswers(recipe, raw, { interactive, ...(prompter ? { prompter } : {}) });
@@ -101,13 +110,21 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     if (!flags.dryRun && !(await prompter.confirm({ message: 'Write these files?', initialValue: true }))) throw new CancelledError();
   }
 
+  // A folder create-image generated is changed with `update`, which merges the user's edits.
+  const instead = existsSync(join(targetDir, RECORD_FILE))
+    ? `to change its answers, run ${shCommand(['create-image', 'update', relative(process.cwd(), targetDir) || '.'])} with the new flags, which merges your edits; or --force to overwrite`
+    : undefined;
+  const refused = !flags.force && !prompter && states.some((s) => s.status === 'changed');
   if (flags.dryRun) {
-    printDryRun(targetDir, plan, states, flags);
+    const refusal = refused ? new ConflictError(states.filter((s) => s.status === 'changed').map((s) => s.file.path), instead).message : undefined;
+    printDryRun(targetDir, plan, states, flags, refusal);
+    // the exit status the real run would have (as `update --dry-run` with conflicts)
+    if (refusal) throw new ExitError(1, `without --dry-run this would stop: ${refusal}`);
     return;
   }
 
   const decide = flags.force ? () => 'overwrite' as const : prompter ? await askPerFile(prompter, states, (t) => (io.output ?? process.stdout).write(t)) : undefined;
-  const result = writeFiles(targetDir, states, decide);
+  const result = writeFiles(targetDir, states, decide, instead);
   // The base of the next `update`'s three-way merge (see src/core/record.ts).
   saveBase(targetDir, plan.files);
   const cd = relative(process.cwd(), targetDir) || '.';
@@ -118,7 +135,14 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     else out.line(wrote);
   }
 
-  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
+  let built: Awaited<ReturnType<GenerateLater['buildGenerated']>> | undefined;
+  try {
+    built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
+  } catch (e) {
+    // the files are written: a --json failure says which, beside the build error
+    if (e instanceof CreateImageError) e.details = { target: targetDir, ...result };
+    throw e;
+  }
 
   // After a build the image exists: the next step is running it, not building it again.
   const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? built.runSteps : plan.nextSteps)];
@@ -186,11 +210,13 @@ async function askPerFile(p: Prompter, states: FileState[], write: (text: string
   return choices.size ? (s) => choices.get(s.file.path) ?? 'skip' : undefined;
 }
 
-function printDryRun(target: string, plan: Pick<Plan, 'image' | 'nextSteps'>, states: FileState[], flags: { json?: boolean }): void {
+/** `refusal`: why the same run without --dry-run would stop (JSON says so; the caller exits 1 as that run would). */
+function printDryRun(target: string, plan: Pick<Plan, 'image' | 'nextSteps'>, states: FileState[], flags: { json?: boolean }, refusal?: string): void {
   if (flags.json) {
     out.json({
       dryRun: true,
       target,
+      ...(refusal ? { ok: false, wouldRefuse: refusal } : {}),
       files: states.map((s) => ({ path: s.file.path, status: s.status, mode: s.file.mode.toString(8), ...(s.status === 'changed' ? { diff: unifiedDiff(s.file.path, s.current ?? '', s.file.content) } : {}) })),
       image: plan.image,
       nextSteps: plan.nextSteps,

@@ -1,7 +1,8 @@
 // `list`, `info` and `validate`: read-only views of recipes.
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
-import { CreateImageError, ExitError } from '../core/errors.js';
+import { CreateImageError, ExitError, UsageError } from '../core/errors.js';
 import { endOfSupportWarning, today } from '../core/families.js';
 import { renderPlan } from '../core/render.js';
 import { formatPort, mergePorts, parsePort } from '../core/validate.js';
@@ -32,7 +33,7 @@ export async function list(flags: SourceFlags & JsonFlag): Promise<void> {
 }
 
 export async function info(name: string, flags: SourceFlags & JsonFlag): Promise<void> {
-  const recipe = findRecipe(name, (await sourcesFor(flags)).list);
+  const recipe = findRecipe(name, (await sourcesFor(flags)).list, 'info <recipe>');
   checkRequires(recipe, VERSION);
   const m = recipe.manifest;
   const day = today();
@@ -106,6 +107,7 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
 
 /** Loads the manifest (schema + semantic checks), renders with defaults on each family, lints the output. */
 export async function validate(dir: string, flags: JsonFlag & SourceFlags): Promise<void> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'recipe-dir', message: `${dir} is not a folder: name a recipe folder (one with recipe.json)` }]);
   const problems: string[] = [];
   let families: string[] = [];
   const sources = await sourcesFor(flags);

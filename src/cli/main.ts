@@ -3,10 +3,13 @@
 // pipelines and the other subcommands sit behind the one lazy boundary, ./lazy.ts, which only this
 // file names: commands get what they need from it through `later`. (A lone `--help` never loads this
 // file: the bin answers it from dist/help.txt.)
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CreateImageError } from '../core/errors.js';
+import { CreateImageError, errorCode, UsageError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 import type { GenerateFlags } from './flags.js';
 import { generate } from './generate.js';
+import { jsonPrinted, out, resetJsonPrinted } from './output.js';
 import { VERSION } from './version.js';
 
 /** The lazy bundle (dist/lazy-<hash>.cjs once built), loaded on first use. */
@@ -23,6 +26,20 @@ function recipeSourceOptions(cmd: Command): Command {
     .option('--recipes <source>', 'extra recipe source, searched before the built-ins: a dir, git URL[#ref][:subdir] or npm package (repeatable)', collect)
     .option('--trust', 'run templates from a recipe source not yet trusted (required for new sources without a TTY)')
     .option('--refresh', 'update cached git/npm recipe sources');
+}
+
+/** The answers a generation takes as flags and `update` changes: one definition for both. */
+function answerOptions(cmd: Command): Command {
+  return cmd
+    .option('--runtime <name[@version]>', 'language runtime: none, node, python, go, java, ruby, php')
+    .option('--tz <zone>', 'IANA timezone, e.g. Asia/Shanghai')
+    .option('--locale <locale>', 'locale, e.g. zh_CN.UTF-8')
+    .option('--service <name>', 'service to run: nginx, apache, php-fpm, redis, openssh, cron (repeatable)', collect)
+    .addOption(new Option('--supervisor <kind>', 'with two or more services').choices(['supervisord', 'watchdog']))
+    .option('-p, --port <port>', 'port to expose: 8080, 53/udp, 21100-21110 (repeatable)', collect)
+    .option('-e, --env <KEY=VALUE>', 'environment variable default baked into the image (repeatable; never for secrets)', collect)
+    .option('--set <key=value>', "answer to one of the recipe's own questions (repeatable)", collect)
+    .option('--name <image-name>', 'image name for tags and next steps (default: the target dir name)');
 }
 
 function buildOptions(cmd: Command): Command {
@@ -42,20 +59,15 @@ export function program(): Command {
     .description('Scaffold a container image from a recipe: Dockerfile, entrypoint, config; optionally build, tag and push.')
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
+    // `create-image help [command]` is help, not a folder named help (commander adds it only when asked,
+    // since the program has an action of its own)
+    .helpCommand('help [command]', 'show help for a command')
     .argument('[target-dir]', 'where to write the files (asked for when omitted)')
     .option('-r, --recipe <name>', 'recipe to use (see `create-image list`)')
     .option('--base <image|family>', 'base image, pinned (debian:bookworm-slim), or a family name (debian, ubuntu, alpine, rhel)')
-    .option('--family <family>', 'base image family when it cannot be told from the image name')
-    .option('--runtime <name[@version]>', 'language runtime: none, node, python, go, java, ruby, php')
-    .option('--tz <zone>', 'IANA timezone, e.g. Asia/Shanghai')
-    .option('--locale <locale>', 'locale, e.g. zh_CN.UTF-8')
-    .option('--service <name>', 'service to run: nginx, apache, php-fpm, redis, openssh, cron (repeatable)', collect)
-    .addOption(new Option('--supervisor <kind>', 'with two or more services').choices(['supervisord', 'watchdog']))
-    .option('-p, --port <port>', 'port to expose: 8080, 53/udp, 21100-21110 (repeatable)', collect)
-    .option('-e, --env <KEY=VALUE>', 'environment variable default baked into the image (repeatable; never for secrets)', collect)
-    .option('--set <key=value>', "answer to one of the recipe's own questions (repeatable)", collect)
-    .option('--answers <file>', 'answers from a JSON or YAML file (flags win)')
-    .option('--name <image-name>', 'image name for tags and next steps (default: the target dir name)')
+    .option('--family <family>', 'base image family when it cannot be told from the image name');
+  answerOptions(prog)
+    .option('--answers <file>', 'answers from a JSON or YAML file, or a generated folder\'s .create-image.json (flags win)')
     .option('--ca-cert <file>', 'extra CA certificate (PEM) trusted while building, e.g. a corporate proxy CA (repeatable)', collect)
     .option('--ca-in-final', 'keep the --ca-cert certificates trusted in the final image too')
     .option('-y, --yes', 'accept defaults for everything not given; never prompt')
@@ -77,6 +89,7 @@ Examples:
   npx create-image ftp --recipe vsftpd --yes --build --tag registry.example.com/ftp:1.0 --push`,
     )
     .action(async (target: string | undefined, flags: GenerateFlags) => {
+      refuseCommandTypo(target, flags, prog);
       await generate(target, flags, later);
       generated = true;
     });
@@ -117,14 +130,13 @@ Examples:
   recipeSourceOptions(
     prog
       .command('update')
-      .description('re-render a generated dir with a newer recipe (or new answers) and merge your edits three ways')
+      .description('re-render a generated dir with a newer recipe (or new answers: the answer flags replace the recorded ones) and merge your edits three ways')
       .argument('[dir]', 'generated dir', '.')
       .option('--check', 'only tell (exit 0: up to date, 1: newer recipe available)')
       .option('--dry-run', 'show the merged result as a diff; write nothing')
-      .option('--set <key=value>', 'change an answer to a recipe question (repeatable)', collect)
-      .option('-e, --env <KEY=VALUE>', 'change an env default (repeatable)', collect)
       .option('--json', 'machine-readable output'),
-  ).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
+  );
+  answerOptions(prog.commands.find((c) => c.name() === 'update')!).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe
@@ -160,8 +172,49 @@ Examples:
   return prog;
 }
 
+/**
+ * A word where a subcommand could be is a target folder, unless it looks like a mistyped subcommand:
+ * `create-image lst --yes` stops with "did you mean list?" instead of writing ./lst. It is a folder
+ * when it names one that exists, when it has a path separator, or when `--yes` and a recipe (`--recipe`
+ * or an `--answers` file) make the intent to generate plain.
+ */
+function refuseCommandTypo(word: string | undefined, flags: GenerateFlags, prog: Command): void {
+  if (word === undefined || /[/\\]/.test(word) || existsSync(word)) return;
+  if (flags.yes && (flags.recipe || flags.answers)) return;
+  const names = prog.commands.map((c) => c.name());
+  const near = closest(word, names, { maxDistance: word.length <= 4 ? 1 : 2, limit: 2 });
+  if (!near.length) return;
+  throw new UsageError([
+    { path: '', message: `unknown command "${word}": did you mean ${near.join(' or ')}? (to generate into a folder named ${word}, add --recipe <name> --yes, or create the folder first)` },
+  ]);
+}
+
+/** `--json` anywhere before `--`: the run owes stdout exactly one JSON document, failure included. */
+const wantsJson = (argv: string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+};
+
+/** The `--json` failure document: `{ ok: false, exitCode, error: { code, message, flag } }`. */
+function jsonFailure(exitCode: number, code: string, message: string, flag: string | null, more: { issues?: unknown; details?: Record<string, unknown> } = {}): void {
+  out.json({ ok: false, exitCode, error: { code, message, flag, ...(more.issues ? { issues: more.issues } : {}) }, ...(more.details ? { details: more.details } : {}) });
+}
+
+/** The flag a usage error is about: the first issue's `--flag`, else null. */
+function flagOf(e: CreateImageError): string | null {
+  const path = e instanceof UsageError ? (e.issues[0]?.path ?? '') : '';
+  return /^--[\w-]+/.exec(path)?.[0] ?? null;
+}
+
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+}
+
 /** The single error boundary: typed errors become one clear message and their exit code. */
 export async function run(argv: string[]): Promise<number> {
+  resetJsonPrinted();
+  const json = wantsJson(argv.slice(2));
   const prog = program();
   prog.exitOverride();
   // Nested subcommands too (`ci recipes`, `recipe test`): a bad flag there is a usage error, exit 2.
@@ -174,24 +227,38 @@ export async function run(argv: string[]): Promise<number> {
   override(prog);
   prog.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // `create-image --help | head` closes the pipe early: that is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  // (Once per process: tests run the CLI many times in one.)
+  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   try {
     await prog.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
-      return e.exitCode === 0 ? 0 : 2;
+      if (e.exitCode === 0) return 0;
+      if (json) jsonFailure(2, 'usage', e.message.replace(/^error: /, ''), /'(--?[\w-]+)'/.exec(e.message)?.[1] ?? null);
+      return 2;
     }
     if (e instanceof CreateImageError) {
       if (e.message) process.stderr.write(`${e.message.split('\n').map((l) => `create-image: ${l}`).join('\n')}\n`);
+      // A command that printed its JSON result and then exits non-zero (validate, update --check) owes no second one.
+      if (json && !jsonPrinted()) {
+        jsonFailure(e.exitCode, errorCode(e), e.message, flagOf(e), { ...(e instanceof UsageError && e.issues.length > 1 ? { issues: e.issues } : {}), ...(e.details ? { details: e.details } : {}) });
+      }
       return e.exitCode;
+    }
+    // The system said no (a read-only or full disk, no permission, a file where a folder must be): the
+    // environment's problem, said in one line; nothing here is a bug worth a stack trace.
+    const sys = e as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+      const message = `cannot ${sys.syscall} ${sys.path ?? ''}: ${sys.message.replace(/^[A-Z]+: /, '').split(',')[0]}`.replace(/ {2}/, ' ');
+      process.stderr.write(`create-image: ${message}\n`);
+      if (json && !jsonPrinted()) jsonFailure(1, 'system', message, null);
+      return 1;
     }
     const err = e as Error;
     process.stderr.write(`create-image: unexpected error: ${err.stack ?? err.message}\n`);
+    if (json && !jsonPrinted()) jsonFailure(1, 'internal', `unexpected error: ${err.message}`, null);
     return 1;
   }
 }

@@ -8,14 +8,33 @@ export interface InteractiveFlags {
 
 /** Prompts only with a TTY on both ends, outside CI, and when the user did not ask for defaults or JSON. */
 export function isInteractive(flags: InteractiveFlags, env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
-  // the flags first: touching process.stdin creates its stream, which a scripted run never needs
-  return Boolean(!ci && !flags.yes && !flags.json && process.stdin.isTTY && process.stdout.isTTY);
+  return notInteractiveBecause(flags, env) === undefined;
 }
+
+/** Why nothing is asked, in the words an error uses ("required with CI set"), or undefined when prompting. */
+export function notInteractiveBecause(flags: InteractiveFlags, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // the flags first: touching process.stdin creates its stream, which a scripted run never needs
+  if (flags.yes) return 'with --yes';
+  if (flags.json) return 'with --json';
+  if (env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false') return 'with CI set';
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return 'without a TTY';
+  return undefined;
+}
+
+let printedJson = false;
+/** Whether this run already printed its one JSON result (a failure after it adds no second one). */
+export const jsonPrinted = (): boolean => printedJson;
+/** A new run (the error boundary starts each): nothing printed yet. */
+export const resetJsonPrinted = (): void => void (printedJson = false);
 
 export const out = {
   line: (s: string) => process.stdout.write(`${s}\n`),
-  json: (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
+  /** The one JSON result of a run: an object gets `ok: true` first (unless it says itself, as validate does). */
+  json: (v: unknown) => {
+    printedJson = true;
+    const body = v && typeof v === 'object' && !Array.isArray(v) && !('ok' in v) ? { ok: true, ...v } : v;
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  },
   warn: (s: string) => process.stderr.write(`create-image: warning: ${s}\n`),
   /** A line the user should see on stderr that is not a warning (where recipes come from). */
   notice: (s: string) => process.stderr.write(`create-image: ${s}\n`),

@@ -1,6 +1,6 @@
 // `create-image recipe new <name>` (scaffold) and `create-image recipe test <dir> [--build]` (render on every
 // family the recipe claims, lint, optionally build and smoke-check). Exit 1 on any finding.
-import { existsSync, rmSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, rmSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import fse from 'fs-extra';
@@ -16,6 +16,7 @@ import { RECIPE_NAME, RECIPE_NAME_RULE } from '../core/manifest.js';
 import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
 import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
+import { targetDirError } from '../edges/write.js';
 import { lintPlan } from '../lint/index.js';
 import { MANIFEST } from '../recipes/load.js';
 import { externalSources } from '../recipes/external.js';
@@ -33,6 +34,8 @@ import { VERSION } from './version.js';
 export async function recipeNew(name: string, flags: { dir?: string }): Promise<void> {
   if (!RECIPE_NAME.test(name)) throw new UsageError([{ path: 'name', message: `"${name}" is not a recipe name: ${RECIPE_NAME_RULE}` }]);
   const dir = resolve(flags.dir ?? '.', name);
+  const notFolder = targetDirError(dir);
+  if (notFolder) throw new UsageError([{ path: '--dir', message: notFolder }]);
   if (existsSync(dir) && readdirSync(dir).length) throw new UsageError([{ path: '--dir', message: `${dir} exists and is not empty; pick another name or --dir` }]);
   for (const f of scaffoldFiles(name, schemaRef(dir, VERSION), VERSION)) {
     fse.outputFileSync(join(dir, f.path), f.content, f.mode ? { mode: f.mode } : {});
@@ -51,6 +54,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
   if (!/^\d+$/.test(flags.smokeTimeout ?? '90') || smokeTimeout < 1 || smokeTimeout > 3600) {
     throw new UsageError([{ path: '--smoke-timeout', message: `"${flags.smokeTimeout}" is not a number of seconds from 1 to 3600` }]);
   }
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'dir', message: `${dirArg} is not a folder: name a recipe folder (one with recipe.json)` }]);
   const manifestFile = join(dir, MANIFEST);
   const problems: string[] = [];
   const sources = await loadSources(flags, { warn: out.warn, external: async () => externalSources });

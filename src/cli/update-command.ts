@@ -39,7 +39,9 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   const sources = sourcesFrom(list.filter((s) => s.kind !== 'builtin'), loadConfig(dir));
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(interactive ? { prompter: clackPrompter() } : {}), notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
 
-  const changes = { values: { ...(flags.set ? { set: flags.set } : {}), ...(flags.env ? { env: flags.env } : {}) }, path: flagPath };
+  // New answers go through the same layers as a generation's flags, on top of the recorded ones.
+  const f = flags;
+  const changes = { values: { name: f.name, tz: f.tz, locale: f.locale, runtime: f.runtime, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set }, path: flagPath };
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });
   const plan = renderPlan(recipe, answers, VERSION);
   const base = await previousRender(dir, rec, VERSION, out.warn);
@@ -50,7 +52,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   if (flags.dryRun) {
     if (flags.json) out.json({ dryRun: true, from, to, source: src.label, files: actions.map((a) => ({ path: a.path, action: a.action, why: a.why, ...(a.action === 'write' ? { diff: unifiedDiff(a.path, readIn(dir, a.path) ?? '', a.content) } : {}) })), conflicts: conflicted.map((c) => c.path) });
     else {
-      out.line(`Dry run: ${from} -> ${to} (${src.label}); nothing written`);
+      out.line(`Dry run: ${from === to ? `${to} re-rendered` : `${from} -> ${to}`} (${src.label}); nothing written`);
       for (const a of [...writes, ...deletes, ...kept]) out.line(`  ${label(a)} ${a.path}${a.action === 'keep' ? ` (${a.why})` : ''}`);
       for (const w of writes) out.line(unifiedDiff(w.path, readIn(dir, w.path) ?? '', w.content));
       for (const d of deletes) out.line(`--- a/${d.path}\n+++ /dev/null (removed by the recipe)`);
@@ -62,9 +64,12 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   applyUpdate(dir, plan, u);
   if (flags.json) out.json({ from, to, source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: actions.map((a) => ({ path: a.path, action: a.action, why: a.why, ...(a.action === 'write' && a.conflicts ? { conflicts: a.conflicts } : {}) })), conflicts: conflicted.map((c) => c.path) });
   else {
-    out.line(`Updated ${from} -> ${to} (${src.label}${src.commit && src.kind === 'git' ? ` at ${src.commit.slice(0, 12)}` : ''})`);
+    const at = `${src.label}${src.commit && src.kind === 'git' ? ` at ${src.commit.slice(0, 12)}` : ''}`;
+    const unchanged = !writes.length && !deletes.length;
+    if (from !== to) out.line(`Updated ${from} -> ${to} (${at})`);
+    else out.line(unchanged ? `Already up to date: ${to} (${at})` : `Re-rendered ${to} with the changed answers (${at})`);
     for (const a of [...writes, ...deletes, ...kept]) out.line(`  ${label(a)} ${a.path}${a.action === 'keep' ? ` (${a.why})` : a.action === 'write' && a.conflicts ? ` (${a.conflicts} conflict${a.conflicts === 1 ? '' : 's'})` : ''}`);
-    if (!writes.length && !deletes.length) out.line('  nothing to change');
+    if (unchanged) out.line('  nothing to change');
   }
   if (conflicted.length) throw new ExitError(1, `conflicts in ${conflicted.map((c) => c.path).join(', ')}: resolve the <<<<<<< yours / >>>>>>> recipe blocks (your text is kept in them), then rebuild`);
 }

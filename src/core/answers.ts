@@ -2,13 +2,14 @@
 // All questions are asked before anything is written, so a cancel leaves nothing half-done.
 // Validation collects `path: message` issues for every answer and throws one UsageError with all of them.
 import { commandWords } from './command-words.js';
+import { sh } from './escape.js';
 import { looksSecret } from './secret-names.js';
 import { UsageError } from './errors.js';
 import { SERVICES, SERVICE_NAMES, PACKAGED_VERSIONS, releaseKey } from './families.js';
 import { matchesWhen, whenFacts } from './facts.js';
 import type { Answers, Family, Issue, PlannedCert, Question, Recipe, Runtime, RuntimeName } from './types.js';
 import { FAMILIES, RUNTIMES } from './types.js';
-import { checkEnvName, checkImageRef, checkLocale, checkTimezone, commonLocales, familyOf, isPinned, normaliseLocale, parseEnvAssignment, parsePort, timezones } from './validate.js';
+import { checkEnvName, checkImageName, checkImageRef, checkLocale, checkTimezone, checkValueSize, commonLocales, familyOf, isPinned, normaliseLocale, parseEnvAssignment, parsePort, suggestTimezones, timezones } from './validate.js';
 
 /** Everything a user can give up front: flags merged over an answers file. All optional. */
 export interface RawAnswers {
@@ -26,6 +27,11 @@ export interface RawAnswers {
   set?: Record<string, unknown>;
   caCerts?: PlannedCert[];
   caInFinal?: boolean;
+  /**
+   * Where each given answer came from, for issues: key (`tz`, or `env NAME` / `set key` for an entry)
+   * -> the path of the flag or file field that gave it (`--tz`, `--answers tz`). Unset: the flag.
+   */
+  from?: Record<string, string>;
 }
 
 export interface Option {
@@ -40,8 +46,18 @@ export interface Prompter {
   confirm(o: { message: string; initialValue?: boolean }): Promise<boolean>;
   select(o: { message: string; options: Option[]; initialValue?: string }): Promise<string>;
   multiselect(o: { message: string; options: Option[]; initialValues?: string[]; required?: boolean }): Promise<string[]>;
-  /** A searchable list (timezones). */
-  autocomplete(o: { message: string; options: Option[]; initialValue?: string; placeholder?: string }): Promise<string>;
+  /**
+   * A searchable list (timezones): `suggest` gives the options for what has been typed so far, and
+   * `validate` sees the focused option (undefined when none matches) and the typed text.
+   */
+  autocomplete(o: {
+    message: string;
+    options: Option[];
+    initialValue?: string;
+    placeholder?: string;
+    suggest?: (input: string) => Option[];
+    validate?: (value: string | undefined, input: string) => string | undefined;
+  }): Promise<string>;
 }
 
 export interface ResolveOptions {
@@ -51,7 +67,7 @@ export interface ResolveOptions {
 }
 
 /** Flag names, so every issue names what the user can change. */
-const FLAG = {
+const FLAGS = {
   base: '--base',
   family: '--family',
   runtime: '--runtime',
@@ -61,7 +77,14 @@ const FLAG = {
   supervisor: '--supervisor',
   ports: '--port',
   env: '--env',
+  imageName: '--name',
 } as const;
+type Paths = Record<keyof typeof FLAGS, string>;
+
+/** Each answer's path in issues: where the given value came from (`--answers tz`), else its flag. */
+function pathsOf(raw: RawAnswers): Paths {
+  return Object.fromEntries(Object.entries(FLAGS).map(([k, flag]) => [k, raw.from?.[k] ?? flag])) as Paths;
+}
 
 export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: ResolveOptions): Promise<Answers> {
   const m = recipe.manifest;
@@ -69,8 +92,14 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   const d = m.defaults ?? {};
   const p = opts.interactive ? opts.prompter : undefined;
   const issues: Issue[] = [];
-  const ask = <T>(key: string, given: T | undefined, prompt: () => Promise<T>, fallback: T): Promise<T> =>
-    given !== undefined ? Promise.resolve(given) : p && asks.has(key as never) ? prompt() : Promise.resolve(fallback);
+  // An issue names where the value came from: the flag, or the answers file's field.
+  const FLAG = pathsOf(raw);
+  // In a wizard a bad given value stops before the next question, not after all of them; prompts
+  // themselves refuse a bad answer where it is typed (each with the check a given value gets).
+  const ask = async <T>(key: string, given: T | undefined, prompt: () => Promise<T>, fallback: T): Promise<T> => {
+    if (p && issues.length) throw new UsageError(issues);
+    return given !== undefined ? given : p && asks.has(key as never) ? prompt() : fallback;
+  };
 
   // Base image: a full reference, or a family name meaning the recipe's pinned image for it.
   const baseIn = await ask('base', raw.base, () =>
@@ -81,7 +110,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     }),
     m.bases.default,
   );
-  const { base, family } = resolveBase(recipe, baseIn, raw.family, issues);
+  const { base, family } = resolveBase(recipe, baseIn, raw.family, issues, FLAG);
 
   const runtimeIn = await ask('runtime', raw.runtime, async () => {
     const name = await p!.select({
@@ -91,13 +120,23 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     });
     if (name === 'none') return name;
     const known = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name as RuntimeName];
-    const version = await p!.text({ message: `${name} version (empty: the base image's packaged one${known ? `, ${known}` : ''})`, initialValue: '' });
+    const version = await p!.text({
+      message: `${name} version (empty: the base image's packaged one${known ? `, ${known}` : ''})`,
+      initialValue: '',
+      validate: (v) => (v ? runtimeVersionError(name as RuntimeName, v, base) : undefined),
+    });
     return version ? `${name}@${version}` : name;
   }, d.runtime ?? 'none');
-  const runtime = parseRuntime(runtimeIn, base, issues);
+  const runtime = parseRuntime(runtimeIn, base, issues, FLAG.runtime);
 
   const tzIn = await ask('tz', raw.tz, () =>
-    p!.autocomplete({ message: 'Timezone (type to search)', initialValue: d.tz ?? 'UTC', options: timezones().map((z) => ({ value: z })) }),
+    p!.autocomplete({
+      message: 'Timezone (type to search)',
+      initialValue: d.tz ?? 'UTC',
+      options: timezones().map((z) => ({ value: z })),
+      suggest: timezoneOptions,
+      validate: (value, input) => (value === undefined ? (checkTimezone(input) ?? 'choose a time zone from the list') : checkTimezone(value)),
+    }),
     d.tz ?? 'UTC',
   );
   const tzErr = checkTimezone(tzIn);
@@ -126,6 +165,10 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   );
   for (const s of services) {
     if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
+  }
+  // A recipe that neither asks for services nor runs any is one process of its own: services would be ignored or break it.
+  if (services.length && !asks.has('services') && !d.services?.length) {
+    issues.push({ path: FLAG.services, message: `recipe ${m.name} runs no extra services; drop ${FLAG.services}, or use --recipe custom` });
   }
 
   const askSupervisor = (message: string) =>
@@ -156,27 +199,32 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     return r.port ? [r.port] : [];
   });
 
-  const env = parseEnv(recipe, raw.env, issues);
+  const env = parseEnv(recipe, raw, issues);
+  const imageName = raw.imageName ?? m.name;
+  const nameErr = checkImageName(imageName);
+  if (nameErr) issues.push({ path: FLAG.imageName, message: nameErr });
 
   // The recipe's own questions, in order; `when` sees the answers so far.
   const set: Record<string, unknown> = {};
   const given = raw.set ?? {};
   const known = new Set((m.questions ?? []).map((q) => q.name));
   for (const key of Object.keys(given)) {
-    if (!known.has(key)) issues.push({ path: `--set ${key}`, message: `recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}` });
+    if (!known.has(key)) issues.push({ path: `${raw.from?.[`set ${key}`] ?? '--set'} ${key}`, message: `recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}` });
   }
   for (const q of m.questions ?? []) {
+    if (p && issues.length) throw new UsageError(issues);
     const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }, m.multiProcess);
     if (!matchesWhen(q.when, facts)) continue;
     let value: unknown;
-    if (given[q.name] !== undefined) value = coerce(q, given[q.name], issues);
+    const path = `${raw.from?.[`set ${q.name}`] ?? '--set'} ${q.name}`;
+    if (given[q.name] !== undefined) value = coerce(q, given[q.name], issues, path);
     else if (p) value = await promptQuestion(p, q);
     else if (q.default !== undefined) value = q.default;
     else if (q.required) {
-      issues.push({ path: `--set ${q.name}`, message: `required (${q.message}); give it with --set ${q.name}=...` });
+      issues.push({ path, message: `required (${q.message}); give it with --set ${q.name}=...` });
       continue;
     } else continue;
-    checkQuestion(q, value, issues);
+    checkQuestion(q, value, issues, path);
     set[q.name] = value;
   }
   // A recipe running several processes of its own (manifest multiProcess) asks how, once its answers say so.
@@ -188,7 +236,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   if (issues.length) throw new UsageError(issues);
   return {
     recipe: m.name,
-    imageName: raw.imageName ?? m.name,
+    imageName,
     base,
     family: family!,
     runtime,
@@ -214,7 +262,7 @@ function baseOptions(recipe: Recipe): { value: string; label?: string; hint?: st
   return [...images].map(([value, hint]) => ({ value, hint }));
 }
 
-function resolveBase(recipe: Recipe, baseIn: string, familyIn: string | undefined, issues: Issue[]): { base: string; family?: Family } {
+function resolveBase(recipe: Recipe, baseIn: string, familyIn: string | undefined, issues: Issue[], FLAG: Paths): { base: string; family?: Family } {
   const b = recipe.manifest.bases;
   let base = baseIn;
   if ((FAMILIES as readonly string[]).includes(baseIn)) {
@@ -249,21 +297,37 @@ function resolveBase(recipe: Recipe, baseIn: string, familyIn: string | undefine
   return { base, family };
 }
 
-function parseRuntime(text: string, base: string, issues: Issue[]): Runtime {
+function parseRuntime(text: string, base: string, issues: Issue[], path: string): Runtime {
   const [name, version = ''] = text.split('@') as [string, string?];
   if (!(RUNTIMES as readonly string[]).includes(name)) {
-    issues.push({ path: FLAG.runtime, message: `unknown runtime "${name}"; accepted: ${RUNTIMES.join(', ')} (optionally name@version)` });
+    issues.push({ path, message: `unknown runtime "${name}"; accepted: ${RUNTIMES.join(', ')} (optionally name@version)` });
     return { name: 'none', version: '' };
   }
-  if (version && !/^[\w.]+$/.test(version)) issues.push({ path: FLAG.runtime, message: `version "${version}" is not a version like 20 or 3.12` });
-  const packaged = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name as RuntimeName];
-  if (version && packaged && !packaged.startsWith(version) && !version.startsWith(packaged)) {
-    issues.push({
-      path: FLAG.runtime,
-      message: `${name} ${version} is not what ${base} packages (${packaged}); drop the version, or use a base image that ships it (e.g. ${name === 'go' ? 'golang' : name}:${version}-bookworm)`,
-    });
-  }
+  const err = version ? runtimeVersionError(name as RuntimeName, version, base) : undefined;
+  if (err) issues.push({ path, message: err });
   return { name: name as RuntimeName, version };
+}
+
+/** Why `version` of runtime `name` cannot be had on `base`, or undefined: the flag's and the prompt's one check. */
+function runtimeVersionError(name: RuntimeName, version: string, base: string): string | undefined {
+  if (!/^\d+(?:\.\d+){0,2}$/.test(version)) return `version "${version}" is not a version like 20 or 3.12`;
+  const packaged = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name];
+  if (packaged && !packaged.startsWith(version) && !version.startsWith(packaged)) {
+    return `${name} ${version} is not what ${base} packages (${packaged}); drop the version, or use a base image that ships it (e.g. ${name === 'go' ? 'golang' : name}:${version}-bookworm)`;
+  }
+  return undefined;
+}
+
+/** Time zones for what has been typed: those containing it, else the nearest spellings ("did you mean"). */
+function timezoneOptions(input: string): Option[] {
+  const all = timezones();
+  if (!input) return all.map((z) => ({ value: z }));
+  const lower = input.toLowerCase();
+  const matching = all.filter((z) => z.toLowerCase().includes(lower));
+  if (matching.length) return matching.map((z) => ({ value: z }));
+  // a zone Intl knows but does not list (US/Eastern) is offered as typed
+  if (!checkTimezone(input)) return [{ value: input }];
+  return suggestTimezones(input).map((z) => ({ value: z, hint: 'did you mean this?' }));
 }
 
 function defaultPorts(services: string[]): string[] {
@@ -271,44 +335,66 @@ function defaultPorts(services: string[]): string[] {
   return [...new Set(ports)].map(String);
 }
 
-function parseEnv(recipe: Recipe, input: RawAnswers['env'], issues: Issue[]): Record<string, string> {
+function parseEnv(recipe: Recipe, raw: RawAnswers, issues: Issue[]): Record<string, string> {
   const env: Record<string, string> = {};
   const secret = new Set((recipe.manifest.env ?? []).filter((e) => e.secret).map((e) => e.name));
   const entries: [string, string][] = [];
+  const input = raw.env;
+  const at = (name: string) => `${raw.from?.[`env ${name}`] ?? FLAGS.env} ${name}`;
   if (Array.isArray(input)) {
     for (const text of input) {
       const r = parseEnvAssignment(text);
-      if ('error' in r && r.error) issues.push({ path: FLAG.env, message: r.error });
+      if ('error' in r && r.error) issues.push({ path: FLAGS.env, message: r.error });
       else entries.push([r.name!, r.value!]);
     }
   } else if (input) {
     for (const [k, v] of Object.entries(input)) {
       const err = checkEnvName(k);
-      if (err) issues.push({ path: `${FLAG.env} ${k}`, message: err });
+      if (err) issues.push({ path: at(k), message: err });
       else entries.push([k, String(v)]);
     }
   }
   for (const [name, value] of entries) {
+    const owner = answerOwning(name);
+    if (owner) {
+      issues.push({ path: at(name), message: `is set by ${owner} (which also configures the image for it); use ${owner} ${sh(value)} instead of ${FLAGS.env}` });
+      continue;
+    }
+    const size = checkValueSize(value);
+    if (size) {
+      issues.push({ path: at(name), message: size });
+      continue;
+    }
     if (secret.has(name)) {
-      issues.push({ path: `${FLAG.env} ${name}`, message: `is a secret: it is never baked into the image; pass it at run time (docker run -e ${name}=... or -e ${name}_FILE=/run/secrets/...)` });
+      issues.push({ path: at(name), message: `is a secret: it is never baked into the image; pass it at run time (docker run -e ${name}=... or -e ${name}_FILE=/run/secrets/...)` });
       continue;
     }
     // --env values become ENV lines, readable by anyone who pulls the image
     if (looksSecret(name) && value !== '') {
-      issues.push({ path: `${FLAG.env} ${name}`, message: `looks like a secret, and --env values are baked into the image for anyone who pulls it; pass it at run time instead (docker run -e ${name}=... or a ${name}_FILE secret mount)` });
+      issues.push({ path: at(name), message: `looks like a secret, and --env values are baked into the image for anyone who pulls it; pass it at run time instead (docker run -e ${name}=... or a ${name}_FILE secret mount)` });
       continue;
     }
     if (value.includes('\0')) {
-      issues.push({ path: `${FLAG.env} ${name}`, message: 'contains a NUL byte, which no environment variable can hold' });
+      issues.push({ path: at(name), message: 'contains a NUL byte, which no environment variable can hold' });
       continue;
     }
     if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
-      issues.push({ path: `${FLAG.env} ${name}`, message: 'contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode' });
+      issues.push({ path: at(name), message: 'contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode' });
       continue;
     }
     env[name] = value;
   }
   return env;
+}
+
+/**
+ * Variables an answer of its own sets: TZ by --tz (tzdata, /etc/localtime), LANG and LC_* by --locale
+ * (the locale generated). An --env for them would contradict that answer, so it is refused.
+ */
+function answerOwning(name: string): string | undefined {
+  if (name === 'TZ') return '--tz';
+  if (name === 'LANG' || name.startsWith('LC_')) return '--locale';
+  return undefined;
 }
 
 async function promptQuestion(p: Prompter, q: Question): Promise<unknown> {
@@ -333,8 +419,7 @@ async function promptQuestion(p: Prompter, q: Question): Promise<unknown> {
 }
 
 /** --set values arrive as strings; answers files may already hold typed values. */
-function coerce(q: Question, v: unknown, issues: Issue[]): unknown {
-  const path = `--set ${q.name}`;
+function coerce(q: Question, v: unknown, issues: Issue[], path: string): unknown {
   if (q.type === 'boolean') {
     if (typeof v === 'boolean') return v;
     const s = String(v).toLowerCase();
@@ -353,6 +438,8 @@ function coerce(q: Question, v: unknown, issues: Issue[]): unknown {
 }
 
 function questionError(q: Question, v: string): string | undefined {
+  const size = checkValueSize(v);
+  if (size) return size;
   if (q.required && v === '') return 'required';
   if (q.pattern && !new RegExp(`^(?:${q.pattern})$`, 'u').test(v)) return `must be ${q.patternHint ?? `like /${q.pattern}/`}`;
   if (/[\0\r\n]/.test(v)) return 'must be one line';
@@ -360,8 +447,7 @@ function questionError(q: Question, v: string): string | undefined {
   return undefined;
 }
 
-function checkQuestion(q: Question, value: unknown, issues: Issue[]): void {
-  const path = `--set ${q.name}`;
+function checkQuestion(q: Question, value: unknown, issues: Issue[], path: string): void {
   const values = q.type === 'multiselect' ? (value as string[]) : q.type === 'select' ? [String(value)] : [];
   for (const v of values) {
     if (!q.choices!.some((c) => c.value === v)) issues.push({ path, message: `"${v}" is not one of: ${q.choices!.map((c) => c.value).join(', ')}` });

@@ -1,6 +1,7 @@
 // The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
 import { commandWords } from './command-words.js';
+import { UsageError } from './errors.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -20,7 +21,7 @@ import {
   type UserSpec,
 } from './families.js';
 import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
-import { formatPort, mergePorts, parsePort } from './validate.js';
+import { containerName, formatPort, mergePorts, parsePort } from './validate.js';
 
 export interface EnvEntry {
   name: string;
@@ -38,6 +39,8 @@ export interface RenderContext {
   answers: Answers;
   set: Record<string, unknown>;
   imageName: string;
+  /** The image name's last path component without tag (`ghcr.io/acme/web:1` -> web): also a valid npm package name. */
+  shortName: string;
   base: string;
   family: Answers['family'];
   runtime: Answers['runtime'];
@@ -112,6 +115,11 @@ export interface Helpers {
   firstTcpPort(fallback: number): number;
   /** Text for HTML/XML content and attributes. */
   html(text: string): string;
+  /**
+   * Refuses the answers as a usage error (exit 2) naming the flag the user can change, e.g.
+   * `it.h.refuse('--service', 'lnmp needs nginx and php-fpm')`: for combinations the manifest cannot state.
+   */
+  refuse(flag: string, message: string): never;
 }
 
 export interface SystemOptions {
@@ -234,6 +242,9 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     },
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    refuse: (flag, message) => {
+      throw new UsageError([{ path: flag, message }]);
+    },
   };
 
   return {
@@ -242,6 +253,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     answers: a,
     set: a.set,
     imageName: a.imageName,
+    shortName: containerName(a.imageName),
     base: a.base,
     family: a.family,
     runtime: a.runtime,

@@ -3,6 +3,19 @@ import type { Issue } from './types.js';
 
 export class CreateImageError extends Error {
   readonly exitCode: number = 1;
+  /** Facts a `--json` failure reports beside the error (e.g. the files written before a build failed). */
+  details?: Record<string, unknown>;
+}
+
+/** What `--json` reports as `error.code` for each kind of error. */
+export function errorCode(e: unknown): string {
+  if (e instanceof UsageError || (e instanceof CreateImageError && e.exitCode === 2)) return 'usage';
+  if (e instanceof ConflictError) return 'conflict';
+  if (e instanceof RecipeError) return 'recipe';
+  if (e instanceof ToolError) return 'tool';
+  if (e instanceof CancelledError) return 'cancelled';
+  if (e instanceof CreateImageError) return 'failed';
+  return 'internal';
 }
 
 /**
@@ -53,8 +66,12 @@ export class CancelledError extends CreateImageError {
 /** Target files exist and neither --force nor an interactive choice allows overwriting. */
 export class ConflictError extends CreateImageError {
   override readonly exitCode = 1;
-  constructor(readonly files: string[]) {
-    super(`target already has ${files.length === 1 ? 'a file' : 'files'} this would overwrite: ${files.join(', ')} (use --force to overwrite, or pick an empty dir)`);
+  /** `instead`: what to do rather than overwrite, when there is better than --force (e.g. `create-image update`). */
+  constructor(
+    readonly files: string[],
+    instead = 'use --force to overwrite, or pick an empty dir',
+  ) {
+    super(`target already has ${files.length === 1 ? 'a file' : 'files'} this would overwrite: ${files.join(', ')} (${instead})`);
   }
 }
 
@@ -70,6 +87,9 @@ export class ToolError extends CreateImageError {
   }
 }
 
+/** One line per issue, whatever the values it quotes hold: control characters are shown escaped (`\n`). */
 export function formatIssue(issue: Issue): string {
-  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  const line = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -11,6 +11,8 @@ export class EscapeError extends CreateImageError {
   readonly value: string;
   /** Where it was going: "a Dockerfile value", "nginx.conf"... */
   readonly where: string;
+  /** The whole value, to tell which answer it came from. */
+  readonly whole: string;
   constructor(value: string, where: string, reason: string) {
     const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
     // JSON.stringify shows newlines, NULs and other invisible characters as escapes.
@@ -18,6 +20,7 @@ export class EscapeError extends CreateImageError {
     this.name = 'EscapeError';
     this.value = shown;
     this.where = where;
+    this.whole = value;
   }
 }
 
@@ -41,16 +44,27 @@ const CONTROL_BUT_TAB = /[\x00-\x08\x0a-\x1f\x7f]/;
 // readable; in the command position it could make a word an assignment, so there it is quoted.
 const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/** Runs of the characters `sh` writes in double quotes (a capture group, so `split` keeps them). */
+const SH_DOUBLE_QUOTED = /([$`'\\]+)/;
+
 /**
  * The one shell-quoting function: a word that expands to exactly `value` (sh, dash, bash, ash, zsh in
- * sh mode). Bare when safe, else single quotes, which keep everything literal, newlines included; a
- * `'` is written as `'\''`. Every command the tool prints or writes is built from argv with it.
+ * sh mode). Bare when safe; else single-quoted runs, which keep everything literal, newlines included,
+ * joined to double-quoted runs of the four characters single quotes cannot hold cleanly: `'` itself,
+ * and `$`, `` ` `` and `\` (escaped), which shellcheck would flag inside single quotes (SC2016, SC1003)
+ * in a generated script. Double quotes never hold `!`, so interactive bash expands no history.
+ * Every command the tool prints or writes is built from argv with it.
  */
 export function sh(value: string, position: 'argument' | 'command' = 'argument'): string {
   assertText(value, 'a shell word');
   if (value.includes('\0')) throw new EscapeError(value, 'a shell word', 'shell strings cannot contain a NUL character');
   if (SH_SAFE.test(value) && !(position === 'command' && value.includes('='))) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  if (value === '') return "''";
+  return value
+    .split(SH_DOUBLE_QUOTED)
+    .filter((run) => run !== '')
+    .map((run) => (SH_DOUBLE_QUOTED.test(run) ? `"${run.replace(/[$`\\]/g, (c) => `\\${c}`)}"` : `'${run}'`))
+    .join('');
 }
 
 /** A command line from argv, each word quoted by `sh` (the first as the command: never an assignment). */
@@ -69,7 +83,22 @@ export function shCommand(argv: readonly string[]): string {
 const DOCKERFILE_BAD = /[\x00-\x1f\x7f]/;
 
 export function canDockerfile(value: string): boolean {
-  return !DOCKERFILE_BAD.test(value) && !LONE_SURROGATE.test(value);
+  return !DOCKERFILE_BAD.test(value) && !LONE_SURROGATE.test(value) && lintReadsEnvValue(value);
+}
+
+/**
+ * Docker reads any value `dockerfileValue` writes, but the Dockerfile lint (dockerfile-utils) checks the
+ * value *after* unquoting as if it were quoted again: one starting with `'` must end with `'`, one
+ * starting with `"` must end with an unescaped `"`. Values it would report go to the entrypoint instead.
+ */
+function lintReadsEnvValue(value: string): boolean {
+  if (value.startsWith("'")) return value.endsWith("'");
+  if (!value.startsWith('"')) return true;
+  for (let i = 1; i < value.length; i++) {
+    if (value[i] === '\\') i++;
+    else if (value[i] === '"' && i === value.length - 1) return true;
+  }
+  return false;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { join, posix } from 'node:path';
 import { Eta } from 'eta';
 import { buildContext, type RenderContext } from './context.js';
+import { answerError } from './answer-errors.js';
 import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -9,6 +10,7 @@ import { RECORD_FILE, recordOf, recordText, reservedOutputPath } from './record.
 import { templateRuntimeError, templateSyntaxError } from './template-errors.js';
 import { runSteps } from './run-command.js';
 import type { Answers, FileSpec, Plan, PlannedFile, Recipe } from './types.js';
+import { containerName, imageTag } from './validate.js';
 
 /**
  * A line holding only a `<% code %>` tag disappears entirely (like Jinja's trim_blocks + lstrip_blocks);
@@ -77,6 +79,9 @@ function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines:
   try {
     return tidy(engines(dir).render(`./${spec.template}`, ctx));
   } catch (e) {
+    // a value the user gave that cannot be written here, or answers a template refuses: the user's to change
+    const usage = answerError(e, ctx.answers);
+    if (usage) throw usage;
     if (e instanceof RecipeError) throw e;
     throw templateRuntimeError(e as Error, join(dir, spec.template));
   }
@@ -122,8 +127,9 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
     ...(ctx.process === 'none' && !ctx.ports.length && !/^HEALTHCHECK /m.test(files.find((f) => f.path === 'Dockerfile')?.content ?? '') ? { oneShot: true } : {}),
     ...(interactive ? { interactive } : {}),
   };
-  const run = runSteps({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
-  const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), ...run];
+  const tag = imageTag(answers.imageName);
+  const run = runSteps({ image: tag, name: containerName(answers.imageName), ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
+  const nextSteps = [shCommand(['docker', 'build', '-t', tag, '.']), ...run];
   if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, interactive, notes: m.notes ?? [] }));
   // the tool's own file: added past safeOutputPath, which refuses it to recipes
   files.push({ path: RECORD_FILE, content: recordText(recordOf(recipe, given, toolVersion, files)), mode: 0o644 });

@@ -2,6 +2,7 @@
 // (saying what *is* accepted, so the CLI can print it next to the flag name) or undefined when fine,
 // or a parsed value plus message. Callers turn messages into `Issue`s with the path they know.
 import { GLIBC_LOCALES } from './glibc-locales.js';
+import { closest } from './suggest.js';
 import type { Family, PortSpec } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -91,12 +92,28 @@ export function checkTimezone(tz: string): string | undefined {
   const sameIgnoringCase = byLower.get(tz.toLowerCase());
   if (sameIgnoringCase) return `"${tz}" is not a time zone (names are case-sensitive): did you mean ${sameIgnoringCase}?`;
   const resolved = intlAccepts(tz);
-  if (resolved === undefined) return `"${tz}" is not a known time zone: expected ${TZ_EXAMPLE}`;
+  if (resolved === undefined) {
+    const near = suggestTimezones(tz);
+    return `"${tz}" is not a known time zone: ${near.length ? `did you mean ${near.join(' or ')}?` : `expected ${TZ_EXAMPLE}`}`;
+  }
   if (!zoneCased(tz)) {
     const hint = ICU_LEGACY[resolved] ?? resolved;
     return `"${tz}" is not a time zone (names are case-sensitive): did you mean ${hint}?`;
   }
   return undefined;
+}
+
+/**
+ * Known zones nearest to a misspelt one (`Asia/Shangai` -> Asia/Shanghai), nearest first: by the whole
+ * name, else by the city alone (`Shangai` or `Europe/Paaris`).
+ */
+export function suggestTimezones(tz: string, limit = 2): string[] {
+  const zones = timezones();
+  const whole = closest(tz, zones, { limit });
+  if (whole.length) return whole;
+  const city = tz.slice(tz.lastIndexOf('/') + 1);
+  const byCity = new Map(zones.map((z) => [z.slice(z.lastIndexOf('/') + 1), z]));
+  return closest(city, byCity.keys(), { limit }).map((c) => byCity.get(c)!);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,12 +340,51 @@ export function checkBaseImage(ref: string): string | undefined {
   return undefined;
 }
 
+/** The tag an image gets when none is named: see build/tags.ts for why `latest`. */
+export const DEFAULT_TAG = 'latest';
+
+const NAME_ACCEPTS = 'lower-case letters, digits and separators (".", "_", "__", "-"), path components joined by "/", optionally a registry host[:port]/ before and a :tag after (e.g. myapp, acme/web, localhost:5000/app:1.0)';
+
+/**
+ * `--name`: the image a generated folder builds, as `docker build -t` takes it (the reference grammar,
+ * no digest). Everything derived from it (tags, compose `image:`, next steps, the README) uses it as is.
+ */
+export function checkImageName(name: string): string | undefined {
+  const r = parseRef(name);
+  if (r.error !== undefined || r.ref.digest !== undefined) return `"${name}" is not an image name: use ${NAME_ACCEPTS}`;
+  return undefined;
+}
+
+/** `name:tag` to build: the name as given when it has a tag, else with `:latest`. */
+export function imageTag(name: string): string {
+  return parseImageRef(name)?.tag !== undefined ? name : `${name}:${DEFAULT_TAG}`;
+}
+
+/** The container and volume-name prefix for an image name: its last path component (`ghcr.io/acme/web:1` -> web). */
+export function containerName(name: string): string {
+  return (parseImageRef(name)?.repository ?? name).split('/').pop()!;
+}
+
 /** A `--tag` value: `name[:tag]` as `docker build -t` takes it (no digest; docker adds :latest when the tag is missing). */
 export function checkTag(tag: string): string | undefined {
   const r = parseRef(tag);
   if (r.error !== undefined) return r.error.replace('image reference', 'image tag');
   if (r.ref.digest !== undefined) return `"${tag}" is not a valid image tag: a tag cannot carry a digest (e.g. myapp:1.0 or ghcr.io/acme/app:1.0)`;
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+// ---------------------------------------------------------------------------------------------
+
+/** The longest value any answer may have (an env value, a --set value, a name...), in characters. */
+export const MAX_VALUE_LENGTH = 4096;
+/** The most entries a list answer may have (env vars, ports, services, --set answers). */
+export const MAX_ENTRIES = 100;
+
+export function checkValueSize(value: string): string | undefined {
+  if (value.length <= MAX_VALUE_LENGTH) return undefined;
+  return `${value.length} characters is too long: at most ${MAX_VALUE_LENGTH} (put longer content in a file the image copies)`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,17 +41,31 @@ export function clackPrompter(io: PromptStreams = {}): Prompter {
           required: o.required ?? false,
         }),
       ),
-    autocomplete: async (o) =>
-      unwrap(
+    autocomplete: async (o) => {
+      // With `suggest`, the options follow what is typed (clack asks for them with the prompt as `this`),
+      // and Enter with nothing matching is a validation message, never an undefined answer.
+      let typed = '';
+      const suggest = o.suggest;
+      const options = suggest
+        ? function (this: { userInput: string }) {
+            typed = this.userInput ?? '';
+            return opts(suggest(typed));
+          }
+        : opts(o.options);
+      const validate = o.validate ?? ((v: string | undefined) => (v === undefined ? 'nothing matches: choose an entry from the list' : undefined));
+      return unwrap(
         await clack.autocomplete<string>({
           ...io,
           message: o.message,
-          options: opts(o.options),
+          options,
+          ...(suggest ? { filter: () => true } : {}),
+          validate: (v) => validate(v as string | undefined, typed),
           ...(o.initialValue ? { initialValue: o.initialValue } : {}),
           ...(o.placeholder ? { placeholder: o.placeholder } : {}),
           maxItems: 8,
         }),
-      ),
+      );
+    },
   };
 }
 

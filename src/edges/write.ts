@@ -1,10 +1,10 @@
 // Writing a plan to disk, all or nothing: every file is first written to a temp file beside its destination,
 // then renamed into place; if anything fails, renamed files are put back and temp files removed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { ConflictError, UsageError } from '../core/errors.js';
+import { ConflictError, ToolError, UsageError } from '../core/errors.js';
 import type { PlannedFile } from '../core/types.js';
 
 export type FileStatus = 'new' | 'same' | 'changed';
@@ -16,8 +16,22 @@ export interface FileState {
   current?: string;
 }
 
+/**
+ * Why `target` cannot be the folder to write into, or undefined: it is a file, or a file stands where
+ * one of the folders leading to it would have to be created.
+ */
+export function targetDirError(target: string): string | undefined {
+  const root = resolve(target);
+  if (existsSync(root)) return statSync(root).isDirectory() ? undefined : `${target} is a file, not a folder: name a folder (new or existing)`;
+  let up = dirname(root);
+  while (!existsSync(up)) up = dirname(up);
+  return statSync(up).isDirectory() ? undefined : `${target} cannot be created: ${up} is a file, not a folder`;
+}
+
 /** Compares the plan with what is on disk. Identical files are not conflicts. */
 export function inspectTarget(target: string, files: PlannedFile[]): FileState[] {
+  const bad = targetDirError(target);
+  if (bad) throw new UsageError([{ path: 'target-dir', message: bad }]);
   // A target that does not exist yet holds nothing: no per-file look-ups (each a syscall or more).
   const root = resolve(target);
   if (!existsSync(root)) {
@@ -28,6 +42,12 @@ export function inspectTarget(target: string, files: PlannedFile[]): FileState[]
   }
   return files.map((file) => {
     const dest = destination(target, file.path);
+    // a file where the recipe needs a folder (`conf` a file, `conf/nginx.conf` planned)
+    for (let dir = dirname(dest); dir.startsWith(root + sep); dir = dirname(dir)) {
+      if (existsSync(dir) && !statSync(dir).isDirectory()) {
+        throw new UsageError([{ path: 'target-dir', message: `${relative(root, dir)} is a file in the target, but the recipe writes ${file.path} inside a folder of that name` }]);
+      }
+    }
     if (!existsSync(dest)) return { file, status: 'new' as const };
     if (lstatSync(dest).isDirectory()) throw new UsageError([{ path: 'target-dir', message: `${file.path} is a directory in the target, but the recipe writes a file there` }]);
     const current = readFileSync(dest, 'utf8');
@@ -71,9 +91,9 @@ export interface WriteResult {
  * Writes `files` into `target`. `decide` says what to do with a file whose content differs on disk;
  * without it, any such file is a ConflictError and nothing is written.
  */
-export function writeFiles(target: string, states: FileState[], decide?: (s: FileState) => 'overwrite' | 'skip'): WriteResult {
+export function writeFiles(target: string, states: FileState[], decide?: (s: FileState) => 'overwrite' | 'skip', instead?: string): WriteResult {
   const changed = states.filter((s) => s.status === 'changed');
-  if (changed.length && !decide) throw new ConflictError(changed.map((s) => s.file.path));
+  if (changed.length && !decide) throw new ConflictError(changed.map((s) => s.file.path), instead);
   const toWrite = states.filter((s) => s.status === 'new' || (s.status === 'changed' && decide!(s) === 'overwrite'));
   const result: WriteResult = {
     written: toWrite.map((s) => s.file.path),
@@ -122,6 +142,9 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
         /* not empty: leave it */
       }
     }
+    // The file system said no (read-only, no space, no permission, /proc): one line, nothing left behind.
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string' && err.syscall) throw new ToolError(`cannot write to ${target}: ${err.code === 'ENOENT' ? `${err.path ?? target} cannot be created here` : (err.message.split(', ')[0] ?? err.code)} (nothing was written)`);
     throw e;
   }
   for (const p of placed) if (p.backup) rmSync(p.backup, { force: true });

@@ -3,6 +3,7 @@
 // file under ./secrets/ that the user creates (and keeps out of git).
 import { yamlString } from '../core/escape.js';
 import type { Plan, PortSpec, Recipe } from '../core/types.js';
+import { containerName, imageTag } from '../core/validate.js';
 import { imageHealthcheck } from './healthcheck.js';
 import { COMPANION_IMAGES } from './versions.js';
 import { comment, scalar } from './yaml.js';
@@ -76,7 +77,7 @@ function companionServices(recipe: Recipe, own: string): { lines: string[]; depe
 
 export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): { path: string; content: string }[] {
   const img = plan.image;
-  const service = img.name.replace(/[^a-z0-9_-]/g, '-') || 'app';
+  const service = containerName(img.name).replace(/[^a-z0-9_-]/g, '-') || 'app';
   const secrets = img.env.filter((e) => e.secret);
   const required = new Set((recipe.manifest.env ?? []).filter((e) => e.required).map((e) => e.name));
   const m = recipe.manifest;
@@ -100,7 +101,7 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
     `  ${service}:`,
     '    build:',
     '      context: .',
-    `    image: ${scalar(`${img.name}:latest`)}`,
+    `    image: ${scalar(imageTag(img.name))}`,
     // A command that exits is done, not crashed: restarting it would loop.
     ...(img.oneShot ? ['    # The image runs a command and exits: `docker compose run --rm ' + service + '` runs it again.', '    restart: "no"'] : ['    restart: unless-stopped']),
   );

@@ -5,6 +5,7 @@ import { RecipeError, UsageError } from '../core/errors.js';
 import { lineOfJsonError, lineOfPath } from '../core/json-position.js';
 import { validateManifest } from '../core/manifest.js';
 import { sha256 } from '../core/hash.js';
+import { didYouMean } from '../core/suggest.js';
 import type { Family, Manifest, Recipe, RecipeFiles } from '../core/types.js';
 import { builtinRecipesDir } from './paths.js';
 import { BASE_IMAGES } from '../core/families.js';
@@ -66,13 +67,15 @@ export function recipesFolder(dir: string): string {
 }
 
 /** Finds `name` in the sources (first wins) and loads it, resolving `extends`. */
-export function findRecipe(name: string, sources: RecipeSource[]): Recipe {
+/** The recipe `name` from the first source that has it; `path` names where the name was given in the error. */
+export function findRecipe(name: string, sources: RecipeSource[], path = '--recipe'): Recipe {
   for (const src of sources) {
     const dir = join(src.dir, name);
     if (existsSync(join(dir, MANIFEST))) return loadRecipeDir(dir, src, sources);
   }
   const known = [...new Set(sources.flatMap((s) => listRecipeNames(s.dir)))];
-  throw new UsageError([{ path: '--recipe', message: `unknown recipe "${name}"; available: ${known.join(', ')}` }]);
+  const near = didYouMean(name, known);
+  throw new UsageError([{ path, message: `unknown recipe "${name}"${near ? ` (${near})` : ''}; available: ${known.join(', ')}` }]);
 }
 
 /** Loads the recipe in `dir`; `extends` is looked up in the same source first, then the other sources. */

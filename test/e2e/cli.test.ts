@@ -103,7 +103,9 @@ describe('create-image (built bin)', () => {
     const target = await tempDir();
     writeFileSync(path.join(target, 'Dockerfile'), 'FROM scratch\n');
     const r = await cli([target, '--recipe', 'custom', '--yes', '--dry-run'], { env: NO_TTY });
-    expect(r.exitCode, r.stderr).toBe(0);
+    // the run without --dry-run would refuse to overwrite the Dockerfile: the dry run exits as it would
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/without --dry-run this would stop: .*Dockerfile.*--force/);
     expect(r.stdout).toMatch(/create\s+docker-entrypoint\.sh/);
     expect(r.stdout).toMatch(/change\s+Dockerfile/);
     expect(r.stdout).toContain('-FROM scratch');
@@ -113,6 +115,8 @@ describe('create-image (built bin)', () => {
     const j = await cli([target, '--recipe', 'custom', '--yes', '--dry-run', '--json'], { env: NO_TTY });
     const data = JSON.parse(j.stdout);
     expect(data.dryRun).toBe(true);
+    expect(data.ok).toBe(false);
+    expect(data.wouldRefuse).toMatch(/Dockerfile/);
     expect(data.files.find((f: { path: string }) => f.path === 'Dockerfile').status).toBe('changed');
     expect(readdirSync(target)).toEqual(['Dockerfile']);
   });

@@ -67,7 +67,7 @@ describe('run command', () => {
 
   it('quotes what needs quoting and maps ports, volumes and secret hints', () => {
     expect(dockerRunCommand({ image: 'reg:5000/team/ftp:1', ports: [{ from: 21, to: 21, proto: 'tcp' }, { from: 21100, to: 21110, proto: 'tcp' }, { from: 53, to: 53, proto: 'udp' }], volumes: ['/var/lib/ftp', '/data'], env: [{ name: 'FTP_PASS', secret: true, required: true }, { name: 'OPTIONAL_KEY', secret: true }, { name: 'GREETING', secret: false, value: "it's $HOME" }] })).toBe(
-      "docker run -d -p 21:21 -p 21100-21110:21100-21110 -p 53:53/udp -v ftp-data:/var/lib/ftp -v ftp-data-2:/data -v ./secrets/ftp_pass:/run/secrets/ftp_pass:ro -e FTP_PASS_FILE=/run/secrets/ftp_pass -e 'GREETING=it'\\''s $HOME' reg:5000/team/ftp:1",
+      "docker run -d -p 21:21 -p 21100-21110:21100-21110 -p 53:53/udp -v ftp-data:/var/lib/ftp -v ftp-data-2:/data -v ./secrets/ftp_pass:/run/secrets/ftp_pass:ro -e FTP_PASS_FILE=/run/secrets/ftp_pass -e 'GREETING=it'\"'\"'s '\"\\$\"'HOME' reg:5000/team/ftp:1",
     );
     expect(dockerRunCommand({ image: 'box:latest', name: 'box', ports: [], volumes: [], env: [], interactive: true })).toBe('docker run --rm -it --name box box:latest');
     expect(shellQuote('plain-1.0:x/y')).toBe('plain-1.0:x/y');

@@ -79,6 +79,43 @@ describe('interactive generation', () => {
     expect(t.screen()).toContain('Summary');
   });
 
+  it('a misspelt time zone is corrected where it is typed: did-you-mean options, never a crash', async () => {
+    const target = path.join(tmp(), 'img');
+    const t = terminal();
+    const done = generate(target, flags({ recipe: 'custom', base: 'debian', runtime: 'none', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), later, {
+      input: t.input,
+      output: t.output,
+      interactive: true,
+    });
+    // nothing near: Enter is refused at the prompt with the same message the flag gets
+    await t.answer('Timezone', ...'Qqqqqq/Zzzzzz'.split(''), KEY.enter);
+    await t.answer('is not a known time zone');
+    // erase it, then the typo: the nearest zone is offered, and Enter takes it
+    await t.answer('Search:', ...Array(13).fill('\u007f'), ...'Asia/Shangai'.split(''));
+    await t.answer('did you mean this?', KEY.enter);
+    await t.answer('Write these files?', KEY.enter);
+    await done;
+    expect(JSON.parse(readFileSync(path.join(target, '.create-image.json'), 'utf8')).answers.tz).toBe('Asia/Shanghai');
+  });
+
+  it('a runtime version the base cannot provide is refused at its prompt, naming no flag', async () => {
+    const target = path.join(tmp(), 'img');
+    const t = terminal();
+    const done = generate(target, flags({ recipe: 'custom', base: 'debian', tz: 'UTC', locale: 'C.UTF-8', service: [], port: [], set: ['app=', 'command='] }), later, {
+      input: t.input,
+      output: t.output,
+      interactive: true,
+    });
+    await t.answer('Language runtime', KEY.down, KEY.enter); // node
+    await t.answer('node version', ...'20'.split(''), KEY.enter);
+    await t.answer('is not what debian:bookworm-slim packages (18)');
+    expect(t.screen()).not.toContain('--runtime');
+    await t.answer('node version', '\u007f', '\u007f', KEY.enter); // empty: the packaged one
+    await t.answer('Write these files?', KEY.enter);
+    await done;
+    expect(JSON.parse(readFileSync(path.join(target, '.create-image.json'), 'utf8')).answers.runtime).toEqual({ name: 'node', version: '' });
+  });
+
   it('Ctrl-C at a prompt cancels and writes nothing', async () => {
     const target = path.join(tmp(), 'img');
     const t = terminal();

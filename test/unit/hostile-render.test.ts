@@ -9,6 +9,7 @@ import { resolveAnswers } from '../../src/core/answers.js';
 import { CreateImageError } from '../../src/core/errors.js';
 import { renderPlan } from '../../src/core/render.js';
 import { parseDockerfile } from '../../src/lint/dockerfile-parse.js';
+import { lintPlanFiles } from '../../src/lint/index.js';
 import { loadRecipeDir } from '../../src/recipes/load.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
 import { HOSTILE, LONE_SURROGATE_VALUE, NUL_VALUE } from '../helpers/hostile.js';
@@ -77,6 +78,8 @@ describe('hostile --env values through the custom recipe', () => {
       expect((e as Error).message).toMatch(/--env|HOSTILE_V/);
       return;
     }
+    // whichever file the value lands in, the Dockerfile lints clean and the entrypoint passes shellcheck
+    expect(await lintPlanFiles(plan.files)).toEqual([]);
     const dockerfile = plan.files.find((f) => f.path === 'Dockerfile')!.content;
     const entrypoint = plan.files.find((f) => f.path === 'docker-entrypoint.sh')!.content;
     const inDockerfile = dockerEnv(dockerfile, 'HOSTILE_V');

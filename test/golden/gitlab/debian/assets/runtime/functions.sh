@@ -21,81 +21,62 @@ export GITLAB_USER GITLAB_HOME GITLAB_LOG_DIR GITLAB_CACHE_DIR GITLAB_INSTALL_DI
 
 # Defaults of the documented settings (also ENV in the image); an empty value set with -e stays empty.
 if [ -z "${GITLAB_HOST+set}" ]; then
-	GITLAB_HOST=localhost
+	export GITLAB_HOST=localhost
 fi
-export GITLAB_HOST
 if [ -z "${GITLAB_PORT+set}" ]; then
-	GITLAB_PORT=80
+	export GITLAB_PORT=80
 fi
-export GITLAB_PORT
 if [ -z "${GITLAB_HTTPS+set}" ]; then
-	GITLAB_HTTPS=false
+	export GITLAB_HTTPS=false
 fi
-export GITLAB_HTTPS
 if [ -z "${GITLAB_SSH_PORT+set}" ]; then
-	GITLAB_SSH_PORT=22
+	export GITLAB_SSH_PORT=22
 fi
-export GITLAB_SSH_PORT
 if [ -z "${GITLAB_TIMEZONE+set}" ]; then
-	GITLAB_TIMEZONE=UTC
+	export GITLAB_TIMEZONE=UTC
 fi
-export GITLAB_TIMEZONE
 if [ -z "${GITLAB_EMAIL+set}" ]; then
-	GITLAB_EMAIL=gitlab@localhost
+	export GITLAB_EMAIL=gitlab@localhost
 fi
-export GITLAB_EMAIL
 if [ -z "${GITLAB_EMAIL_DISPLAY_NAME+set}" ]; then
-	GITLAB_EMAIL_DISPLAY_NAME=GitLab
+	export GITLAB_EMAIL_DISPLAY_NAME=GitLab
 fi
-export GITLAB_EMAIL_DISPLAY_NAME
 if [ -z "${GITLAB_EMAIL_REPLY_TO+set}" ]; then
-	GITLAB_EMAIL_REPLY_TO=noreply@localhost
+	export GITLAB_EMAIL_REPLY_TO=noreply@localhost
 fi
-export GITLAB_EMAIL_REPLY_TO
 if [ -z "${GITLAB_PAGES_ENABLED+set}" ]; then
-	GITLAB_PAGES_ENABLED=false
+	export GITLAB_PAGES_ENABLED=false
 fi
-export GITLAB_PAGES_ENABLED
 if [ -z "${DB_HOST+set}" ]; then
-	DB_HOST=postgresql
+	export DB_HOST=postgresql
 fi
-export DB_HOST
 if [ -z "${DB_PORT+set}" ]; then
-	DB_PORT=5432
+	export DB_PORT=5432
 fi
-export DB_PORT
 if [ -z "${DB_NAME+set}" ]; then
-	DB_NAME=gitlabhq_production
+	export DB_NAME=gitlabhq_production
 fi
-export DB_NAME
 if [ -z "${DB_USER+set}" ]; then
-	DB_USER=gitlab
+	export DB_USER=gitlab
 fi
-export DB_USER
 if [ -z "${DB_POOL+set}" ]; then
-	DB_POOL=10
+	export DB_POOL=10
 fi
-export DB_POOL
 if [ -z "${REDIS_HOST+set}" ]; then
-	REDIS_HOST=redis
+	export REDIS_HOST=redis
 fi
-export REDIS_HOST
 if [ -z "${REDIS_PORT+set}" ]; then
-	REDIS_PORT=6379
+	export REDIS_PORT=6379
 fi
-export REDIS_PORT
 if [ -z "${REDIS_DB_NUMBER+set}" ]; then
-	REDIS_DB_NUMBER=0
+	export REDIS_DB_NUMBER=0
 fi
-export REDIS_DB_NUMBER
 if [ -z "${PUMA_WORKERS+set}" ]; then
-	PUMA_WORKERS=2
+	export PUMA_WORKERS=2
 fi
-export PUMA_WORKERS
 if [ -z "${SIDEKIQ_CONCURRENCY+set}" ]; then
-	SIDEKIQ_CONCURRENCY=20
+	export SIDEKIQ_CONCURRENCY=20
 fi
-export SIDEKIQ_CONCURRENCY
 
 CONFIG_TEMPLATES="${GITLAB_RUNTIME_DIR}/config"
 
