@@ -105,7 +105,8 @@ export function renderPlan(recipe: Recipe, answers: Answers, toolVersion: string
   };
   const runCmd = dockerRunCommand({ image: `${answers.imageName}:latest`, name: answers.imageName, ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required) });
   const nextSteps = [shCommand(['docker', 'build', '-t', `${answers.imageName}:latest`, '.']), runCmd];
-  if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
+  const readme = m.readme ?? 'README.md';
+  if (!has(readme)) add(readme, shared('@readme', { ...ctx, nextSteps, notes: m.notes ?? [] }));
   add(RECORD_FILE, recordText(recordOf(recipe, answers, toolVersion, files)));
   return { files, image, nextSteps, notes: m.notes ?? [] };
 }
