@@ -16,7 +16,7 @@ import { BOOKWORM, officialImage, satisfies } from './versions.js';
 export const PROVIDERS: readonly Provider[] = [node, python, go, java, php, ruby, staticSite];
 
 /** Files that make a folder worth asking the providers about. */
-const MARKERS = new Set(['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'manage.py', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'composer.json', 'index.php', 'Gemfile', 'index.html', 'app.py', 'main.py']);
+export const MARKERS = new Set(['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'manage.py', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'composer.json', 'index.php', 'Gemfile', 'index.html', 'app.py', 'main.py']);
 /** Folders whose manifests are not apps of their own: tests, examples, docs. */
 const NOT_APPS = /(^|\/)(test|tests|__tests__|fixtures|testdata|e2e|examples?|samples?|docs?|public|static|assets|dist|build|out)(\/|$)/;
 const MAX_DEPTH = 3;

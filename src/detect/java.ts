@@ -27,6 +27,6 @@ export const java: Provider = {
     const found = springPort ? { port: Number(springPort), evidence: `server.port in ${props}` } : findPort(snap, dir, filesIn(snap, dir).filter((f) => f.endsWith('.java')).slice(0, 200));
     const port = found?.port ?? 8080;
     facts.push(fact('port', String(port), found?.evidence ?? (war ? "Tomcat's connector" : 'Spring Boot / servlet default')));
-    return { stack: 'java', dir, facts, runtime: version ? { name: 'java', version } : { name: 'java' }, port, env: war ? {} : { PORT: String(port) }, set, notes: [] };
+    return { stack: 'java', dir, facts, runtime: version ? { name: 'java', version } : { name: 'java' }, port, env: (war ? {} : { PORT: String(port) }) as Record<string, string>, set, notes: [] };
   },
 };
