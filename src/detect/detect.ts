@@ -74,7 +74,11 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
   if (rt) values.runtime = rt.name;
   if (app.port) values.ports = [String(app.port)];
   if (Object.keys(app.env).length) values.env = app.env;
-  if (app.stack === 'php') values.services = ['nginx', 'php-fpm'];
+  if (app.stack === 'php') {
+    // two processes: the watchdog (tini and a shell script) is far smaller than supervisord and its Python
+    values.services = ['nginx', 'php-fpm'];
+    values.supervisor = 'watchdog';
+  }
 
   const spec = rt?.spec ?? rt?.version;
   const packaged = rt ? BOOKWORM[rt.name] : undefined;
