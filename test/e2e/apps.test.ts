@@ -65,8 +65,8 @@ describeEngine('apps detected in their own folder', (engine) => {
       });
       expect(res.body).toContain(c.expect);
       // not root, from the engine's view
-      const top = await docker(['top', id, '-o', 'uid']);
-      for (const uid of top.stdout.trim().split('\n').slice(1)) expect(uid.trim()).toBe('10001');
+      const top = await docker(['top', id, '-o', 'pid,uid']);
+      for (const row of top.stdout.trim().split('\n').slice(1)) expect(row.trim().split(/\s+/)[1]).toBe('10001');
       await waitHealthy(id);
 
       // One source file edited: dependencies come from the cache, the sources are copied (and built) again.
