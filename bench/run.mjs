@@ -7,13 +7,18 @@
 //    (bench/seed/<recipe>/Dockerfile) built on the same base: image size, bytes over the base,
 //    cold build time (--no-cache), and rebuild time after a one-line app edit.
 //
-// Options: --runs N (start-up samples, default 15), --startup-only, --images-only, --recipe NAME
-// (repeatable), --json FILE (write the results). Exit code 1 when a target is missed.
+// 3. Apps (bench/apps.mjs): the app recipe on each app fixture against a docker-init-style Dockerfile,
+//    and detection + render of a 20,000-file project.
+//
+// Options: --runs N (start-up samples, default 15), --startup-only, --images-only, --apps-only,
+// --no-apps, --recipe NAME (repeatable), --app FIXTURE (repeatable), --json FILE (write the results).
+// Exit code 1 when a target is missed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { appsBench } from './apps.mjs';
 import { ROOT, startupBench } from './startup.mjs';
 
 const { values: opt } = parseArgs({
@@ -21,6 +26,9 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '15' },
     'startup-only': { type: 'boolean', default: false },
     'images-only': { type: 'boolean', default: false },
+    'apps-only': { type: 'boolean', default: false },
+    'no-apps': { type: 'boolean', default: false },
+    app: { type: 'string', multiple: true },
     recipe: { type: 'string', multiple: true },
     json: { type: 'string' },
   },
@@ -41,7 +49,7 @@ const results = { machine: { node: process.version, cpus: os.cpus().length, date
 let missed = 0;
 
 // ---------------------------------------------------------------------------------------------
-if (!opt['images-only']) {
+if (!opt['images-only'] && !opt['apps-only']) {
   console.log(`start-up (median of ${opt.runs} runs each, interleaved)`);
   // recipes that need answers beyond --yes get them from their bench.json (without the build)
   const recipes = builtins.map((name) => ({ name, args: (seedConf(name)?.args ?? []).filter((a) => a !== '--build') }));
@@ -127,7 +135,7 @@ function imageBench(name, conf, tmp) {
   return row;
 }
 
-if (!opt['startup-only']) {
+if (!opt['startup-only'] && !opt['apps-only']) {
   const engine = spawnSync(DOCKER, ['info'], { stdio: 'ignore' }).status === 0;
   const benched = builtins.filter((n) => seedConf(n));
   if (!engine) {
@@ -165,6 +173,12 @@ if (!opt['startup-only']) {
       rmSync(tmp, { recursive: true, force: true });
     }
   }
+}
+
+if (!opt['startup-only'] && !opt['images-only'] && !opt['no-apps']) {
+  const apps = appsBench({ root: ROOT, bin: BIN, docker: DOCKER, ca: CA, only: opt.app, runs: Number(opt.runs) });
+  results.apps = apps.results;
+  missed += apps.missed;
 }
 
 if (opt.json) writeFileSync(opt.json, `${JSON.stringify(results, null, 2)}\n`);

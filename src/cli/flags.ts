@@ -41,6 +41,13 @@ export interface GenerateFlags extends BuildFlags, SourceFlags {
   build?: boolean;
   ci?: string;
   compose?: boolean;
+  /** Folder of the app to containerize, relative to the target dir (a monorepo's apps/api). */
+  app?: string;
+}
+
+export interface DetectFlags {
+  json?: boolean;
+  app?: string;
 }
 
 export interface UpdateFlags extends SourceFlags {

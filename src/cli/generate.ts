@@ -21,6 +21,7 @@ import { findRecipe } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
 import type { externalSources } from '../recipes/external.js';
 import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
+import { detectForGenerate } from './app-detect.js';
 import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
 import type { GenerateFlags } from './flags.js';
@@ -60,9 +61,12 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (flags.answers) rawAnswersFrom([fileLayer]);
   const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
 
+  // A project folder in front of us: its detected answers, unless a recipe other than app was chosen.
+  const detected = await detectForGenerate(targetArg, flags, fileAnswers.recipe, { ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}) });
   const recipeName =
     flags.recipe ??
     (fileAnswers.recipe as string | undefined) ??
+    (detected ? 'app' : undefined) ??
     (prompter ? await prompter.select({ message: 'Recipe', options: sources.choices, initialValue: 'custom' }) : flags.yes ? 'custom' : undefined);
   const because = () => notInteractiveBecause(flags) ?? 'here';
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required ${because()} (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
@@ -72,6 +76,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 
   const target =
     targetArg ??
+    (detected ? detected.target : undefined) ??
     (prompter
       ? await prompter.text({ message: 'Target directory', initialValue: recipeName === 'custom' ? 'my-image' : recipeName, validate: (v) => (v.trim() ? targetDirError(v) : 'required') })
       : flags.yes
@@ -90,6 +95,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const given = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
   const raw = rawAnswersFrom([
     { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
+    ...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []),
     fileLayer,
     { values: given, path: flagPath, caCerts },
   ]);
@@ -97,6 +103,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const stale = endOfSupportWarning(answers.base, today());
   if (stale) out.warn(stale);
   const plan = renderPlan(recipe, answers, VERSION);
+  if (detected) plan.notes = [...plan.notes, ...detected.notes];
   const ci = parseCi(flags.ci);
   if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
   const states = inspectTarget(targetDir, plan.files);

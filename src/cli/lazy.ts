@@ -7,6 +7,7 @@
 export { clackPrompter, clackUI } from '../edges/prompts.js';
 export { buildCommand, buildGenerated, checkBuildFlags } from './build-command.js';
 export { ciRecipes } from './ci-command.js';
+export { detect } from './detect-command.js';
 export { info, list, validate } from './inspect.js';
 export { recipeNew, recipeTest } from './recipe-command.js';
 export { updateCommand } from './update-command.js';

@@ -77,6 +77,7 @@ export function program(): Command {
     .option('--build', 'build the image after writing the files')
     .addOption(new Option('--ci <system>', 'also write a CI pipeline that builds, tests and pushes the image').choices(['gitlab', 'github']))
     .option('--compose', 'also write compose.yaml')
+    .option('--app <path>', "folder of the app to containerize inside the target dir (a monorepo's apps/api); detected when omitted")
     .addHelpText(
       'after',
       `
@@ -110,6 +111,14 @@ Examples:
       .argument('<recipe>', 'recipe name')
       .option('--json', 'machine-readable output'),
   ).action(async (name, flags) => (await later()).info(name, flags));
+
+  prog
+    .command('detect')
+    .description('show the app detected in a folder (stack, evidence, the answers a generation would take); writes nothing')
+    .argument('[dir]', 'project folder', '.')
+    .option('--app <path>', 'only the app in this folder (relative to dir)')
+    .option('--json', 'machine-readable output')
+    .action(async (dir, flags) => (await later()).detect(dir, flags));
 
   recipeSourceOptions(
     prog

@@ -166,8 +166,9 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   for (const s of services) {
     if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
   }
-  // A recipe that neither asks for services nor runs any is one process of its own: services would be ignored or break it.
-  if (services.length && !asks.has('services') && !d.services?.length) {
+  // A recipe that neither asks for services nor runs any is one process of its own: services would be ignored or
+  // break it. Services detection chose (a PHP app's nginx + php-fpm) are the app recipe's own, not the user's.
+  if (services.length && !asks.has('services') && !d.services?.length && !FLAG.services.startsWith('detected ')) {
     issues.push({ path: FLAG.services, message: `recipe ${m.name} runs no extra services; drop ${FLAG.services}, or use --recipe custom` });
   }
 

@@ -162,6 +162,10 @@ export interface RecipeManifest {
   files?: FileSpec[];
   smoke?: SmokeCheck;
   /**
+   * Where the generated README goes (default README.md): a recipe that writes into the user's own project folder names another file, so the project's README stays theirs.
+   */
+  readme?: string;
+  /**
    * Patterns the generated .dockerignore adds after the shared ones (which keep .git, node_modules, .env files, compose secrets/, .create-image/ and logs out of the build context). Prefer this to rendering a .dockerignore of your own, which replaces the shared one.
    */
   dockerignore?: {

@@ -130,7 +130,8 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
   const tag = imageTag(answers.imageName);
   const run = runSteps({ image: tag, name: containerName(answers.imageName), ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
   const nextSteps = [shCommand(['docker', 'build', '-t', tag, '.']), ...run];
-  if (!has('README.md')) add('README.md', shared('@readme', { ...ctx, nextSteps, interactive, notes: m.notes ?? [] }));
+  const readme = m.readme ?? 'README.md';
+  if (!has(readme)) add(readme, shared('@readme', { ...ctx, nextSteps, interactive, notes: m.notes ?? [] }));
   // the tool's own file: added past safeOutputPath, which refuses it to recipes
   files.push({ path: RECORD_FILE, content: recordText(recordOf(recipe, given, toolVersion, files)), mode: 0o644 });
   return { files, image, nextSteps, notes: m.notes ?? [] };

@@ -24,7 +24,7 @@ const PRIVATE = {
 };
 const isPrivate = (entry: string) => /^\/ctx\/(secrets|\.create-image|\.env|node_modules)(\/|$)/.test(entry);
 
-/** Context paths the Dockerfile's own COPY/ADD instructions read (not --from, not wildcards). */
+/** Context paths the Dockerfile's own COPY/ADD instructions read (not --from, not wildcards, not the whole context: `.`). */
 function copySources(dockerfile: string): string[] {
   return dockerfile
     .split('\n')
@@ -34,7 +34,8 @@ function copySources(dockerfile: string): string[] {
       return words.slice(0, -1);
     })
     .filter((src) => !/[*?[]/.test(src))
-    .map((src) => src.replace(/\/+$/, '').replace(/^\.\//, ''));
+    .map((src) => src.replace(/\/+$/, '').replace(/^\.\//, ''))
+    .filter((src) => src !== '.' && src !== '');
 }
 
 describeEngine('.dockerignore of the built-in recipes, as the engine applies it', (status) => {
@@ -52,8 +53,10 @@ describeEngine('.dockerignore of the built-in recipes, as the engine applies it'
         mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
         writeFileSync(path.join(target, file), content);
       }
-      const sources = copySources(readFileSync(path.join(target, 'Dockerfile'), 'utf8'));
-      expect(sources.length).toBeGreaterThan(0);
+      const dockerfile = readFileSync(path.join(target, 'Dockerfile'), 'utf8');
+      const sources = copySources(dockerfile);
+      // a Dockerfile that copies the whole context (the app recipe on a project folder) names no single source
+      if (!/^COPY \.\/? /m.test(dockerfile)) expect(sources.length).toBeGreaterThan(0);
 
       const lister = path.join(dir, 'list-context.Dockerfile');
       writeFileSync(lister, `FROM ${BASE_IMAGE}\nCOPY . /ctx\nRUN find /ctx -mindepth 1 | sort | sed 's/^/${MARK} /'\n`);

@@ -5,6 +5,23 @@ import type { RawAnswers } from '../../src/core/answers.js';
 import type { Family, Recipe } from '../../src/core/types.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
 import { builtinSource, listRecipeNames, loadRecipeDir } from '../../src/recipes/load.js';
+import { rawAnswersFrom } from '../../src/core/raw-answers.js';
+import { appAnswers, detectApps } from '../../src/detect/detect.js';
+import { snapshotDir } from '../../src/edges/project-snapshot.js';
+import { readdirSync } from 'node:fs';
+
+/** The app fixtures (test/fixtures/apps): the app recipe is rendered with each one's detected answers. */
+export const APP_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/apps');
+
+function appVariants(): Array<{ id: string; raw: RawAnswers }> {
+  return readdirSync(APP_FIXTURES).sort().flatMap((fixture) => {
+    const apps = detectApps(snapshotDir(path.join(APP_FIXTURES, fixture)));
+    return apps.map((app) => ({
+      id: apps.length > 1 ? `${fixture}-${path.basename(app.dir)}` : fixture,
+      raw: rawAnswersFrom([{ values: { ...appAnswers(app).values, recipe: undefined }, path: (k) => `detected ${k}` }]),
+    }));
+  });
+}
 
 export const GOLDEN = path.resolve(import.meta.dirname, '../golden');
 export const GOLDEN_VERSION = '0.0.0-golden';
@@ -39,9 +56,9 @@ export function goldenCases(): GoldenCase[] {
     for (const family of recipe.manifest.bases.families) {
       const image = recipe.manifest.bases.images?.[family];
       const base: Partial<RawAnswers> = image ? { base: image } : { family };
-      const variants = name === 'custom' ? CUSTOM_VARIANTS : name === 'novnc' ? NOVNC_VARIANTS : [{ id: 'defaults', raw: {} }];
+      const variants = name === 'custom' ? CUSTOM_VARIANTS : name === 'novnc' ? NOVNC_VARIANTS : name === 'app' ? appVariants() : [{ id: 'defaults', raw: {} }];
       for (const v of variants) {
-        out.push({ id: `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
+        out.push({ id: name === 'app' ? `app/${v.id}` : `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
       }
     }
   }

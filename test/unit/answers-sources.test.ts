@@ -186,8 +186,11 @@ describe('wording', () => {
     process.env.CI = '1';
     try {
       const r = await runCli([]);
-      expect(r.stderr).toContain('--recipe: required with CI set (or pass --yes for custom)');
+      // the repository is itself a node project: nothing is written into it without --yes
+      expect(r.stderr).toMatch(/^create-image: target-dir: required with CI set: \. holds .*create-image \. --yes/);
       expect(r.stderr).not.toContain('TTY');
+      const elsewhere = await runCli(['--json'], { cwd: tmp });
+      expect(elsewhere.stdout).toContain('--recipe: required with --json (or pass --yes for custom)');
     } finally {
       if (ci === undefined) delete process.env.CI;
       else process.env.CI = ci;

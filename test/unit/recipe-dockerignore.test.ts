@@ -12,7 +12,8 @@ describe('.dockerignore', () => {
   for (const name of listRecipeNames(builtinRecipesDir())) {
     it(`${name}: the shared patterns, then the recipe's own`, async () => {
       const { recipe, render } = builtinRecipe(name, { imageName: 'x' });
-      expect(recipe.manifest.files.map((f) => f.path), 'renders no .dockerignore of its own').not.toContain('.dockerignore');
+      // app's patterns depend on its answers (the stack, the project's .gitignore): its template includes the shared partial first
+      if (name !== 'app') expect(recipe.manifest.files.map((f) => f.path), 'renders no .dockerignore of its own').not.toContain('.dockerignore');
       const lines = requireFile(await render(), '.dockerignore').trimEnd().split('\n');
       expect(lines).toEqual(expect.arrayContaining(SHARED));
       const own = recipe.manifest.dockerignore;
@@ -23,6 +24,14 @@ describe('.dockerignore', () => {
   it('go and hexo-apache add their build outputs', async () => {
     expect(requireFile(await builtinRecipe('go', { imageName: 'x' }).render(), '.dockerignore')).toMatch(/^secrets\/\n[\s\S]*# Go build output and editor files\n\*\*\/\*\.test\n/m);
     expect(requireFile(await builtinRecipe('hexo-apache', { imageName: 'x' }).render(), '.dockerignore')).toMatch(/^\.create-image\/\n[\s\S]*\n\*\*\/public\n/m);
+  });
+
+  it("app adds the stack's build output, keys and credentials, then the project's .gitignore without its exceptions", async () => {
+    const text = requireFile(await builtinRecipe('app', { imageName: 'x', set: { stack: 'python', ignore: 'instance **/*.sqlite3 **/.env' } }).render(), '.dockerignore');
+    expect(text.split('\n').slice(0, SHARED.length + 6)).toEqual(expect.arrayContaining(SHARED));
+    expect(text).toMatch(/^# python build output and caches; keys and registry credentials\n\*\*\/__pycache__\n[\s\S]*^\*\*\/\.npmrc\n\*\*\/\.pypirc\n\*\*\/\*\.pem\n/m);
+    // the project's own patterns last, those the shared ones already hold not repeated
+    expect(text).toMatch(/# From the project's \.gitignore\ninstance\n\*\*\/\*\.sqlite3\n$/);
   });
 
   it('the manifest field takes plain patterns: no exceptions (!) that could bring secrets back, no comments or line breaks', () => {

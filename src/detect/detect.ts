@@ -1,0 +1,103 @@
+// Which apps a folder holds: each candidate folder (the root, and folders up to three levels down that
+// hold a stack's manifest) asked of every provider, an app's own subfolders not asked again. Then the
+// answers an app pre-fills for the app recipe, with the evidence for each and the base its pin needs.
+import { go } from './go.js';
+import { java } from './java.js';
+import { node } from './node.js';
+import { php } from './php.js';
+import { python } from './python.js';
+import { gitignorePatterns } from './read.js';
+import { ruby } from './ruby.js';
+import { staticSite } from './static.js';
+import type { DetectedApp, Provider, Snapshot } from './types.js';
+import { BOOKWORM, officialImage, satisfies } from './versions.js';
+
+/** In precedence order: a folder with a server stack's manifest and an index.html is that stack, not a static site. */
+export const PROVIDERS: readonly Provider[] = [node, python, go, java, php, ruby, staticSite];
+
+/** Files that make a folder worth asking the providers about. */
+export const MARKERS = new Set(['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'manage.py', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'composer.json', 'index.php', 'Gemfile', 'index.html', 'app.py', 'main.py']);
+/** Folders whose manifests are not apps of their own: tests, examples, docs. */
+const NOT_APPS = /(^|\/)(test|tests|__tests__|fixtures|testdata|e2e|examples?|samples?|docs?|public|static|assets|dist|build|out)(\/|$)/;
+const MAX_DEPTH = 3;
+
+export function detectApps(snap: Snapshot): DetectedApp[] {
+  const dirs = new Set<string>(['.']);
+  for (const p of snap.paths) {
+    const slash = p.lastIndexOf('/');
+    if (p.endsWith('/') || !MARKERS.has(p.slice(slash + 1))) continue;
+    const dir = slash < 0 ? '.' : p.slice(0, slash);
+    if (dir === '.' || (dir.split('/').length <= MAX_DEPTH && !NOT_APPS.test(dir))) dirs.add(dir);
+  }
+  const ordered = [...dirs].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  const apps: DetectedApp[] = [];
+  for (const dir of ordered) {
+    if (apps.some((a) => a.dir === '.' || dir.startsWith(`${a.dir}/`))) continue;
+    const found = PROVIDERS.map((p) => p.detect(snap, dir)).filter((a): a is DetectedApp => !!a);
+    const servers = found.filter((a) => a.stack !== 'static');
+    for (const app of servers.length ? servers : found) {
+      const ignore = gitignorePatterns(snap, dir);
+      if (ignore.length) app.set.ignore = ignore.join(' ');
+      apps.push(app);
+    }
+  }
+  return apps;
+}
+
+const depth = (d: string) => (d === '.' ? 0 : d.split('/').length);
+
+/** How an app is named in choices and errors: `apps/api (node)`. */
+export const appLabel = (a: DetectedApp): string => `${a.dir} (${a.stack})`;
+
+/** The evidence in one short block: `node 18 (package.json engines), npm (package-lock.json), start: node app.js (scripts.start), port 3001 ($PORT default in app.js)`. */
+export function evidenceLine(app: DetectedApp): string {
+  const bare = new Set(['runtime', 'package manager', 'dependencies', 'modules', 'build tool']);
+  return app.facts.map((f) => `${bare.has(f.key) ? '' : `${f.key}${f.key === 'port' ? '' : ':'} `}${f.value} (${f.evidence})`).join(', ');
+}
+
+export interface AppAnswers {
+  /** An answers layer in the answers-file shape (recipe, base, runtime, ports, env, set). */
+  values: Record<string, unknown>;
+  notes: string[];
+}
+
+/**
+ * The answers an app pre-fills. `base` is the base the user chose (--base), if any: a pin it cannot meet
+ * is said in one line with the override; without one, the pin picks the base (Debian bookworm's packaged
+ * runtime when it satisfies the pin, else the official image for the version).
+ */
+export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
+  const notes = [...app.notes];
+  const set: Record<string, string | boolean> = { ...app.set };
+  const values: Record<string, unknown> = { recipe: 'app', set };
+  const rt = app.runtime;
+  if (rt) values.runtime = rt.name;
+  if (app.port) values.ports = [String(app.port)];
+  if (Object.keys(app.env).length) values.env = app.env;
+  if (app.stack === 'php') {
+    // two processes: the watchdog (tini and a shell script) is far smaller than supervisord and its Python
+    values.services = ['nginx', 'php-fpm'];
+    values.supervisor = 'watchdog';
+  }
+
+  const spec = rt?.spec ?? rt?.version;
+  const packaged = rt ? BOOKWORM[rt.name] : undefined;
+  if (rt && spec && packaged && !satisfies(packaged, spec)) {
+    const want = rt.version ?? spec;
+    const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
+    const official = officialImage(rt.name, want);
+    if (rt.name === 'go') {
+      const builder = `golang:${want}-bookworm`;
+      if (chosenBase === undefined || set.builder === undefined) set.builder = builder;
+      notes.push(`go ${want} (${evidence}) is newer than Debian bookworm's Go ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's Go instead.`);
+    } else if (chosenBase !== undefined && !new RegExp(`(^|/)${rt.name === 'java' ? '(eclipse-temurin|openjdk)' : rt.name}:`).test(chosenBase)) {
+      notes.push(`${rt.name} ${spec} (${evidence}) is not met by ${chosenBase}, which packages ${rt.name} ${packaged}: the image runs ${packaged}${official ? `; --base ${official} brings ${want}` : ''}.`);
+    } else if (chosenBase === undefined && official) {
+      values.base = official;
+      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian bookworm's ${rt.name} ${packaged}: the image builds on ${official}; --base debian:bookworm-slim builds on Debian's ${packaged} instead.`);
+    } else if (chosenBase === undefined) {
+      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian bookworm's ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
+    }
+  }
+  return { values, notes };
+}

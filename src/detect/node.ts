@@ -1,0 +1,126 @@
+// Node.js: package.json. The package manager from the lockfile, the version from engines / .nvmrc /
+// .node-version, a build stage when there is a `build` script, the start command from scripts.start,
+// `main` or a Procfile, and a static front end (a build producing dist/ or build/, no server) served as files.
+import { at, exists, fact, findPort, listenFacts, procfileWeb, readJson, sourceFiles, versionOf } from './read.js';
+import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
+
+/** Packages that make a server: their presence means the app is not a static front end. */
+const SERVERS = ['express', 'fastify', 'koa', '@hapi/hapi', 'hapi', 'next', 'nuxt', '@nestjs/core', '@remix-run/serve', 'restify', 'polka', 'socket.io', '@sveltejs/adapter-node', 'h3'];
+/** Front-end build tools and the folder each writes by default. */
+const FRONTENDS: Record<string, string> = { vite: 'dist', 'react-scripts': 'build', '@vue/cli-service': 'dist', parcel: 'dist', 'parcel-bundler': 'dist', '@angular/cli': 'dist', webpack: 'dist', 'webpack-cli': 'dist', astro: 'dist', gatsby: 'public' };
+/** Commands that serve a front end in development: never what an image should run. */
+const DEV_SERVERS = /^(vite|react-scripts start|vue-cli-service serve|parcel|ng serve|webpack serve|webpack-dev-server|astro dev|gatsby develop)\b/;
+
+type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; main?: string; packageManager?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; workspaces?: unknown };
+
+export const node: Provider = {
+  stack: 'node',
+  detect(snap, dir) {
+    const pkg = readJson(snap, at(dir, 'package.json')) as Pkg | undefined;
+    if (!pkg) return undefined;
+    const scripts = pkg.scripts ?? {};
+    const deps = { ...pkg.dependencies };
+    const all = { ...pkg.devDependencies, ...deps };
+    const facts: Fact[] = [];
+    const notes: string[] = [];
+    const set: DetectedApp['set'] = { stack: 'node', app: dir === '.' ? '' : dir };
+
+    // A workspace root with nothing to start or build is a monorepo, not an app.
+    if (pkg.workspaces && !scripts.start && !scripts.build && !pkg.main) return undefined;
+
+    const version = nodeVersion(snap, dir, pkg);
+    if (version) facts.push(fact('runtime', `node ${version.value}`, version.evidence));
+
+    const pm = packageManager(snap, dir, pkg);
+    facts.push(fact('package manager', pm.name + (pm.version ? ` ${pm.version}` : ''), pm.evidence));
+    set.pm = pm.name;
+    if (pm.version) set.pmVersion = pm.version;
+    if (pm.name === 'npm' && !pm.lockfile) notes.push('No lockfile: the image runs `npm install`, so each build may resolve other versions; commit a package-lock.json for repeatable builds.');
+
+    if (scripts.build) {
+      set.build = 'build';
+      const ts = exists(snap, at(dir, 'tsconfig.json'));
+      facts.push(fact('build', `npm run build${ts ? ' (TypeScript)' : ''}`, `scripts.build: ${scripts.build}${ts ? ', tsconfig.json' : ''}`));
+    }
+
+    const start = startCommand(snap, dir, pkg);
+    const frontend = Object.keys(FRONTENDS).find((k) => k in all);
+    const server = SERVERS.find((k) => k in deps);
+    const isStatic = !!scripts.build && !server && (!start || DEV_SERVERS.test(start.command)) && (!!frontend || exists(snap, at(dir, 'index.html')) || exists(snap, at(dir, 'public/index.html')));
+    if (isStatic) {
+      const output = outputDir(snap, dir, scripts.build!, frontend);
+      set.serve = 'static';
+      set.output = output.value;
+      facts.push(fact('serve', `static files from ${output.value}/`, `${frontend ? `${frontend} in devDependencies, ` : ''}scripts.build and no server${start ? ` (scripts.start is a dev server: ${start.command})` : ''}; ${output.evidence}`));
+      return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, port: 8080, env: {}, set, notes };
+    }
+
+    if (start) {
+      set.start = start.command;
+      facts.push(fact('start', start.command, start.evidence));
+    } else {
+      notes.push('No start command found (scripts.start, main, Procfile, server.js or index.js): give one with --set start="node server.js".');
+    }
+
+    // The port: from the start file first (its TypeScript source when it runs compiled output), then the rest.
+    const entry = start?.command.split(/\s+/).find((w) => /\.[cm]?[jt]s$/.test(w));
+    const firsts = entry ? [entry, entry.replace(/^(dist|build|out|lib)\//, 'src/').replace(/\.[cm]?js$/, '.ts')] : [];
+    const found = findPort(snap, dir, sourceFiles(snap, dir, ['.js', '.mjs', '.cjs', '.ts', '.mts'], firsts));
+    const env: Record<string, string> = {};
+    const port = listenFacts(found ?? (server ? { port: 3000, evidence: `${server}'s usual default` } : undefined), facts, env, notes);
+    return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, ...(port ? { port } : {}), env, set, notes };
+  },
+};
+
+function nodeVersion(snap: Snapshot, dir: string, pkg: Pkg): { value: string; spec: string; evidence: string } | undefined {
+  for (const f of ['.nvmrc', '.node-version']) {
+    const text = snap.text(at(dir, f))?.trim();
+    const v = versionOf(text);
+    if (v) return { value: v, spec: text!.replace(/^v/, ''), evidence: f };
+  }
+  const v = versionOf(pkg.engines?.node);
+  return v ? { value: v, spec: pkg.engines!.node!, evidence: `package.json engines: ${pkg.engines!.node}` } : undefined;
+}
+
+function packageManager(snap: Snapshot, dir: string, pkg: Pkg): { name: string; version?: string; evidence: string; lockfile: boolean } {
+  const declared = /^(npm|yarn|pnpm)@(\d[\w.+-]*)/.exec(pkg.packageManager ?? '');
+  const version = (name: string) => (declared?.[1] === name ? declared[2] : undefined);
+  const with_ = (name: string, evidence: string) => {
+    const v = version(name);
+    return { name, ...(v ? { version: v } : {}), evidence: v ? `${evidence}, packageManager` : evidence, lockfile: true };
+  };
+  if (exists(snap, at(dir, 'pnpm-lock.yaml'))) return with_('pnpm', 'pnpm-lock.yaml');
+  if (exists(snap, at(dir, 'yarn.lock'))) {
+    // Yarn 2+ ("Berry") writes __metadata into yarn.lock and reads .yarnrc.yml.
+    const berry = /^__metadata:/m.test(snap.text(at(dir, 'yarn.lock')) ?? '') || exists(snap, at(dir, '.yarnrc.yml')) || /^[2-9]/.test(version('yarn') ?? '');
+    return with_(berry ? 'yarn-berry' : 'yarn', berry ? 'yarn.lock (Yarn 2+)' : 'yarn.lock');
+  }
+  if (exists(snap, at(dir, 'package-lock.json')) || exists(snap, at(dir, 'npm-shrinkwrap.json'))) return with_('npm', exists(snap, at(dir, 'package-lock.json')) ? 'package-lock.json' : 'npm-shrinkwrap.json');
+  if (declared) return { ...with_(declared[1]!.replace(/^yarn$/, /^[2-9]/.test(declared[2]!) ? 'yarn-berry' : 'yarn'), 'packageManager'), lockfile: false };
+  return { name: 'npm', evidence: 'no lockfile', lockfile: false };
+}
+
+function startCommand(snap: Snapshot, dir: string, pkg: Pkg): { command: string; evidence: string } | undefined {
+  const s = pkg.scripts?.start;
+  if (s) return { command: s, evidence: 'scripts.start' };
+  const web = procfileWeb(snap, dir);
+  if (web) return { command: web, evidence: 'Procfile' };
+  if (pkg.main && exists(snap, at(dir, pkg.main))) return { command: `node ${pkg.main}`, evidence: 'package.json main' };
+  for (const f of ['server.js', 'index.js', 'app.js', 'main.js', 'server.mjs', 'index.mjs']) {
+    if (exists(snap, at(dir, f))) return { command: `node ${f}`, evidence: f };
+  }
+  return undefined;
+}
+
+/** Where a front-end build writes: the tool's default, else a folder the build script (or the file it runs) names. */
+function outputDir(snap: Snapshot, dir: string, build: string, frontend: string | undefined): { value: string; evidence: string } {
+  const viteOut = /outDir\s*:\s*['"]([\w./-]+)['"]/.exec(['vite.config.js', 'vite.config.ts', 'vite.config.mjs'].map((f) => snap.text(at(dir, f)) ?? '').join('\n'))?.[1];
+  if (viteOut) return { value: viteOut.replace(/^\.\//, '').replace(/\/$/, ''), evidence: 'build.outDir in vite.config' };
+  if (frontend) return { value: FRONTENDS[frontend]!, evidence: `${frontend}'s output folder` };
+  const script = /^node\s+([\w./-]+\.[cm]?js)\b/.exec(build)?.[1];
+  const text = `${build}\n${script ? (snap.text(at(dir, script)) ?? '') : ''}`;
+  const named = /['"`]\.?\/?(dist|build|out|public)\/?['"`]/.exec(text)?.[1] ?? /\b(dist|build|out)\//.exec(text)?.[1];
+  if (named) return { value: named, evidence: `${script ?? 'scripts.build'} writes ${named}/` };
+  return { value: 'dist', evidence: 'dist/ assumed (override with --set output=DIR)' };
+}
+

@@ -1,0 +1,139 @@
+// Apps in front of us: each buildable fixture of test/fixtures/apps is copied to a temp dir, generated
+// in place by detection alone (node ones with --ca-cert: npm's registry is reached through this
+// machine's CA), built on the real engine, run, and its page fetched over HTTP from outside. Then one
+// source file is edited and the image rebuilt: the dependency layer must come from the cache.
+import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient } from '../helpers/engine.js';
+
+const FIXTURES = path.join(ROOT, 'test/fixtures/apps');
+
+interface AppCase {
+  fixture: string;
+  port: number;
+  expect: string;
+  /** The source file edited before the rebuild. */
+  edit: string;
+  /** The steps that must come from the cache after the edit (the dependency layers). */
+  cached: RegExp[];
+  /** The step that must run again. */
+  rebuilt: RegExp;
+  ca?: boolean;
+}
+
+const CASES: AppCase[] = [
+  { fixture: 'node-npm', port: 3001, expect: 'hello from the npm app', edit: 'app.js', cached: [/npm ci --omit=dev/], rebuilt: /^COPY \. \.\//, ca: true },
+  { fixture: 'node-yarn', port: 3000, expect: 'hello from the yarn app', edit: 'server.js', cached: [/yarnpkg install --frozen-lockfile --production/], rebuilt: /^COPY \. \.\//, ca: true },
+  { fixture: 'node-pnpm', port: 4000, expect: 'hello from the pnpm app', edit: 'index.js', cached: [/npm install -g pnpm@9\.15\.9/, /pnpm install --frozen-lockfile --prod/], rebuilt: /^COPY \. \.\//, ca: true },
+  { fixture: 'node-ts', port: 8081, expect: 'hello from the TypeScript app, compiled', edit: 'src/server.ts', cached: [/npm ci --omit=dev/, /then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
+  { fixture: 'spa', port: 8080, expect: 'hello from the SPA', edit: 'src/main.js', cached: [/then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
+  { fixture: 'go-cmd', port: 8090, expect: 'hello from the go app', edit: 'cmd/server/main.go', cached: [/RUN go mod download/, /RUN go build flag fmt log net\/http/], rebuilt: /go build -ldflags/ },
+  { fixture: 'go-vendor', port: 8080, expect: 'hello from the vendored go app', edit: 'main.go', cached: [/COPY vendor\//, /RUN go build example\.com\/greet/], rebuilt: /go build -ldflags/ },
+  { fixture: 'python-stdlib', port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/apt-get install -y --no-install-recommends ca-certificates tzdata python3/], rebuilt: /^COPY \. \.\// },
+  { fixture: 'php-site', port: 8080, expect: 'hello from the php app', edit: 'index.php', cached: [/apt-get install -y --no-install-recommends .*php-fpm/], rebuilt: /^COPY \. \/srv\/app\// },
+  { fixture: 'static-site', port: 8080, expect: 'hello from the static site', edit: 'index.html', cached: [/busybox-static/], rebuilt: /^COPY \.\/ \/srv\/www\// },
+];
+
+/** A classic builder's log as steps: `Step 3/20 : RUN ...` and what followed it. */
+function steps(log: string): Array<{ head: string; body: string }> {
+  return log.split(/^Step \d+\/\d+ : /m).slice(1).map((s) => ({ head: s.split('\n')[0]!, body: s }));
+}
+
+describeEngine('apps detected in their own folder', (engine) => {
+  const classic = engine.clients.find((c) => c.name === 'classic')!;
+
+  for (const c of CASES) {
+    it(`${c.fixture}: detected, built, served over HTTP, and rebuilt from the dependency cache after an edit`, async () => {
+      const dir = path.join(await tempDir('ci-apps-'), c.fixture);
+      await cp(path.join(FIXTURES, c.fixture), dir, { recursive: true });
+      const tag = `${uniqueName(`app-${c.fixture}`)}:test`;
+      removeImageLater(tag);
+      const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });
+      expect(gen.exitCode, gen.stderr + gen.stdout).toBe(0);
+      expect(gen.stdout).toMatch(/^detected /m);
+      const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(/^USER (app|10001:10001)$/m);
+
+      const port = await freePort();
+      const id = await runContainer(tag, { ports: [[port, String(c.port)]] });
+      const res = await waitFor(`${c.fixture} to answer`, async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        return r?.status === 200 ? r : undefined;
+      }, 60_000).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await containerLogs(id)}`);
+      });
+      expect(res.body).toContain(c.expect);
+      // not root, from the engine's view
+      const top = await docker(['top', id, '-o', 'pid,uid']);
+      for (const row of top.stdout.trim().split('\n').slice(1)) expect(row.trim().split(/\s+/)[1]).toBe('10001');
+      await waitHealthy(id);
+
+      // One source file edited: dependencies come from the cache, the sources are copied (and built) again.
+      await appendFile(path.join(dir, c.edit), c.edit.endsWith('.html') ? `<!-- edit ${Date.now()} -->\n` : c.edit.endsWith('.php') ? `<?php // edit ${Date.now()}\n` : c.edit.endsWith('.py') ? `# edit ${Date.now()}\n` : `// edit ${Date.now()}\n`);
+      const started = Date.now();
+      const rebuild = await docker(['build', '-t', tag, dir], { client: classic });
+      const ms = Date.now() - started;
+      const all = steps(rebuild.stdout);
+      for (const re of c.cached) {
+        const matching = all.filter((s) => re.test(s.head));
+        expect(matching.length, `no step matches ${re}`).toBeGreaterThan(0);
+        for (const s of matching) expect(s.body, s.head).toContain('Using cache');
+      }
+      const rebuilt = all.find((s) => c.rebuilt.test(s.head));
+      expect(rebuilt?.body, String(c.rebuilt)).not.toContain('Using cache');
+      process.stderr.write(`apps e2e: ${c.fixture} rebuilt after an edit in ${ms} ms\n`);
+    }, 900_000);
+  }
+
+  it('builds with BuildKit too (node with npm, through the CA)', async () => {
+    const buildkit: DockerClient | undefined = engine.clients.find((c) => c.name === 'buildkit');
+    if (!buildkit) return; // only the classic client on this machine: the cases above cover it
+    const dir = path.join(await tempDir('ci-apps-'), 'node-npm');
+    await cp(path.join(FIXTURES, 'node-npm'), dir, { recursive: true });
+    const gen = await cli(['--yes', '--ca-cert', caCertFile()], { cwd: dir });
+    expect(gen.exitCode, gen.stderr).toBe(0);
+    const tag = `${uniqueName('app-bk')}:test`;
+    removeImageLater(tag);
+    await docker(['build', '-t', tag, dir], { client: buildkit });
+    const port = await freePort();
+    await runContainer(tag, { ports: [[port, '3001']] });
+    const res = await waitFor('the BuildKit image to answer', async () => {
+      const r = await httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      return r?.status === 200 ? r : undefined;
+    });
+    expect(res.body).toContain('hello from the npm app');
+  }, 900_000);
+});
+
+describeEngine('apps: the project folder is the user\'s', () => {
+  it('never overwrites an existing Dockerfile without --force, and update works on the result', async () => {
+    const dir = path.join(await tempDir('ci-apps-'), 'node-yarn');
+    await cp(path.join(FIXTURES, 'node-yarn'), dir, { recursive: true });
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const refused = await cli([dir, '--yes']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/Dockerfile.*--force/);
+    expect(await readFile(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM scratch\n');
+    const forced = await cli([dir, '--yes', '--force']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    const check = await cli(['update', dir, '--check']);
+    expect(check.exitCode, check.stderr + check.stdout).toBe(0);
+    const changed = await cli(['update', dir, '--set', 'start=node server.js --trace-warnings']);
+    expect(changed.exitCode, changed.stderr + changed.stdout).toBe(0);
+    expect(await readFile(path.join(dir, 'Dockerfile'), 'utf8')).toContain('CMD ["node", "server.js", "--trace-warnings"]');
+  });
+
+  it('a monorepo: exit 2 naming the apps and --app, and --app picks one', async () => {
+    const dir = path.join(await tempDir('ci-apps-'), 'monorepo');
+    await cp(path.join(FIXTURES, 'monorepo'), dir, { recursive: true });
+    const r = await cli([dir, '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^create-image: --app: \S+ holds several apps: apps\/api \(node\), apps\/site \(static\); choose one with --app apps\/api$/);
+    const json = await cli(['detect', dir, '--json']);
+    expect(JSON.parse(json.stdout).apps.map((a: { dir: string; stack: string }) => `${a.dir} ${a.stack}`)).toEqual(['apps/api node', 'apps/site static']);
+    const site = await cli([dir, '--yes', '--app', 'apps/site']);
+    expect(site.exitCode, site.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'Dockerfile'), 'utf8')).toContain('COPY apps/site/ /srv/www/');
+  });
+});
