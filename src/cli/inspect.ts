@@ -25,7 +25,7 @@ const sourcesFor = (flags: SourceFlags) => loadSources(flags, { warn: out.warn, 
 export async function list(flags: SourceFlags & JsonFlag): Promise<void> {
   const sources = await sourcesFor(flags);
   if (flags.json) {
-    out.json(sources.choices.map((c) => ({ name: c.value, description: c.hint })));
+    out.json({ recipes: sources.choices.map((c) => ({ name: c.value, description: c.hint })) });
     return;
   }
   const width = Math.max(...sources.choices.map((c) => c.value.length));

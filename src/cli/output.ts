@@ -29,10 +29,10 @@ export const resetJsonPrinted = (): void => void (printedJson = false);
 
 export const out = {
   line: (s: string) => process.stdout.write(`${s}\n`),
-  /** The one JSON result of a run: an object gets `ok: true` first (unless it says itself, as validate does). */
-  json: (v: unknown) => {
+  /** The one JSON result of a run: an object, with `ok: true` first unless it says itself (as validate does). */
+  json: (v: object) => {
     printedJson = true;
-    const body = v && typeof v === 'object' && !Array.isArray(v) && !('ok' in v) ? { ok: true, ...v } : v;
+    const body = 'ok' in v ? v : { ok: true, ...v };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   },
   warn: (s: string) => process.stderr.write(`create-image: warning: ${s}\n`),

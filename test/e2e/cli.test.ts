@@ -175,7 +175,8 @@ describe('create-image (built bin)', () => {
   it('list, info and validate', async () => {
     const list = await cli(['list', '--json']);
     expect(list.exitCode).toBe(0);
-    const names = JSON.parse(list.stdout).map((r: { name: string }) => r.name);
+    expect(JSON.parse(list.stdout).ok).toBe(true);
+    const names = JSON.parse(list.stdout).recipes.map((r: { name: string }) => r.name);
     expect(names).toContain('custom');
     const info = await cli(['info', 'custom', '--json']);
     const data = JSON.parse(info.stdout);

@@ -27,7 +27,7 @@ const MACHINE_FLAGS: Record<string, string[]> = { 'hexo-apache': ['--ca-cert', c
 // The client on PATH has no buildx: its classic builder, as a user of it gets.
 const ENV = { ...process.env, DOCKER_BUILDKIT: '0', NO_COLOR: '1' };
 
-const recipes = (JSON.parse(execaSync(process.execPath, [BIN, 'list', '--json']).stdout) as { name: string }[]).map((r) => r.name);
+const recipes = (JSON.parse(execaSync(process.execPath, [BIN, 'list', '--json']).stdout).recipes as { name: string }[]).map((r) => r.name);
 
 /** The indented lines under `heading` ("Next steps:", "Run it:") as printed, indent removed. */
 function printedLines(stdout: string, heading: string): string[] {
