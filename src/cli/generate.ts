@@ -89,7 +89,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
   const states = inspectTarget(targetDir, plan.files);
   // build flags are checked before anything is written (loaded only when one is given)
-  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder) {
+  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder || flags.buildxBuilder || flags.cacheFrom || flags.cacheTo || flags.verify === false) {
     (await later()).checkBuildFlags(flags, answers.imageName);
   }
 
@@ -115,7 +115,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     else out.line(wrote);
   }
 
-  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
+  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest.smoke) : undefined;
 
   // After a build the image exists: the next step is running it, not building it again.
   const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? [built.run] : plan.nextSteps)];
