@@ -77,6 +77,11 @@ export interface Helpers {
    * commands run just before the install with the package lists fresh (after apt-get update on debian/ubuntu).
    */
   system(extra?: SystemOptions): string;
+  /**
+   * Where system() compiles the answers' locale (glibc's locale archive), for a final stage to copy from a
+   * build stage; undefined when the locale needs no compiling (C.UTF-8) or the family ships it as packages.
+   */
+  compiledLocale(): string | undefined;
   /** Commands enabling the extra repository `pkgs` need on this family (EPEL on rhel), as a RUN of their own; else none. */
   repoSetup(pkgs: string[]): string[];
   /** Commands that fit the packaged service `name` to the container (listen port, logs, dirs); `port` defaults to the main one. */
@@ -117,6 +122,13 @@ export interface SystemOptions {
   services?: boolean;
   user?: boolean;
   keepCa?: boolean;
+  /**
+   * false: no locale packages or compilation here; the stage takes a compiled locale from another one
+   * (see compiledLocale()).
+   */
+  locale?: boolean;
+  /** false: the recipe's own healthcheck needs no curl (which the services' default one uses). */
+  curl?: boolean;
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -157,12 +169,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const services = withServices ? a.services : [];
       const multi = services.length > 1;
       const pkgs = unique([
-        ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
+        ...basePackages(a.family, { tz: true, locale: extra.locale === false ? 'C.UTF-8' : a.locale, ca: a.caCerts.length > 0 }),
         ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
         ...(multi && a.supervisor === 'supervisord' ? ['supervisor'] : []),
         ...(multi && a.supervisor === 'watchdog' ? ['tini'] : []),
-        ...(services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
+        ...(extra.curl !== false && services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
         ...(user ? userPackages(a.family, a.base) : []),
         ...(extra.packages ?? []),
       ]);
@@ -173,7 +185,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...withPreInstall(pm.install(pkgs), extra.preInstall ?? []),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),
-        ...localeCommands(a.family, a.locale),
+        ...(extra.locale === false ? [] : localeCommands(a.family, a.locale)),
         ...(services.includes('php-fpm') ? ['for f in /usr/sbin/php-fpm* /usr/sbin/php-fpm; do if [ -x "$f" ]; then ln -sf "$f" /usr/local/sbin/php-fpm; break; fi; done'] : []),
         ...(extra.user === false || !user ? [] : addUserCommands(a.family, user)),
         ...(extra.commands ?? []),
@@ -183,6 +195,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       return prefix + h.run(cmds);
     },
     repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
+    compiledLocale: () => (localeCommands(a.family, a.locale).length ? '/usr/lib/locale/locale-archive' : undefined),
     serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user }) ?? [],
     serviceConfigs: () =>
       Object.entries(SERVICES)
