@@ -5,7 +5,7 @@
 // same sequence as a shell script for CI runners.)
 import { ToolError } from '../core/errors.js';
 import type { SmokeCheck } from '../core/types.js';
-import { exec, findExecutable, lastLine, type Builder } from './builder.js';
+import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
 
 export interface SmokeOptions {
   /** How long the health and smoke checks together may take to pass. */
@@ -103,7 +103,7 @@ export async function runtimeOf(builder: Builder): Promise<Builder> {
  * so, and its probe is run on demand instead (`podman healthcheck run`, see state()).
  */
 function healthArgs(engine: Builder): string[] {
-  return engine.kind === 'docker' ? ['--health-interval', HEALTH_INTERVAL] : ['--health-interval', 'disable'];
+  return usesDockerEngine(engine) ? ['--health-interval', HEALTH_INTERVAL] : ['--health-interval', 'disable'];
 }
 
 interface State {
@@ -117,7 +117,7 @@ async function state(engine: Builder, id: string): Promise<State> {
   const [running, code] = r.stdout.trim().split(/\s+/);
   const s: State = { running: running === 'true', exitCode: Number(code ?? 0), health: 'none' };
   if (!s.running) return s;
-  if (engine.kind === 'docker') {
+  if (usesDockerEngine(engine)) {
     const h = await exec(engine, ['inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', id]);
     const v = h.stdout.trim();
     s.health = v === 'healthy' || v === 'unhealthy' || v === 'starting' ? v : 'none';
