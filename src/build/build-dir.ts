@@ -16,6 +16,13 @@ import { normalisePlatform } from './build.js';
 /** How long the verification of a build (health, then smoke check) may take. */
 export const VERIFY_TIMEOUT_SECONDS = 120;
 
+/** The built image failed its verification; `tail` holds the container's last log lines. */
+export class VerifyError extends ToolError {
+  constructor(message: string, tail?: string) {
+    super(message, undefined, tail);
+  }
+}
+
 /** What verifying the built image found: passed (with what and how long), or why it did not run. */
 export type VerifyReport = ({ status: 'passed' } & SmokeResult) | { status: 'skipped'; reason: string };
 
@@ -93,9 +100,8 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
         verify = { status: 'passed', ...(await smokeTest(builder, result.imageId, o.verify.smoke, { timeoutSeconds: o.verify.timeoutSeconds ?? VERIFY_TIMEOUT_SECONDS })) };
       } catch (e) {
         if (!(e instanceof ToolError)) throw e;
-        const [first, ...rest] = e.message.split('\n');
         const what = o.push ? 'nothing was pushed' : 'the image is built and tagged';
-        throw new ToolError(`verification of ${o.tags[0]} failed: ${first}; ${what} (--no-verify skips this check)${rest.length ? `\n${rest.join('\n')}` : ''}`);
+        throw new VerifyError(`verification of ${o.tags[0]} failed: ${e.message}; ${what} (--no-verify skips this check)`, e.tail);
       } finally {
         hooks.onVerify?.('done');
       }

@@ -31,7 +31,7 @@ const HEALTH_INTERVAL = '1s';
 
 /**
  * Resolves when the image runs healthy and passes `smoke` (the health check alone when `smoke` is undefined);
- * throws a ToolError saying why not, with the container's last log lines.
+ * throws a ToolError saying why not, its `tail` the container's last log lines.
  */
 export async function smokeTest(builder: Builder, image: string, smoke: SmokeCheck | undefined, opts: SmokeOptions): Promise<SmokeResult> {
   const engine = await runtimeOf(builder);
@@ -43,7 +43,7 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
   const run = await exec(engine, [...args, image]);
   if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${lastLine(run.stderr || run.output)}`);
   const id = run.stdout.trim().split('\n').pop()!;
-  const failed = async (why: string) => new ToolError(`${why}; the container's last log lines:\n${await lastLogLines(engine, id)}`);
+  const failed = async (why: string) => new ToolError(why, undefined, await lastLogLines(engine, id));
   try {
     // 1. running, and healthy when the image has a HEALTHCHECK (an image that exits 0 at once, a one-shot
     //    command, is checked in a fresh container below, as ci/smoke-test.sh does)

@@ -2,7 +2,7 @@
 // (src/build/build-dir.ts) with progress on stderr (one updating line on a TTY) and the summary on stdout.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { buildDir, type BuildDirOptions, type BuildReport, type VerifyReport } from '../build/build-dir.js';
+import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../build/build-dir.js';
 import { manualBuildHint, type BuilderKind } from '../build/builder.js';
 import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
@@ -154,6 +154,8 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
     pushing?.done();
     // a failed build (it has a log): its last lines, and how to retry once fixed
     if (e instanceof ToolError && e.logFile && e.tail) process.stderr.write(`${e.tail}\n`);
+    // a failed verification: what the container said last
+    if (e instanceof VerifyError && e.tail) process.stderr.write(`the container's last log lines:\n${e.tail}\n`);
     if (e instanceof ToolError && e.logFile && opts.afterWrite) {
       throw new ToolError(`${e.message}; the files are written: fix and rebuild with \`create-image build ${where}\``, e.logFile, e.tail);
     }

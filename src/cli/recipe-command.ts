@@ -134,6 +134,9 @@ async function buildAndSmoke(name: string, family: Family, dir: string, smoke: S
   progress.done();
   try {
     return await smokeTest(builder, tag, smoke, { timeoutSeconds: flags.smokeTimeout });
+  } catch (e) {
+    if (e instanceof ToolError && e.tail) process.stderr.write(`the container's last log lines:\n${e.tail}\n`);
+    throw e;
   } finally {
     await exec(builder, ['rmi', '-f', tag]);
   }

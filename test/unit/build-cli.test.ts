@@ -177,7 +177,7 @@ describe('create-image ... --build', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('create-image: verification of 127.0.0.1:5917/rec/v:2 failed: the container is unhealthy (its HEALTHCHECK failed)');
     expect(bad.stderr).toContain('nothing was pushed (--no-verify skips this check)');
-    expect(bad.stderr).toContain('nginx: [emerg] marker-51c2');
+    expect(bad.stderr).toContain("the container's last log lines:\nnginx: [emerg] marker-51c2\ncreate-image: verification of");
     expect(readFileSync(failArgs, 'utf8').split('\n')).not.toContain('push');
     expect(bad.stdout).not.toContain('Built');
 
