@@ -9,7 +9,8 @@ import { createProgressRenderer } from '../build/progress.js';
 import { defaultTag } from '../build/tags.js';
 import { ToolError, UsageError } from '../core/errors.js';
 import { findRecord, type RecordFile } from '../core/record.js';
-import type { Plan, PortSpec, SmokeCheck } from '../core/types.js';
+import type { Manifest, Plan, PortSpec, SmokeCheck } from '../core/types.js';
+import { smokeForAnswers } from '../build/smoke.js';
 import { builtinSource, loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { checkTag, parseEnvAssignment, parsePort } from '../core/validate.js';
 import type { BuildFlags } from './flags.js';
@@ -181,7 +182,7 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
 /** `passed in 2.1s: healthy, http :8080/ expecting "x"`, or why it did not run. */
 export function verifyLine(v: VerifyReport): string {
   if (v.status === 'skipped') return `skipped: ${v.reason}`;
-  const parts = [v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK', v.check === 'none' ? 'no smoke check in the recipe' : v.check];
+  const parts = [v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK', v.check === 'none' ? 'no smoke check for these answers' : v.check];
   return `passed in ${v.seconds}s: ${parts.join(', ')}`;
 }
 
@@ -199,8 +200,8 @@ export function formatSize(bytes: number): string {
 }
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
-export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, smoke?: SmokeCheck): Promise<BuildReport> {
-  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke });
+export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): Promise<BuildReport> {
+  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke: smokeForAnswers(recipe, set) });
 }
 
 /** `create-image build [dir]`: the record names the image; the built image says what it exposes. */
@@ -232,7 +233,7 @@ function recordedSmoke(record: RecordFile | undefined): SmokeCheck | undefined {
   const dir = source === 'builtin' ? join(builtinSource().dir, name) : isAbsolute(source) ? join(source, name) : undefined;
   if (!dir || !existsSync(join(dir, MANIFEST))) return undefined;
   try {
-    return loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest.smoke;
+    return smokeForAnswers(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, record.answers.set ?? {});
   } catch {
     return undefined; // a recipe that no longer loads: the health check still runs
   }

@@ -115,7 +115,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
     else out.line(wrote);
   }
 
-  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest.smoke) : undefined;
+  const built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest, answers.set) : undefined;
 
   // After a build the image exists: the next step is running it, not building it again.
   const steps = [...(cd !== '.' ? [shCommand(['cd', cd])] : []), ...(built ? [built.run] : plan.nextSteps)];
