@@ -7,7 +7,10 @@
 # by the client), TMPDIR (dockerd's log goes to ${TMPDIR:-/tmp}/create-image-dockerd.log).
 set -Eeuo pipefail
 
-PACKAGES=(docker.io debootstrap shellcheck docker-registry apache2-utils curl)
+# podman and buildah build and run here as root with runc; crun (which podman would prefer) fails on
+# this machine's cgroups ("cgroups in hybrid mode"), so it is never installed (--no-install-recommends)
+PACKAGES=(docker.io debootstrap shellcheck docker-registry apache2-utils curl podman buildah runc)
+CONTAINERS_CONF=/etc/containers/containers.conf.d/50-create-image.conf
 DOCKER=${CREATE_IMAGE_DOCKER:-docker}
 DOCKERD_LOG=${TMPDIR:-/tmp}/create-image-dockerd.log
 WAIT_SECONDS=60
@@ -31,13 +34,27 @@ else
   log "apt-get update"
   apt-get update -qq < /dev/null
   log "apt-get install ${missing[*]}"
-  apt-get install -y -qq -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "${missing[@]}" < /dev/null > "${TMPDIR:-/tmp}/create-image-apt-install.log" 2>&1 \
     || { tail -n 40 "${TMPDIR:-/tmp}/create-image-apt-install.log" >&2; die "apt-get install failed"; }
   for pkg in "${missing[@]}"; do
     installed "$pkg" || die "$pkg is still not installed after apt-get install"
   done
   log "installed ${missing[*]}"
+fi
+
+# podman's defaults raise rlimits above this sandbox's hard limits ("error setting rlimit type 7"):
+# its containers get limits within them, and runc is the runtime
+if [[ ! -f $CONTAINERS_CONF ]]; then
+  mkdir -p "$(dirname "$CONTAINERS_CONF")"
+  printf '%s\n' \
+    '# create-image CI: limits within the hard limits of the machine (ulimit -Hn / -Hu), runc as the runtime' \
+    '[containers]' \
+    'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]' \
+    '' \
+    '[engine]' \
+    'runtime = "runc"' > "$CONTAINERS_CONF"
+  log "wrote $CONTAINERS_CONF"
 fi
 
 command -v "$DOCKER" > /dev/null || die "docker client '$DOCKER' not found on PATH"

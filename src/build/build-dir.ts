@@ -4,10 +4,27 @@ import { join } from 'node:path';
 import { BUILD_LOG, ensureStateGitignore } from '../core/record.js';
 import { runSteps } from '../core/run-command.js';
 import { buildImage } from './build.js';
-import { detectBuilder, type Builder, type BuilderKind } from './builder.js';
+import type { SmokeCheck } from '../core/types.js';
+import { detectBuilder, usesDockerEngine, type Builder, type BuilderKind } from './builder.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Progress } from './progress.js';
 import { pushImage } from './push.js';
+import { smokeTest, type SmokeResult } from './smoke.js';
+import { ToolError } from '../core/errors.js';
+import { normalisePlatform } from './build.js';
+
+/** How long the verification of a build (health, then smoke check) may take. */
+export const VERIFY_TIMEOUT_SECONDS = 120;
+
+/** The built image failed its verification; `tail` holds the container's last log lines. */
+export class VerifyError extends ToolError {
+  constructor(message: string, tail?: string) {
+    super(message, undefined, tail);
+  }
+}
+
+/** What verifying the built image found: passed (with what and how long), or why it did not run. */
+export type VerifyReport = ({ status: 'passed' } & SmokeResult) | { status: 'skipped'; reason: string };
 
 export interface BuildDirOptions {
   /** Tags, checked; the first names the image in the run command. */
@@ -19,6 +36,16 @@ export interface BuildDirOptions {
   noCache?: boolean;
   buildArgs?: Record<string, string>;
   builder?: BuilderKind;
+  /** With builder buildx: an existing builder instance, used as it is. */
+  buildxBuilder?: string;
+  /** buildx: registry cache flags, passed through. */
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /**
+   * Run the image before anything is pushed: its HEALTHCHECK at a short interval, then the recipe's smoke
+   * check (undefined: the health check alone). false: --no-verify.
+   */
+  verify: { smoke: SmokeCheck | undefined; timeoutSeconds?: number } | false;
   /** What to say about building by hand when no builder is found. */
   manualHint: string;
   /** What the image exposes, for the run command; a function is asked after the build. */
@@ -27,6 +54,8 @@ export interface BuildDirOptions {
 
 export interface BuildHooks {
   onProgress?: (p: Progress) => void;
+  /** Around the verification. */
+  onVerify?: (phase: 'start' | 'done') => void;
   /** Around each push. */
   onPush?: (tag: string, phase: 'start' | 'done') => void;
 }
@@ -38,6 +67,8 @@ export interface BuildReport {
   logFile: string;
   builder: BuilderKind;
   seconds: number;
+  /** Absent with --no-verify. */
+  verify?: VerifyReport;
   pushed: { tag: string; digest: string }[];
   /** The exact command that runs the built image. */
   run: string;
@@ -46,7 +77,7 @@ export interface BuildReport {
 }
 
 export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
-  const builder = await detectBuilder({ ...(o.builder ? { builder: o.builder } : {}), hint: o.manualHint });
+  const builder = await detectBuilder({ ...(o.builder ? { builder: o.builder } : {}), ...(o.buildxBuilder ? { buildxBuilder: o.buildxBuilder } : {}), hint: o.manualHint });
   const started = Date.now();
   ensureStateGitignore(dir);
   const result = await buildImage(builder, {
@@ -55,10 +86,30 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
     ...(o.platform ? { platform: o.platform } : {}),
     ...(o.noCache ? { noCache: true } : {}),
     buildArgs: o.buildArgs ?? {},
+    ...(o.cacheFrom?.length ? { cacheFrom: o.cacheFrom } : {}),
+    ...(o.cacheTo?.length ? { cacheTo: o.cacheTo } : {}),
     logFile: join(dir, BUILD_LOG),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   });
   const seconds = Math.round((Date.now() - started) / 100) / 10;
+
+  let verify: VerifyReport | undefined;
+  if (o.verify) {
+    const foreign = foreignPlatform(o.platform);
+    if (foreign) verify = { status: 'skipped', reason: foreign };
+    else {
+      hooks.onVerify?.('start');
+      try {
+        verify = { status: 'passed', ...(await smokeTest(builder, result.imageId, o.verify.smoke, { timeoutSeconds: o.verify.timeoutSeconds ?? VERIFY_TIMEOUT_SECONDS })) };
+      } catch (e) {
+        if (!(e instanceof ToolError)) throw e;
+        const what = o.push ? 'nothing was pushed' : 'the image is built and tagged';
+        throw new VerifyError(`verification of ${o.tags[0]} failed: ${e.message}; ${what} (--no-verify skips this check)`, e.tail);
+      } finally {
+        hooks.onVerify?.('done');
+      }
+    }
+  }
 
   const pushed: { tag: string; digest: string }[] = [];
   if (o.push) {
@@ -74,7 +125,7 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
 
   const facts = typeof o.image === 'function' ? await o.image(builder, result.imageId) : o.image;
   const runs = runSteps({
-    bin: builder.kind === 'docker' ? 'docker' : 'podman',
+    bin: usesDockerEngine(builder) ? 'docker' : 'podman',
     image: o.tags[0]!,
     name: o.name,
     ports: facts.ports,
@@ -82,5 +133,12 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
     env: facts.env.filter((e) => e.secret),
     ...(facts.interactive ? { interactive: true } : {}),
   });
-  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, pushed, run: runs.at(-1)!, runSteps: runs };
+  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, ...(verify ? { verify } : {}), pushed, run: runs.at(-1)!, runSteps: runs };
+}
+
+/** Why an image built for `platform` cannot run here, or undefined when it can (no platform: the engine's own). */
+function foreignPlatform(platform: string | undefined): string | undefined {
+  if (!platform) return undefined;
+  const here = normalisePlatform(`linux/${process.arch === 'x64' ? 'amd64' : process.arch}`);
+  return normalisePlatform(platform) === here ? undefined : `built for ${platform}, which this machine (${here}) does not run`;
 }

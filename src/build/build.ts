@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { ToolError, UsageError } from '../core/errors.js';
 import type { Builder } from './builder.js';
-import { exec, lastLine, manualBuildHint } from './builder.js';
+import { exec, lastLine, manualBuildHint, usesDockerEngine } from './builder.js';
 import { createProgressParser, stripAnsi, type OutputFormat, type Progress } from './progress.js';
 import { shCommand } from '../core/escape.js';
 import { validateTag } from './tags.js';
@@ -23,6 +23,9 @@ export interface BuildOptions {
   noCache?: boolean;
   buildArgs?: Record<string, string>;
   target?: string;
+  /** buildx only: `--cache-from` / `--cache-to` values passed as they are (e.g. `type=registry,ref=...`). */
+  cacheFrom?: string[];
+  cacheTo?: string[];
   /** Every line the builder prints goes here (created, with its dir; overwritten). */
   logFile: string;
   onProgress?: (p: Progress) => void;
@@ -55,7 +58,7 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'create-image-build-'));
   const iidfile = path.join(tmp, 'iid');
   const args = buildArgs(b, { ...o, dir, dockerfile }, iidfile);
-  const format: OutputFormat = b.kind === 'docker' ? (b.buildkit ? 'buildkit' : 'classic') : 'podman';
+  const format: OutputFormat = usesDockerEngine(b) ? (b.buildkit ? 'buildkit' : 'classic') : 'podman';
 
   let log: WriteStream;
   try {
@@ -123,14 +126,22 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
 
 /** The builder's argv after the binary. Exported for tests. */
 export function buildArgs(b: Builder, o: Omit<BuildOptions, 'logFile'> & { dir: string; dockerfile: string }, iidfile: string): string[] {
-  const args = ['build'];
-  if (b.kind === 'docker' && b.buildkit) args.push('--progress=plain');
+  const args = b.kind === 'buildx' ? ['buildx', 'build'] : ['build'];
+  if (b.buildxBuilder !== undefined) args.push('--builder', b.buildxBuilder);
+  if (usesDockerEngine(b) && b.buildkit) args.push('--progress=plain');
+  // a buildx builder other than docker's own keeps its result in its cache; --load brings it to the
+  // engine, where it is verified, tagged and pushed like any other build
+  if (b.kind === 'buildx') args.push('--load');
   // the classic builder keeps a failed step's container unless told not to; nobody comes back for it
   if (b.kind === 'docker' && !b.buildkit) args.push('--force-rm');
+  // podman and buildah write OCI images by default, which have no HEALTHCHECK: docker's format keeps it
+  if (!usesDockerEngine(b)) args.push('--format', 'docker');
   if (o.platform !== undefined) args.push('--platform', o.platform);
   if (o.noCache) args.push('--no-cache');
   if (o.target !== undefined) args.push('--target', o.target);
   for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  for (const c of o.cacheFrom ?? []) args.push('--cache-from', c);
+  for (const c of o.cacheTo ?? []) args.push('--cache-to', c);
   for (const t of o.tags) args.push('-t', t);
   if (path.resolve(o.dockerfile) !== path.join(path.resolve(o.dir), 'Dockerfile')) args.push('-f', o.dockerfile);
   args.push('--iidfile', iidfile, o.dir);

@@ -8,8 +8,11 @@ import { execa } from 'execa';
 import { ToolError } from '../core/errors.js';
 import { sh } from '../core/escape.js';
 
-export type BuilderKind = 'docker' | 'podman' | 'buildah';
+export type BuilderKind = 'docker' | 'podman' | 'buildah' | 'buildx';
+/** Looked for on PATH, in this order, when no builder is chosen. */
 export const BUILDER_KINDS: readonly BuilderKind[] = ['docker', 'podman', 'buildah'];
+/** What --builder accepts: buildx (an existing BuildKit builder driven by `docker buildx`) only when asked for. */
+export const BUILDER_CHOICES: readonly BuilderKind[] = [...BUILDER_KINDS, 'buildx'];
 
 export interface Builder {
   kind: BuilderKind;
@@ -19,10 +22,19 @@ export interface Builder {
   env: NodeJS.ProcessEnv;
   /** BuildKit output (`#7 [2/5] RUN ...`, `--progress=plain`) rather than the classic builder's. */
   buildkit: boolean;
+  /** buildx: the existing builder instance to build on (`--builder NAME`); none: buildx's current one. */
+  buildxBuilder?: string;
+}
+
+/** docker and buildx builds end up in the docker engine's image store, run and push with the docker client. */
+export function usesDockerEngine(b: Builder): boolean {
+  return b.kind === 'docker' || b.kind === 'buildx';
 }
 
 export interface DetectOptions {
   builder?: BuilderKind;
+  /** With builder buildx: the builder instance to use as it is (never created or changed here). */
+  buildxBuilder?: string;
   env?: NodeJS.ProcessEnv;
   /** What to say about building by hand when nothing can build (default: manualBuildHint()). */
   hint?: string;
@@ -43,6 +55,7 @@ export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> 
   const hint = opts.hint ?? manualBuildHint();
   const override = env.CREATE_IMAGE_DOCKER?.trim() || undefined;
 
+  if (opts.builder === 'buildx') return detectBuildx(override ?? 'docker', env, hint, opts.buildxBuilder);
   const candidates: { kind: BuilderKind; bin: string; why: string }[] = [];
   if (opts.builder) {
     const bin = opts.builder === 'docker' && override ? override : opts.builder;
@@ -76,6 +89,26 @@ export async function detectBuilder(opts: DetectOptions = {}): Promise<Builder> 
     return { kind, bin: c.bin, env: { ...env, DOCKER_BUILDKIT: buildkit ? '1' : '0' }, buildkit };
   }
   throw new ToolError(`no image builder found (looked for docker, podman and buildah on PATH); ${hint}`);
+}
+
+/**
+ * `docker buildx` on an existing builder (a team's kubernetes, remote or cloud BuildKit): used as it is;
+ * a missing plugin or builder is named, not created.
+ */
+async function detectBuildx(bin: string, env: NodeJS.ProcessEnv, hint: string, name: string | undefined): Promise<Builder> {
+  if (!(await findExecutable(bin, env))) throw new ToolError(`${bin} (for --builder buildx) was not found or is not executable; ${hint}`);
+  const b: Builder = { kind: 'buildx', bin, env, buildkit: true, ...(name ? { buildxBuilder: name } : {}) };
+  const version = await exec(b, ['buildx', 'version']);
+  if (version.exitCode !== 0) {
+    throw new ToolError(`--builder buildx needs the docker buildx plugin, but \`${bin} buildx version\` failed: ${lastLine(version.output)} (install docker-buildx, or choose --builder docker)`);
+  }
+  if (name) {
+    const found = await exec(b, ['buildx', 'inspect', name]);
+    if (found.exitCode !== 0) {
+      throw new ToolError(`--buildx-builder ${name}: no such buildx builder (${lastLine(found.output)}); \`${bin} buildx ls\` lists the builders, \`${bin} buildx create\` makes one`);
+    }
+  }
+  return b;
 }
 
 /** DOCKER_BUILDKIT wins; else BuildKit when buildx is installed and is the client's default builder. */

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ToolError } from '../core/errors.js';
 import type { Builder } from './builder.js';
-import { exec, lastLine } from './builder.js';
+import { exec, lastLine, usesDockerEngine } from './builder.js';
 import { registryOf, repositoryOf, validateTag } from './tags.js';
 
 export interface PushResult {
@@ -22,7 +22,7 @@ const HTTPS_TO_HTTP = /server gave HTTP response to HTTPS client/i;
 export async function pushImage(b: Builder, tag: string, opts: { signal?: AbortSignal } = {}): Promise<PushResult> {
   const bad = validateTag(tag);
   if (bad) throw new ToolError(`cannot push: ${bad}`);
-  const tmp = b.kind === 'docker' ? undefined : await mkdtemp(path.join(os.tmpdir(), 'create-image-push-'));
+  const tmp = usesDockerEngine(b) ? undefined : await mkdtemp(path.join(os.tmpdir(), 'create-image-push-'));
   try {
     const digestFile = tmp ? path.join(tmp, 'digest') : undefined;
     const args = digestFile ? ['push', '--digestfile', digestFile, tag] : ['push', tag];

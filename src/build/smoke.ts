@@ -1,41 +1,109 @@
-// The smoke check: run an image and wait until it passes the recipe's `smoke` check (http, https, tcp or
-// a command). One implementation for `recipe test --build` and the end-to-end tests; the container is
-// always removed afterwards. (ci/smoke-test.sh, src/pipelines/smoke.ts, is the same check as a shell
-// script for CI runners.)
+// The smoke check: run an image with a short health interval, wait for its HEALTHCHECK (when it has one),
+// then for the recipe's `smoke` check (http, https, tcp or a command). One implementation for
+// `recipe test --build`, the verification `--build` does before anything is pushed, and the end-to-end
+// tests; the container is always removed afterwards. (ci/smoke-test.sh, src/pipelines/smoke.ts, is the
+// same sequence as a shell script for CI runners.)
 import { ToolError } from '../core/errors.js';
-import type { SmokeCheck } from '../core/types.js';
-import { exec, type Builder } from './builder.js';
+import type { Manifest, SmokeCheck } from '../core/types.js';
+import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
 
 export interface SmokeOptions {
-  /** How long the check may take to pass. */
+  /** How long the health and smoke checks together may take to pass. */
   timeoutSeconds: number;
   /** Pause between two tries. Default 1000 ms. */
   everyMs?: number;
 }
 
-/** Resolves with the seconds it took to pass; throws a ToolError saying why not (with the container's last log lines). */
-export async function smokeTest(builder: Builder, image: string, smoke: SmokeCheck, opts: SmokeOptions): Promise<{ seconds: number }> {
+export interface SmokeResult {
+  /** From `run` to the check passing. */
+  seconds: number;
+  /** The image's HEALTHCHECK: `healthy`, or `none` when it has none. */
+  health: 'healthy' | 'none';
+  /** What was checked, e.g. `http :8080/ expecting "Hello"`; `none` when the recipe declares no smoke check. */
+  check: string;
+}
+
+/** Lines of the container's log a failure carries. */
+export const LOG_LINES = 20;
+
+/** The interval the HEALTHCHECK runs at while verifying: its first probe comes soon, its test stays the image's. */
+const HEALTH_INTERVAL = '1s';
+
+/**
+ * Resolves when the image runs healthy and passes `smoke` (the health check alone when `smoke` is undefined);
+ * throws a ToolError saying why not, its `tail` the container's last log lines.
+ */
+export async function smokeTest(builder: Builder, image: string, smoke: SmokeCheck | undefined, opts: SmokeOptions): Promise<SmokeResult> {
+  const engine = await runtimeOf(builder);
   const started = Date.now();
   const host = engineHost();
-  const args = ['run', '-d'];
+  const deadline = started + opts.timeoutSeconds * 1000;
+  const pause = () => new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
+  const args = ['run', '-d', ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
-  if (smoke.kind !== 'command') args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${smokePort(smoke)}` : `${smokePort(smoke)}`);
-  const run = await exec(builder, [...args, image]);
-  if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${run.stderr.trim().split('\n').pop()}`);
-  const id = run.stdout.trim();
+  if (smoke && smoke.kind !== 'command') args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${smokePort(smoke)}` : `${smokePort(smoke)}`);
+  const run = await exec(engine, [...args, image]);
+  if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${lastLine(run.stderr || run.output)}`);
+  const id = run.stdout.trim().split('\n').pop()!;
+  const failed = async (why: string) => new ToolError(why, undefined, await lastLogLines(engine, id));
   try {
-    const deadline = started + opts.timeoutSeconds * 1000;
+    // 1. running, and healthy when the image has a HEALTHCHECK (an image that exits 0 at once, a one-shot
+    //    command, is checked in a fresh container below, as ci/smoke-test.sh does)
+    let health: SmokeResult['health'] = 'none';
+    let exited = false;
     for (;;) {
-      const state = await exec(builder, ['inspect', '--format', '{{.State.Running}}', id]);
-      if (state.stdout.trim() === 'false') throw new ToolError(`the container exited before the smoke check passed:\n${await lastLogLines(builder, id)}`);
-      const why = await checkOnce(builder, id, smoke, host).catch((e: Error) => e.message);
-      if (why === '') return { seconds: Math.round((Date.now() - started) / 100) / 10 };
-      if (Date.now() > deadline) throw new ToolError(`smoke check (${smoke.kind}) failed within ${opts.timeoutSeconds}s: ${why}`);
-      await new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
+      const s = await state(engine, id);
+      if (!s.running) {
+        if (s.exitCode !== 0 || smoke?.kind !== 'command') throw await failed(`the container exited (code ${s.exitCode}) before the checks passed`);
+        exited = true;
+        break;
+      }
+      if (s.health === 'none' || s.health === 'healthy') {
+        health = s.health;
+        break;
+      }
+      if (s.health === 'unhealthy') throw await failed('the container is unhealthy (its HEALTHCHECK failed)');
+      if (Date.now() > deadline) throw await failed(`the container was not healthy within ${opts.timeoutSeconds}s`);
+      await pause();
+    }
+    // 2. the recipe's smoke check
+    for (;;) {
+      const why = smoke ? await checkOnce(engine, exited ? image : id, smoke, host, exited).catch((e: Error) => e.message) : '';
+      if (why === '') return { seconds: Math.round((Date.now() - started) / 100) / 10, health, check: describeCheck(smoke) };
+      if (!exited) {
+        const s = await state(engine, id);
+        // a one-shot command that finished meanwhile: its check runs in a fresh container, at once
+        if (!s.running && s.exitCode === 0 && smoke?.kind === 'command') {
+          exited = true;
+          continue;
+        }
+        if (!s.running) throw await failed(`the container exited (code ${s.exitCode}) before the smoke check passed (last try: ${why})`);
+      }
+      if (exited || Date.now() > deadline) throw await failed(`smoke check (${describeCheck(smoke)}) failed${exited ? '' : ` within ${opts.timeoutSeconds}s`}: ${why}`);
+      await pause();
     }
   } finally {
-    await exec(builder, ['rm', '-f', id]);
+    await exec(engine, ['rm', '-f', '-v', id]);
   }
+}
+
+/**
+ * The recipe's smoke check describes its sample as the default answers make it (its page, its path). With
+ * any of the recipe's own questions answered otherwise (a WAR, an app dir, another context), it may not
+ * apply: then undefined, and the image's HEALTHCHECK, which follows the answers, is what is verified.
+ */
+export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): SmokeCheck | undefined {
+  const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v === undefined || v === null ? '' : v);
+  const asDefault = (m.questions ?? []).every((q) => !(q.name in set) || norm(set[q.name]) === norm(q.default));
+  return asDefault ? m.smoke : undefined;
+}
+
+/** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`; `none` without a check. */
+export function describeCheck(smoke: SmokeCheck | undefined): string {
+  if (!smoke) return 'none';
+  const expect = smoke.expect ? ` expecting ${JSON.stringify(smoke.expect)}` : '';
+  if (smoke.kind === 'command') return `command ${(smoke.command ?? ['true']).join(' ')}${expect}`;
+  return `${smoke.kind} :${smokePort(smoke)}${smoke.kind === 'tcp' ? '' : (smoke.path ?? '/')}${expect}`;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -52,33 +120,82 @@ export function engineHost(env: NodeJS.ProcessEnv = process.env): string {
 /** The container port a network check reaches (https defaults to 443, the rest to 80). */
 export const smokePort = (s: SmokeCheck): number => s.port ?? (s.kind === 'https' ? 443 : 80);
 
-async function lastLogLines(builder: Builder, id: string, n = 20): Promise<string> {
-  const logs = await exec(builder, ['logs', id]);
-  return logs.output.trim().split('\n').slice(-n).join('\n');
+/**
+ * What runs the image: the builder itself, except buildah, which builds only: its images are in the
+ * containers-storage podman reads, so podman runs them.
+ */
+export async function runtimeOf(builder: Builder): Promise<Builder> {
+  if (builder.kind !== 'buildah') return builder;
+  if (await findExecutable('podman', builder.env)) return { kind: 'podman', bin: 'podman', env: builder.env, buildkit: false };
+  throw new ToolError('running the image to verify it needs podman next to buildah (buildah builds but does not run containers): install podman, or pass --no-verify');
 }
 
-/** '' when the check passes, else why not. */
-async function checkOnce(builder: Builder, id: string, smoke: SmokeCheck, host: string): Promise<string> {
+/**
+ * docker runs the HEALTHCHECK on its own at the interval given; podman without systemd has no timer to do
+ * so, and its probe is run on demand instead (`podman healthcheck run`, see state()).
+ */
+function healthArgs(engine: Builder): string[] {
+  return usesDockerEngine(engine) ? ['--health-interval', HEALTH_INTERVAL] : ['--health-interval', 'disable'];
+}
+
+interface State {
+  running: boolean;
+  exitCode: number;
+  health: 'none' | 'starting' | 'healthy' | 'unhealthy';
+}
+
+async function state(engine: Builder, id: string): Promise<State> {
+  const r = await exec(engine, ['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', id]);
+  const [running, code] = r.stdout.trim().split(/\s+/);
+  const s: State = { running: running === 'true', exitCode: Number(code ?? 0), health: 'none' };
+  if (!s.running) return s;
+  if (usesDockerEngine(engine)) {
+    const h = await exec(engine, ['inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', id]);
+    const v = h.stdout.trim();
+    s.health = v === 'healthy' || v === 'unhealthy' || v === 'starting' ? v : 'none';
+    return s;
+  }
+  // podman: 0 healthy, 1 failed (counted as starting: docker would still be in the start period or
+  // retrying), 125 with "no defined healthcheck" when the image has none
+  const h = await exec(engine, ['healthcheck', 'run', id]);
+  s.health = h.exitCode === 0 ? 'healthy' : /no defined healthcheck/i.test(h.output) ? 'none' : 'starting';
+  return s;
+}
+
+async function lastLogLines(engine: Builder, id: string, n = LOG_LINES): Promise<string> {
+  const logs = await exec(engine, ['logs', id]);
+  return logs.output.trim().split('\n').slice(-n).join('\n') || '(no output)';
+}
+
+/** '' when the check passes, else why not. `fresh`: the image runs a one-shot command; run the check in a new container. */
+async function checkOnce(engine: Builder, target: string, smoke: SmokeCheck, host: string, fresh = false): Promise<string> {
   if (smoke.kind === 'command') {
-    const r = await exec(builder, ['exec', id, ...(smoke.command ?? ['true'])]);
-    if (r.exitCode !== 0) return `${(smoke.command ?? []).join(' ')} exited ${r.exitCode}: ${r.output.trim().split('\n').pop() ?? ''}`;
+    const cmd = smoke.command ?? ['true'];
+    const r = await exec(engine, fresh ? ['run', '--rm', target, ...cmd] : ['exec', target, ...cmd]);
+    if (r.exitCode !== 0) return `${cmd.join(' ')} exited ${r.exitCode}: ${lastLine(r.output)}`;
     return smoke.expect && !r.output.includes(smoke.expect) ? `output lacks "${smoke.expect}": ${r.output.trim().slice(0, 200)}` : '';
   }
-  const mapped = await exec(builder, ['port', id, `${smokePort(smoke)}/tcp`]);
+  const mapped = await exec(engine, ['port', target, `${smokePort(smoke)}/tcp`]);
   const hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
   if (!hostPort) return `port ${smokePort(smoke)} is not published`;
   if (smoke.kind === 'tcp') {
     const net = await import('node:net');
     return new Promise((res) => {
-      const s = net.connect(hostPort, host, () => {
+      const s = net.connect(hostPort, host);
+      let greeting = '';
+      const done = (why: string) => {
         s.destroy();
-        res('');
+        res(why);
+      };
+      s.on('connect', () => {
+        if (!smoke.expect) done('');
       });
-      s.on('error', (e) => res(e.message));
-      s.setTimeout(3000, () => {
-        s.destroy();
-        res('timeout');
+      s.on('data', (d: Buffer) => {
+        greeting += d.toString();
+        if (smoke.expect && greeting.includes(smoke.expect)) done('');
       });
+      s.on('error', (e) => done(e.message));
+      s.setTimeout(3000, () => done(smoke.expect ? `no "${smoke.expect}" in what port ${smokePort(smoke)} said: ${JSON.stringify(greeting.slice(0, 200))}` : 'timeout'));
     });
   }
   const mod = smoke.kind === 'https' ? await import('node:https') : await import('node:http');

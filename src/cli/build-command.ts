@@ -1,17 +1,19 @@
 // `--build` after generation and `create-image build [dir]`: the build flags checked, then the build
 // (src/build/build-dir.ts) with progress on stderr (one updating line on a TTY) and the summary on stdout.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { buildDir, type BuildDirOptions, type BuildReport } from '../build/build-dir.js';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../build/build-dir.js';
 import { manualBuildHint, type BuilderKind } from '../build/builder.js';
 import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
+import { smokeForAnswers } from '../build/smoke.js';
 import { imageNameFromDir } from '../build/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
-import { findRecord } from '../core/record.js';
-import type { Plan, PortSpec } from '../core/types.js';
+import { findRecord, type RecordFile } from '../core/record.js';
+import type { Manifest, Plan, PortSpec, SmokeCheck } from '../core/types.js';
 import { checkImageName, checkTag, imageTag, parseEnvAssignment, parsePort } from '../core/validate.js';
+import { builtinSource, loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
 import { out } from './output.js';
@@ -56,6 +58,10 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
       flags.cache === false ? '--no-cache' : '',
       flags.buildArg?.length ? '--build-arg' : '',
       flags.builder ? '--builder' : '',
+      flags.buildxBuilder !== undefined ? '--buildx-builder' : '',
+      flags.cacheFrom?.length ? '--cache-from' : '',
+      flags.cacheTo?.length ? '--cache-to' : '',
+      flags.verify === false ? '--no-verify' : '',
     ].filter(Boolean);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
     return undefined;
@@ -68,7 +74,34 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
   if (flags.push && flags.platform?.includes(',')) {
     throw new UsageError([{ path: '--platform', message: 'one platform per build here (a multi-platform push needs docker buildx build --push)' }]);
   }
+  checkBuildxFlags(flags);
   return { tags, buildArgs };
+}
+
+/** A buildx builder name as `docker buildx create --name` accepts it. */
+const BUILDX_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** --buildx-builder and the cache flags belong to buildx: named, not silently ignored, with another builder. */
+function checkBuildxFlags(flags: BuildFlags): void {
+  const buildx = flags.builder === 'buildx' || (flags.builder === undefined && flags.buildxBuilder !== undefined);
+  if (flags.buildxBuilder !== undefined) {
+    if (!buildx) throw new UsageError([{ path: '--buildx-builder', message: `applies to --builder buildx, not --builder ${flags.builder}` }]);
+    if (!BUILDX_NAME.test(flags.buildxBuilder)) {
+      throw new UsageError([{ path: '--buildx-builder', message: `"${flags.buildxBuilder}" is not a buildx builder name (letters, digits, ".", "_" and "-"; \`docker buildx ls\` lists them)` }]);
+    }
+  }
+  for (const [flag, values] of [['--cache-from', flags.cacheFrom], ['--cache-to', flags.cacheTo]] as const) {
+    if (!values?.length) continue;
+    if (!buildx) throw new UsageError([{ path: flag, message: `applies to --builder buildx (registry or other BuildKit cache, e.g. ${flag} type=registry,ref=registry.example.com/app:cache)` }]);
+    for (const v of values) {
+      if (v.trim() === '' || /[\r\n]/.test(v)) throw new UsageError([{ path: flag, message: `"${v}" is not a cache reference: a ref or type=...,key=value list on one line` }]);
+    }
+  }
+}
+
+/** The builder asked for: --buildx-builder alone means buildx. */
+function builderOf(flags: BuildFlags): BuilderKind | undefined {
+  return (flags.builder ?? (flags.buildxBuilder !== undefined ? 'buildx' : undefined)) as BuilderKind | undefined;
 }
 
 /** How a directory is named in messages: relative to the cwd when that is shorter. */
@@ -78,11 +111,12 @@ function shown(dir: string): string {
 }
 
 /** Builds `dir` with progress on stderr, pushes when asked, and prints the summary (unless --json). */
-async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean }): Promise<BuildReport> {
+async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean; smoke: SmokeCheck | undefined }): Promise<BuildReport> {
   const { tags, buildArgs } = checkBuildFlags({ ...flags, build: true }, imageName)!;
   const where = shown(dir);
   const progress = createProgressRenderer(process.stderr, { label: `building ${tags[0]}` });
   let pushing: ReturnType<typeof createProgressRenderer> | undefined;
+  let verifying: ReturnType<typeof createProgressRenderer> | undefined;
   let report: BuildReport;
   try {
     report = await buildDir(
@@ -94,12 +128,23 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.platform ? { platform: flags.platform } : {}),
         ...(flags.cache === false ? { noCache: true } : {}),
         buildArgs,
-        ...(flags.builder ? { builder: flags.builder as BuilderKind } : {}),
+        ...(builderOf(flags) ? { builder: builderOf(flags)! } : {}),
+        ...(flags.buildxBuilder !== undefined ? { buildxBuilder: flags.buildxBuilder } : {}),
+        ...(flags.cacheFrom?.length ? { cacheFrom: flags.cacheFrom } : {}),
+        ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
+        verify: flags.verify === false ? false : { smoke: opts.smoke },
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
         image,
       },
       {
         onProgress: (p) => progress.update(p),
+        onVerify: (phase) => {
+          if (phase === 'start') {
+            progress.done();
+            verifying = createProgressRenderer(process.stderr, { label: 'verifying' });
+            verifying.update({ step: `${tags[0]}: health, then smoke check`, elapsedMs: 0 });
+          } else verifying?.done();
+        },
         onPush: (tag, phase) => {
           if (phase === 'start') {
             progress.done();
@@ -111,9 +156,12 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
     );
   } catch (e) {
     progress.done();
+    verifying?.done();
     pushing?.done();
     // a failed build (it has a log): its last lines, and how to retry once fixed
     if (e instanceof ToolError && e.logFile && e.tail) process.stderr.write(`${e.tail}\n`);
+    // a failed verification: what the container said last
+    if (e instanceof VerifyError && e.tail) process.stderr.write(`the container's last log lines:\n${e.tail}\n`);
     if (e instanceof ToolError && e.logFile && opts.afterWrite) {
       throw new ToolError(`${e.message}; the files are written: fix and rebuild with \`create-image build ${where}\``, e.logFile, e.tail);
     }
@@ -133,9 +181,17 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  image   ${r.imageId}`);
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
+  if (r.verify) lines.push(`  verify  ${verifyLine(r.verify)}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
   if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
   return lines;
+}
+
+/** `passed in 2.1s: healthy, http :8080/ expecting "x"`, or why it did not run. */
+export function verifyLine(v: VerifyReport): string {
+  if (v.status === 'skipped') return `skipped: ${v.reason}`;
+  const parts = [v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK', v.check === 'none' ? 'no smoke check for these answers' : v.check];
+  return `passed in ${v.seconds}s: ${parts.join(', ')}`;
 }
 
 /** Decimal units, as docker prints them: 330.1 MB. */
@@ -152,8 +208,8 @@ export function formatSize(bytes: number): string {
 }
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
-export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags): Promise<BuildReport> {
-  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true });
+export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): Promise<BuildReport> {
+  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke: smokeForAnswers(recipe, set) });
 }
 
 /** A file `update` left with conflict blocks would build wrong or fail obscurely: name the first line to fix. */
@@ -188,6 +244,22 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
   refuseConflictMarkers(dir, ['Dockerfile', ...Object.keys(record?.files ?? {})]);
   const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : imageNameFromDir(dir);
   const recordPorts = ((record?.answers.ports ?? []) as (PortSpec | string)[]).flatMap((p) => (typeof p === 'string' ? (parsePort(p).port ? [parsePort(p).port!] : []) : [p]));
-  const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false });
+  const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false, smoke: recordedSmoke(record) });
   if (flags.json) out.json(report);
+}
+
+/**
+ * The smoke check of the recipe a record names, when that recipe is at hand (built in, or in a local
+ * folder); otherwise the verification is the image's HEALTHCHECK alone.
+ */
+function recordedSmoke(record: RecordFile | undefined): SmokeCheck | undefined {
+  if (!record) return undefined;
+  const { name, source } = record.recipe;
+  const dir = source === 'builtin' ? join(builtinSource().dir, name) : isAbsolute(source) ? join(source, name) : undefined;
+  if (!dir || !existsSync(join(dir, MANIFEST))) return undefined;
+  try {
+    return smokeForAnswers(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, record.answers.set ?? {});
+  } catch {
+    return undefined; // a recipe that no longer loads: the health check still runs
+  }
 }

@@ -16,6 +16,11 @@ export interface BuildFlags {
   cache?: boolean;
   buildArg?: string[];
   builder?: string;
+  buildxBuilder?: string;
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /** false with --no-verify */
+  verify?: boolean;
   json?: boolean;
 }
 

@@ -108,7 +108,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
   const states = inspectTarget(targetDir, plan.files);
   // build flags are checked before anything is written (loaded only when one is given)
-  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder) {
+  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder || flags.buildxBuilder || flags.cacheFrom || flags.cacheTo || flags.verify === false) {
     (await later()).checkBuildFlags(flags, answers.imageName);
   }
 
@@ -144,7 +144,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
 
   let built: Awaited<ReturnType<GenerateLater['buildGenerated']>> | undefined;
   try {
-    built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags) : undefined;
+    built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest, answers.set) : undefined;
   } catch (e) {
     // the files are written: a --json failure says which, beside the build error
     if (e instanceof CreateImageError) e.details = { target: targetDir, ...result };

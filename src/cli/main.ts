@@ -49,7 +49,11 @@ function buildOptions(cmd: Command): Command {
     .option('--platform <os/arch>', 'target platform, e.g. linux/arm64 (needs BuildKit/buildx for a foreign one)')
     .option('--no-cache', 'build without the layer cache')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
-    .addOption(new Option('--builder <tool>', 'image builder (default: docker, else podman, else buildah)').choices(['docker', 'podman', 'buildah']));
+    .addOption(new Option('--builder <tool>', 'image builder (default: docker, else podman, else buildah; buildx: an existing BuildKit builder)').choices(['docker', 'podman', 'buildah', 'buildx']))
+    .option('--buildx-builder <name>', 'with --builder buildx: the buildx builder to use as it is (kubernetes, remote, cloud)')
+    .option('--cache-from <ref>', 'with --builder buildx: cache source, passed to buildx as is (repeatable)', collect)
+    .option('--cache-to <ref>', 'with --builder buildx: cache export, passed to buildx as is (repeatable)', collect)
+    .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it');
 }
 
 export function program(): Command {

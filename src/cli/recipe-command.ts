@@ -7,7 +7,7 @@ import fse from 'fs-extra';
 import { buildImage } from '../build/build.js';
 import { detectBuilder, exec, type BuilderKind } from '../build/builder.js';
 import { createProgressRenderer } from '../build/progress.js';
-import { smokeTest } from '../build/smoke.js';
+import { smokeTest, type SmokeResult } from '../build/smoke.js';
 import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
@@ -114,8 +114,8 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
     else {
       for (const r of rendered) {
         try {
-          await buildAndSmoke(m.name, r.family, r.dir, m.smoke, { ...flags, smokeTimeout });
-          out.line(`ok   ${r.family.padEnd(6)} built and smoke-checked (${m.smoke.kind})`);
+          const checked = await buildAndSmoke(m.name, r.family, r.dir, m.smoke, { ...flags, smokeTimeout });
+          out.line(`ok   ${r.family.padEnd(6)} built and smoke-checked (${checked.health === 'healthy' ? 'healthy, ' : ''}${checked.check}) in ${checked.seconds}s`);
         } catch (e) {
           if (!(e instanceof CreateImageError)) throw e;
           problems.push(`${r.family} build: ${e.message}`);
@@ -134,7 +134,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
 }
 
 /** Builds one render under a throwaway tag, runs its smoke check, and removes the image again. */
-async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string; smokeTimeout: number }): Promise<void> {
+async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string; smokeTimeout: number }): Promise<SmokeResult> {
   const builder = await detectBuilder(flags.builder ? { builder: flags.builder as BuilderKind } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);
@@ -147,7 +147,10 @@ async function buildAndSmoke(name: string, family: Family, dir: string, smoke: S
   }
   progress.done();
   try {
-    await smokeTest(builder, tag, smoke, { timeoutSeconds: flags.smokeTimeout });
+    return await smokeTest(builder, tag, smoke, { timeoutSeconds: flags.smokeTimeout });
+  } catch (e) {
+    if (e instanceof ToolError && e.tail) process.stderr.write(`the container's last log lines:\n${e.tail}\n`);
+    throw e;
   } finally {
     await exec(builder, ['rmi', '-f', tag]);
   }

@@ -83,6 +83,11 @@ export interface Helpers {
    * commands run just before the install with the package lists fresh (after apt-get update on debian/ubuntu).
    */
   system(extra?: SystemOptions): string;
+  /**
+   * Where system() compiles the answers' locale (glibc's locale archive), for a final stage to copy from a
+   * build stage; undefined when the locale needs no compiling (C.UTF-8) or the family ships it as packages.
+   */
+  compiledLocale(): string | undefined;
   /** Commands enabling the extra repository `pkgs` need on this family (EPEL on rhel), as a RUN of their own; else none. */
   repoSetup(pkgs: string[]): string[];
   /** Commands that fit the packaged service `name` to the container (listen port, logs, dirs); `port` defaults to the main one. */
@@ -132,6 +137,13 @@ export interface SystemOptions {
   keepCa?: boolean;
   /** false in a build stage: the manifest's `addPackages` are for the image that runs. */
   addPackages?: boolean;
+  /**
+   * false: no locale packages or compilation here; the stage takes a compiled locale from another one
+   * (see compiledLocale()).
+   */
+  locale?: boolean;
+  /** false: the recipe's own healthcheck needs no curl (which the services' default one uses). */
+  curl?: boolean;
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -175,12 +187,12 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       // several processes: two or more services, or the recipe's own (manifest multiProcess)
       const supervised = withServices && (processKind === 'supervisord' || processKind === 'watchdog') ? processKind : undefined;
       const pkgs = unique([
-        ...basePackages(a.family, { tz: true, locale: a.locale, ca: a.caCerts.length > 0 }),
+        ...basePackages(a.family, { tz: true, locale: extra.locale === false ? 'C.UTF-8' : a.locale, ca: a.caCerts.length > 0 }),
         ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
         ...(supervised === 'supervisord' ? ['supervisor'] : []),
         ...(supervised === 'watchdog' ? ['tini'] : []),
-        ...(services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
+        ...(extra.curl !== false && services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
         ...(user ? userPackages(a.family, a.base) : []),
         ...(extra.packages ?? []),
         ...(extra.addPackages === false ? [] : (m.addPackages?.[a.family] ?? [])),
@@ -192,7 +204,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...withPreInstall(pm.install(pkgs), extra.preInstall ?? []),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),
-        ...localeCommands(a.family, a.locale),
+        ...(extra.locale === false ? [] : localeCommands(a.family, a.locale)),
         ...(services.includes('php-fpm') ? ['for f in /usr/sbin/php-fpm* /usr/sbin/php-fpm; do if [ -x "$f" ]; then ln -sf "$f" /usr/local/sbin/php-fpm; break; fi; done'] : []),
         ...(extra.user === false || !user ? [] : addUserCommands(a.family, user)),
         ...(extra.commands ?? []),
@@ -202,6 +214,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       return prefix + h.run(cmds);
     },
     repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
+    compiledLocale: () => (localeCommands(a.family, a.locale).length ? '/usr/lib/locale/locale-archive' : undefined),
     serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user }) ?? [],
     serviceConfigs: () =>
       Object.entries(SERVICES)

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { cli, describeEngine, docker, onCleanup, startRegistry, tempDir, uniqueName, type DockerClient, type Registry } from '../helpers/engine.js';
+import { cli, describeEngine, docker, manifestHead, onCleanup, startRegistry, tempDir, uniqueName, type DockerClient, type Registry } from '../helpers/engine.js';
 
 describeEngine('build --push to a registry with auth', () => {
   let reg: Registry;
@@ -54,13 +54,7 @@ describeEngine('build --push to a registry with auth', () => {
 
     // the registry agrees (asked directly, with the credentials the test holds)
     const [repo, tag] = [`e2e/${name}`, '1.0'];
-    const res = await fetch(`http://${reg.host}/v2/${repo}/manifests/${tag}`, {
-      method: 'HEAD',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${reg.user}:${reg.password}`).toString('base64')}`,
-        accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
-      },
-    });
+    const res = await manifestHead(reg, repo, tag);
     expect(res.status).toBe(200);
     expect(res.headers.get('docker-content-digest')).toBe(digest);
 

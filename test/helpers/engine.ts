@@ -324,3 +324,14 @@ export async function startRegistry(): Promise<Registry> {
 function lastLine(s: string): string {
   return s.trim().split('\n').pop() ?? '';
 }
+
+/** HEAD of a manifest in the local registry, asked with the test's own credentials (status, digest header). */
+export function manifestHead(reg: Registry, repo: string, tag: string): Promise<Response> {
+  return fetch(`http://${reg.host}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${reg.user}:${reg.password}`).toString('base64')}`,
+      accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+    },
+  });
+}

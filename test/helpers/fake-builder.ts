@@ -1,7 +1,7 @@
 // A stand-in builder client (POSIX sh) for unit tests of src/build: replays a recorded log, exits
 // with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars:
 // FAKE_LOG (replayed on FAKE_FD, default 2), FAKE_EXIT, FAKE_PUSH_EXIT, FAKE_IID, FAKE_INSPECT, FAKE_VERSION,
-// FAKE_BUILDX, FAKE_SLEEP, FAKE_IMAGE_CONFIG (`{{json .Config.ExposedPorts}} {{json .Config.Volumes}}`), FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the
+// FAKE_BUILDX, FAKE_SLEEP, FAKE_RUN_EXIT, FAKE_EXEC_EXIT, FAKE_RUNNING, FAKE_HEALTH, FAKE_CONTAINER_LOG (a verification's container), FAKE_IMAGE_CONFIG (`{{json .Config.ExposedPorts}} {{json .Config.Volumes}}`), FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the
 // argv (one word a line) and `<subcommand> DOCKER_HOST=... DOCKER_BUILDKIT=...` of every call.
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, symlink, writeFile } from 'node:fs/promises';
@@ -14,8 +14,12 @@ const SCRIPT = `#!/bin/sh
 case "$1" in
   --version) echo "\${FAKE_VERSION:-Docker version 28.2.2, build e6534b4}"; exit 0 ;;
   buildx)
-    if [ -n "$FAKE_BUILDX" ]; then echo "github.com/docker/buildx v0.12.1"; exit 0; fi
-    echo "docker: unknown command: docker buildx" >&2; exit 1 ;;
+    [ -n "$FAKE_BUILDX" ] || { echo "docker: unknown command: docker buildx" >&2; exit 1; }
+    # \`buildx build\` goes on as \`build\` below; \`buildx version\` and \`buildx inspect NAME\` succeed
+    [ "$2" = build ] || { echo "github.com/docker/buildx v0.12.1"; exit 0; }
+    shift ;;
+esac
+case "$1" in
   version) echo "\${FAKE_SERVER_PLATFORM:-linux/amd64}"; exit 0 ;;
   build)
     iid=""; prev=""
@@ -26,7 +30,17 @@ case "$1" in
       printf 'sha256:%s' "\${FAKE_IID:-1f134cff13b97e52d4b3a1a3d5c2b1d1f3e4a5b6c7d8e9f00112233445566778}" > "$iid"
     fi
     exit "\${FAKE_EXIT:-0}" ;;
+  run) echo "\${FAKE_CONTAINER:-c0ffee}"; exit "\${FAKE_RUN_EXIT:-0}" ;;
+  exec) exit "\${FAKE_EXEC_EXIT:-0}" ;;
+  logs) printf '%s\\n' "\${FAKE_CONTAINER_LOG:-fake container log}"; exit 0 ;;
+  rm|rmi) exit 0 ;;
+  healthcheck)
+    [ "\${FAKE_HEALTH:-none}" = none ] && { echo "Error: container $3 has no defined healthcheck" >&2; exit 125; }
+    [ "\${FAKE_HEALTH}" = healthy ] && exit 0
+    echo unhealthy; exit 1 ;;
+  port) echo "127.0.0.1:\${FAKE_PORT:-1}"; exit 0 ;;
   image|inspect|images)
+    case "$*" in *State.Running*) echo "\${FAKE_RUNNING:-true} 0"; exit 0 ;; *State.Health*) echo "\${FAKE_HEALTH:-none}"; exit 0 ;; esac
     case "$*" in *ExposedPorts*) printf '%s\\n' "\${FAKE_IMAGE_CONFIG:-null null}"; exit 0 ;; esac
     if [ -n "$FAKE_INSPECT" ]; then printf '%s\\n' "$FAKE_INSPECT"; else echo 74800000; fi
     exit 0 ;;

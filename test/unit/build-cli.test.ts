@@ -61,17 +61,23 @@ describe('create-image ... --build', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Wrote \d+ files to My App\.$/);
-    expect(lines.slice(1, 5)).toEqual([
+    expect(lines.slice(1, 6)).toEqual([
       expect.stringMatching(/^Built my-app:latest in \d+(\.\d)?s with docker\.$/),
       '  image   sha256:1f134cff13b97e52d4b3a1a3d5c2b1d1f3e4a5b6c7d8e9f00112233445566778',
       '  size    74.8 MB',
       '  tags    my-app:latest',
+      expect.stringMatching(/^ {2}verify {2}passed in \d+(\.\d)?s: no HEALTHCHECK, command sh -c true$/),
     ]);
     expect(lines.slice(-3)).toEqual(['Next steps:', "  cd 'My App'", '  docker run -d --name my-app -p 8080:8080 my-app:latest']);
     expect(r.stdout).not.toContain('docker build');
     expect(r.stdout).not.toContain('build.log');
     // progress on stderr: one short line per step
-    expect(r.stderr.trim().split('\n')).toEqual(['building my-app:latest [1/3] FROM debian:bookworm-slim 0s', expect.stringMatching(/^building my-app:latest \[2\/3\] RUN echo hi > \/hi \d+s$/), expect.stringMatching(/^building my-app:latest \[3\/3\] USER 65534 \d+s$/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'building my-app:latest [1/3] FROM debian:bookworm-slim 0s',
+      expect.stringMatching(/^building my-app:latest \[2\/3\] RUN echo hi > \/hi \d+s$/),
+      expect.stringMatching(/^building my-app:latest \[3\/3\] USER 65534 \d+s$/),
+      'verifying my-app:latest: health, then smoke check 0s',
+    ]);
     expect(readFileSync(path.join(work, 'My App', '.create-image', 'build.log'), 'utf8')).toContain('Successfully tagged');
     expect(readFileSync(args, 'utf8').split('\n')).toContain(path.join(work, 'My App'));
   });
@@ -152,6 +158,81 @@ describe('create-image ... --build', () => {
     });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('run `docker login 127.0.0.1:5917` and try again');
+  });
+
+  it('verification: the image runs with a short health interval before the push; a failure pushes nothing and shows the container log', async () => {
+    const args = path.join(work, 'args-verify');
+    const ok = await run(['verified', ...GEN, '--build', '--tag', '127.0.0.1:5917/rec/v:1', '--push', '--json'], { PATH: onlyDocker, FAKE_ARGS: args, FAKE_HEALTH: 'healthy', FAKE_PUSH_LOG: path.join(LOGS, 'docker-push-ok.log') });
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout).build;
+    expect(report.verify).toMatchObject({ status: 'passed', health: 'healthy', check: 'command sh -c true' });
+    expect(report.verify.seconds).toBeGreaterThanOrEqual(0);
+    const argv = readFileSync(args, 'utf8').split('\n');
+    const runAt = argv.indexOf('run');
+    expect(argv.slice(runAt, runAt + 4)).toEqual(['run', '-d', '--health-interval', '1s']);
+    expect(runAt).toBeLessThan(argv.indexOf('push')); // verified, then pushed
+
+    const failArgs = path.join(work, 'args-verify-fail');
+    const bad = await run(['unhealthy', ...GEN, '--build', '--tag', '127.0.0.1:5917/rec/v:2', '--push'], { PATH: onlyDocker, FAKE_ARGS: failArgs, FAKE_HEALTH: 'unhealthy', FAKE_CONTAINER_LOG: 'nginx: [emerg] marker-51c2' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('create-image: verification of 127.0.0.1:5917/rec/v:2 failed: the container is unhealthy (its HEALTHCHECK failed)');
+    expect(bad.stderr).toContain('nothing was pushed (--no-verify skips this check)');
+    expect(bad.stderr).toContain("the container's last log lines:\nnginx: [emerg] marker-51c2\ncreate-image: verification of");
+    expect(readFileSync(failArgs, 'utf8').split('\n')).not.toContain('push');
+    expect(bad.stdout).not.toContain('Built');
+
+    const skipArgs = path.join(work, 'args-no-verify');
+    const skipped = await run(['unverified', ...GEN, '--build', '--no-verify', '--json'], { PATH: onlyDocker, FAKE_ARGS: skipArgs, FAKE_HEALTH: 'unhealthy' });
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(JSON.parse(skipped.stdout).build.verify).toBeUndefined();
+    expect(readFileSync(skipArgs, 'utf8').split('\n')).not.toContain('run');
+    const noBuild = await run(['nobuild-verify', ...GEN, '--no-verify'], { PATH: onlyDocker });
+    expect(noBuild.code).toBe(2);
+    expect(noBuild.stderr).toMatch(/--no-verify: only applies with --build/);
+  });
+
+  it('podman and buildah build in docker format, so the HEALTHCHECK survives', async () => {
+    const args = path.join(work, 'args-podman-format');
+    const r = await run(['podfmt', ...GEN, '--build', '--builder', 'podman', '--no-verify'], { PATH: onlyPodman, FAKE_ARGS: args, FAKE_VERSION: 'podman version 4.3.1' });
+    expect(r.code, r.stderr).toBe(0);
+    const argv = readFileSync(args, 'utf8').split('\n');
+    const build = argv.slice(argv.lastIndexOf('build'));
+    expect(build[build.indexOf('--format') + 1]).toBe('docker');
+  });
+
+  it('--builder buildx --buildx-builder NAME: the existing builder as it is, cache flags passed through, the result loaded', async () => {
+    const args = path.join(work, 'args-buildx');
+    const r = await run(
+      ['bx', ...GEN, '--build', '--builder', 'buildx', '--buildx-builder', 'team-k8s', '--cache-from', 'type=registry,ref=reg.example.com/app:cache', '--cache-to', 'type=registry,ref=reg.example.com/app:cache,mode=max', '--no-verify'],
+      { PATH: onlyDocker, FAKE_ARGS: args, FAKE_BUILDX: '1' },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('with buildx.');
+    expect(r.stdout).toContain('docker run -d --name bx -p 8080:8080 bx:latest');
+    const argv = readFileSync(args, 'utf8').split('\n');
+    // the builder is looked at, never created or bootstrapped
+    expect(argv.join(' ')).toContain('buildx inspect team-k8s');
+    expect(argv).not.toContain('create');
+    const b = argv.lastIndexOf('build');
+    expect(argv[b - 1]).toBe('buildx');
+    const build = argv.slice(b);
+    expect(build.slice(0, 5)).toEqual(['build', '--builder', 'team-k8s', '--progress=plain', '--load']);
+    expect(build[build.indexOf('--cache-from') + 1]).toBe('type=registry,ref=reg.example.com/app:cache');
+    expect(build[build.indexOf('--cache-to') + 1]).toBe('type=registry,ref=reg.example.com/app:cache,mode=max');
+
+    const noPlugin = await run(['bx2', ...GEN, '--build', '--buildx-builder', 'team-k8s'], { PATH: onlyDocker });
+    expect(noPlugin.code).toBe(1);
+    expect(noPlugin.stderr).toMatch(/--builder buildx needs the docker buildx plugin, but `docker buildx version` failed/);
+    for (const [flags, message] of [
+      [['--builder', 'podman', '--buildx-builder', 'x'], /--buildx-builder: applies to --builder buildx, not --builder podman/],
+      [['--cache-to', 'type=registry,ref=r/a:c'], /--cache-to: applies to --builder buildx/],
+      [['--builder', 'buildx', '--buildx-builder', 'no spaces'], /--buildx-builder: "no spaces" is not a buildx builder name/],
+    ] as const) {
+      const bad = await run(['bx-bad', ...GEN, '--build', ...flags], { PATH: onlyDocker });
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(message);
+      expect(existsSync(path.join(work, 'bx-bad'))).toBe(false);
+    }
   });
 
   it('bad build flags are usage errors (exit 2) before anything is written', async () => {

@@ -66,6 +66,31 @@ describe('lnmp recipe', () => {
     expect((err as Error).message).toContain('--set app');
   });
 
+  it('installs only what serving PHP needs: no curl, no systemd, only the php-common extensions asked for (Debian)', async () => {
+    const { df, file } = await render();
+    const install = /apt-get install -y --no-install-recommends ([^;]*);/.exec(df)![1]!.split(' ');
+    expect(install).toContain('systemd-standalone-tmpfiles'); // php-fpm depends on systemd | systemd-tmpfiles
+    expect(install).not.toContain('curl');
+    expect(df).toContain('CMD ["/bin/sh", "-c", "/usr/local/bin/lnmp-healthcheck"]');
+    expect(file('lnmp-healthcheck')!.content).toContain("exec php -n -d allow_url_fopen=1 -r '");
+    // excluded before the install (dpkg keeps them out), disabled after it
+    const excludes = df.slice(df.indexOf('path-exclude'), df.indexOf('/etc/dpkg/dpkg.cfg.d/create-image-lnmp'));
+    expect(excludes).toContain("'/usr/lib/php/*/fileinfo.so'");
+    expect(excludes).toContain('/usr/lib/file/magic.mgc');
+    expect(excludes).not.toContain('ctype.so');
+    expect(df.indexOf('create-image-lnmp')).toBeLessThan(df.indexOf('apt-get install'));
+    expect(df).toMatch(/phpdismod -v ALL -s ALL ffi fileinfo ftp shmop sysvmsg sysvsem sysvshm;/);
+    const asked = await render({ set: { extensions: 'fileinfo,ctype' } });
+    expect(asked.df).not.toContain("'/usr/lib/php/*/fileinfo.so'");
+    expect(asked.df).toContain("'/usr/lib/php/*/calendar.so'");
+    // Alpine and the rhel family: their php-fpm brings no PHP command line; the healthcheck uses curl
+    for (const base of ['alpine', 'rhel']) {
+      const other = await render({ base });
+      expect(other.df).toMatch(/\bcurl\b/);
+      expect(other.df).not.toContain('path-exclude');
+    }
+  });
+
   it('uses the watchdog instead of supervisord when asked', async () => {
     const { df, file } = await render({ supervisor: 'watchdog' });
     expect(df).toContain('ENTRYPOINT ["tini", "--", "/usr/local/bin/docker-entrypoint.sh"]');

@@ -51,7 +51,8 @@ describe('tomcat recipe', () => {
 
         const df = parseDockerfile(file(plan, 'Dockerfile'));
         const ins = (k: string) => df.instructions.filter((i) => i.keyword === k);
-        expect(ins('FROM')[0]!.args).toBe(base);
+        const jlink = family === 'debian';
+        expect(ins('FROM').map((i) => i.args)).toEqual(jlink ? [`${base} AS runtime`, base] : [base]);
         expect(ins('USER').at(-1)!.args).toBe('app');
         expect(execForm(ins('CMD')[0]!.args)).toEqual(['catalina.sh', 'run']);
         expect(ins('HEALTHCHECK')).toHaveLength(1);
@@ -66,7 +67,10 @@ describe('tomcat recipe', () => {
         if (set.war) {
           expect(copies).toContain('--chown=app:app build/app.war /usr/local/tomcat/webapps/shop.war');
           expect(plan.files.some((f) => f.path.startsWith('sample/'))).toBe(false);
-          expect(run).toMatch(/ln -s \S+\/docs \/usr\/local\/tomcat\/webapps\/docs/);
+          if (jlink) {
+            expect(run).toMatch(/cp -rL \S+\/docs \/opt\/webapps\/docs/);
+            expect(copies).toContain('--from=runtime /opt/webapps/ /usr/local/tomcat/webapps/');
+          } else expect(run).toMatch(/ln -s \S+\/docs \/usr\/local\/tomcat\/webapps\/docs/);
           expect(file(plan, 'tomcat-healthcheck')).toMatch(/' \/shop\/ >&3\n/);
         } else {
           expect(copies).toContain('--chown=app:app sample/ /usr/local/tomcat/webapps/ROOT/');
@@ -75,6 +79,17 @@ describe('tomcat recipe', () => {
           expect(run).not.toMatch(/-docs|examples|webapps\/docs/);
         }
 
+        if (jlink) {
+          // the runtime stage makes the Java runtime; the final stage installs no JRE or JDK and maps a CDS archive
+          const [stage, final] = file(plan, 'Dockerfile').split('# ---- final stage');
+          expect(stage).toMatch(/jlink --add-modules java\.se,\S+ --include-locales=en,zh /);
+          expect(final).not.toMatch(/openjdk|default-jre|locales/);
+          expect(copies).toEqual(expect.arrayContaining(['--from=runtime /opt/java /opt/java', '--from=runtime /usr/lib/locale/locale-archive /usr/lib/locale/locale-archive']));
+          expect(run).toContain('tomcat-cds /opt/java/lib/server/tomcat.jsa');
+          expect(copies).toContain('setenv.sh /usr/local/tomcat/bin/setenv.sh');
+          expect(file(plan, 'setenv.sh')).toContain('-XX:SharedArchiveFile=/opt/java/lib/server/tomcat.jsa');
+          expect(file(plan, 'tomcat-cds')).toContain('-XX:ArchiveClassesAtExit=$archive');
+        } else expect(plan.files.some((f) => f.path === 'tomcat-cds' || f.path === 'setenv.sh')).toBe(false);
         expect(checkXml(file(plan, 'config/server.xml'))).toBe('Server');
         expect(file(plan, 'config/server.xml')).toContain('<Server port="-1"');
         const webXml = file(plan, 'config/web.xml');
