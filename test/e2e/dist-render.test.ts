@@ -1,7 +1,7 @@
 // The built bin renders exactly what the golden tests record from src/: the bundle is built differently
 // (esbuild, a stand-in for commander's child_process, built-in manifests validated at build time) and
 // none of that may change a byte of the output.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/engine.js';
@@ -26,14 +26,23 @@ describe('the built bin renders the golden files', () => {
   for (const c of goldenCases()) {
     it(c.id, async () => {
       const dir = await tempDir();
-      const answers = path.join(dir, 'answers.json');
-      const { imageName, ...raw } = c.raw;
-      writeFileSync(answers, JSON.stringify({ recipe: c.recipe, name: imageName, ...raw }));
       const target = path.join(dir, 'out');
-      const r = await cli([target, '--answers', answers, '--yes'], { env: { CI: '1' } });
+      let r;
+      let project: string[] = [];
+      if (c.app) {
+        // an app case is what detection makes of its project folder: generate in a copy of it
+        cpSync(c.app.fixture, target, { recursive: true });
+        project = filesUnder(target);
+        r = await cli([target, '--yes', '--name', c.raw.imageName!, ...(c.app.several ? ['--app', c.app.dir] : [])], { env: { CI: '1' } });
+      } else {
+        const answers = path.join(dir, 'answers.json');
+        const { imageName, ...raw } = c.raw;
+        writeFileSync(answers, JSON.stringify({ recipe: c.recipe, name: imageName, ...raw }));
+        r = await cli([target, '--answers', answers, '--yes'], { env: { CI: '1' } });
+      }
       expect(r.exitCode, r.stderr).toBe(0);
       const expected = filesUnder(path.join(GOLDEN, c.id)).filter((f) => f !== '.modes' && f !== '.create-image.json');
-      const written = filesUnder(target).filter((f) => !f.startsWith('.create-image') && !f.startsWith(`.create-image${path.sep}`));
+      const written = filesUnder(target).filter((f) => !f.startsWith('.create-image') && !f.startsWith(`.create-image${path.sep}`) && !project.includes(f));
       expect(written.sort()).toEqual(expected.sort());
       for (const f of expected) {
         expect(asGolden(readFileSync(path.join(target, f), 'utf8')), f).toBe(readFileSync(path.join(GOLDEN, c.id, f), 'utf8'));

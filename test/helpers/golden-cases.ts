@@ -13,12 +13,13 @@ import { readdirSync } from 'node:fs';
 /** The app fixtures (test/fixtures/apps): the app recipe is rendered with each one's detected answers. */
 export const APP_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/apps');
 
-function appVariants(): Array<{ id: string; raw: RawAnswers }> {
+function appVariants(): Array<{ id: string; raw: RawAnswers; app: AppFixture }> {
   return readdirSync(APP_FIXTURES).sort().flatMap((fixture) => {
     const apps = detectApps(snapshotDir(path.join(APP_FIXTURES, fixture)));
     return apps.map((app) => ({
       id: apps.length > 1 ? `${fixture}-${path.basename(app.dir)}` : fixture,
       raw: rawAnswersFrom([{ values: { ...appAnswers(app).values, recipe: undefined }, path: (k) => `detected ${k}` }]),
+      app: { fixture: path.join(APP_FIXTURES, fixture), dir: app.dir, several: apps.length > 1 },
     }));
   });
 }
@@ -26,8 +27,16 @@ function appVariants(): Array<{ id: string; raw: RawAnswers }> {
 export const GOLDEN = path.resolve(import.meta.dirname, '../golden');
 export const GOLDEN_VERSION = '0.0.0-golden';
 
+/** An app case's project: its answers come from detection, as when create-image runs in that folder. */
+export interface AppFixture {
+  fixture: string;
+  dir: string;
+  several: boolean;
+}
+
 export interface GoldenCase {
   id: string;
+  app?: AppFixture;
   recipe: string;
   family: Family;
   raw: RawAnswers;
@@ -56,9 +65,9 @@ export function goldenCases(): GoldenCase[] {
     for (const family of recipe.manifest.bases.families) {
       const image = recipe.manifest.bases.images?.[family];
       const base: Partial<RawAnswers> = image ? { base: image } : { family };
-      const variants = name === 'custom' ? CUSTOM_VARIANTS : name === 'novnc' ? NOVNC_VARIANTS : name === 'app' ? appVariants() : [{ id: 'defaults', raw: {} }];
+      const variants: Array<{ id: string; raw: RawAnswers; app?: AppFixture }> = name === 'custom' ? CUSTOM_VARIANTS : name === 'novnc' ? NOVNC_VARIANTS : name === 'app' ? appVariants() : [{ id: 'defaults', raw: {} }];
       for (const v of variants) {
-        out.push({ id: name === 'app' ? `app/${v.id}` : `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe });
+        out.push({ id: name === 'app' ? `app/${v.id}` : `${name}/${family}${v.id === 'defaults' ? '' : `-${v.id}`}`, recipe: name, family, raw: { imageName: name, ...base, ...v.raw }, recipeObj: recipe, ...(v.app ? { app: v.app } : {}) });
       }
     }
   }
