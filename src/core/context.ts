@@ -144,6 +144,11 @@ export interface SystemOptions {
   locale?: boolean;
   /** false: the recipe's own healthcheck needs no curl (which the services' default one uses). */
   curl?: boolean;
+  /**
+   * Paths (globs) dpkg leaves out of every install, as the slim base images leave out documentation: files
+   * nothing in the image reads. Written to a dpkg.cfg.d file that says how to undo it; Debian and Ubuntu only.
+   */
+  dpkgExclude?: string[];
 }
 
 export const CERT_DIR = '/usr/local/share/ca-certificates/create-image';
@@ -201,7 +206,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...repoSetupCommands(a.family, a.base, pkgs),
         // Debian's slim images drop /usr/share/man, and the OpenJDK postinst fails linking its man page there.
         ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^openjdk-\d+-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
-        ...withPreInstall(pm.install(pkgs), extra.preInstall ?? []),
+        ...withPreInstall(pm.install(pkgs), [...dpkgExcludeCommands(m.name, a.family, extra.dpkgExclude ?? []), ...(extra.preInstall ?? [])]),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),
         ...(extra.locale === false ? [] : localeCommands(a.family, a.locale)),
@@ -321,6 +326,13 @@ function defaultHealthcheck(a: Answers, ports: PortSpec[]): Healthcheck | undefi
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** The dpkg.cfg.d file that keeps `paths` out of later installs, with a first line on how to undo it. */
+function dpkgExcludeCommands(recipe: string, family: Family, paths: string[]): string[] {
+  if (!paths.length || (family !== 'debian' && family !== 'ubuntu')) return [];
+  const why = `# create-image ${recipe}: files nothing in this image reads. To install them later, delete this file and reinstall their packages.`;
+  return [`{ echo ${esc.sh(why)}; printf 'path-exclude %s\\n' ${paths.map((p) => esc.sh(p)).join(' ')}; } > /etc/dpkg/dpkg.cfg.d/create-image-${recipe}`];
 }
 
 /** Puts `pre` into an install command list right after its package-list refresh (apt-get update), else first. */

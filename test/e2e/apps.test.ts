@@ -20,6 +20,12 @@ interface AppCase {
   /** The step that must run again. */
   rebuilt: RegExp;
   ca?: boolean;
+  /** A variant of the fixture: its own name, files written over the copy, and flags beside detection. */
+  name?: string;
+  files?: Record<string, string>;
+  flags?: string[];
+  /** argv run in the image (its entrypoint replaced) that must exit 0: what the runtime must still have. */
+  check?: string[];
 }
 
 const CASES: AppCase[] = [
@@ -30,7 +36,10 @@ const CASES: AppCase[] = [
   { fixture: 'spa', port: 8080, expect: 'hello from the SPA', edit: 'src/main.js', cached: [/then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
   { fixture: 'go-cmd', port: 8090, expect: 'hello from the go app', edit: 'cmd/server/main.go', cached: [/RUN go mod download/, /RUN go build flag fmt log net\/http/], rebuilt: /go build -ldflags/ },
   { fixture: 'go-vendor', port: 8080, expect: 'hello from the vendored go app', edit: 'main.go', cached: [/COPY vendor\//, /RUN go build example\.com\/greet/], rebuilt: /go build -ldflags/ },
-  { fixture: 'python-stdlib', port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/apt-get install -y --no-install-recommends ca-certificates tzdata python3/], rebuilt: /^COPY \. \.\// },
+  // on scratch: TLS with the CA bundle, zone data, sqlite and the other extension modules' libraries, and no shell
+  { fixture: 'python-stdlib', check: ['python3', '-c', "import ssl, sqlite3, zoneinfo, lzma, ctypes, shutil; assert ssl.create_default_context().cert_store_stats()['x509'] > 100; zoneinfo.ZoneInfo('Europe/Berlin'); sqlite3.connect(':memory:'); assert shutil.which('sh') is None"], port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/apt-get install -y --no-install-recommends ca-certificates tzdata python3/], rebuilt: /^COPY \. \.\// },
+  // the virtualenv on scratch (an empty requirements.txt: nothing to fetch) and a start line for busybox's sh
+  { fixture: 'python-stdlib', name: 'python-venv', files: { 'requirements.txt': '' }, flags: ['--set', 'start=test -n "$PORT" && exec python3 app.py'], port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/pip install --no-cache-dir -r requirements\.txt/], rebuilt: /^COPY \. \.\// },
   { fixture: 'php-site', port: 8080, expect: 'hello from the php app', edit: 'index.php', cached: [/apt-get install -y --no-install-recommends .*php-fpm/], rebuilt: /^COPY \. \/srv\/app\// },
   { fixture: 'static-site', port: 8080, expect: 'hello from the static site', edit: 'index.html', cached: [/busybox-static/], rebuilt: /^COPY \.\/ \/srv\/www\// },
 ];
@@ -44,12 +53,14 @@ describeEngine('apps detected in their own folder', (engine) => {
   const classic = engine.clients.find((c) => c.name === 'classic')!;
 
   for (const c of CASES) {
-    it(`${c.fixture}: detected, built, served over HTTP, and rebuilt from the dependency cache after an edit`, async () => {
-      const dir = path.join(await tempDir('ci-apps-'), c.fixture);
+    const name = c.name ?? c.fixture;
+    it(`${name}: detected, built, served over HTTP, and rebuilt from the dependency cache after an edit`, async () => {
+      const dir = path.join(await tempDir('ci-apps-'), name);
       await cp(path.join(FIXTURES, c.fixture), dir, { recursive: true });
-      const tag = `${uniqueName(`app-${c.fixture}`)}:test`;
+      for (const [file, text] of Object.entries(c.files ?? {})) await writeFile(path.join(dir, file), text);
+      const tag = `${uniqueName(`app-${name}`)}:test`;
       removeImageLater(tag);
-      const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });
+      const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), ...(c.flags ?? []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });
       expect(gen.exitCode, gen.stderr + gen.stdout).toBe(0);
       expect(gen.stdout).toMatch(/^detected /m);
       const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
@@ -57,7 +68,7 @@ describeEngine('apps detected in their own folder', (engine) => {
 
       const port = await freePort();
       const id = await runContainer(tag, { ports: [[port, String(c.port)]] });
-      const res = await waitFor(`${c.fixture} to answer`, async () => {
+      const res = await waitFor(`${name} to answer`, async () => {
         const r = await httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined);
         return r?.status === 200 ? r : undefined;
       }, 60_000).catch(async (e: Error) => {
@@ -68,6 +79,10 @@ describeEngine('apps detected in their own folder', (engine) => {
       const top = await docker(['top', id, '-o', 'pid,uid']);
       for (const row of top.stdout.trim().split('\n').slice(1)) expect(row.trim().split(/\s+/)[1]).toBe('10001');
       await waitHealthy(id);
+      if (c.check) {
+        const r = await docker(['run', '--rm', '--entrypoint', c.check[0]!, tag, ...c.check.slice(1)], { reject: false });
+        expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+      }
 
       // One source file edited: dependencies come from the cache, the sources are copied (and built) again.
       await appendFile(path.join(dir, c.edit), c.edit.endsWith('.html') ? `<!-- edit ${Date.now()} -->\n` : c.edit.endsWith('.php') ? `<?php // edit ${Date.now()}\n` : c.edit.endsWith('.py') ? `# edit ${Date.now()}\n` : `// edit ${Date.now()}\n`);
@@ -82,7 +97,7 @@ describeEngine('apps detected in their own folder', (engine) => {
       }
       const rebuilt = all.find((s) => c.rebuilt.test(s.head));
       expect(rebuilt?.body, String(c.rebuilt)).not.toContain('Using cache');
-      process.stderr.write(`apps e2e: ${c.fixture} rebuilt after an edit in ${ms} ms\n`);
+      process.stderr.write(`apps e2e: ${name} rebuilt after an edit in ${ms} ms\n`);
     }, 900_000);
   }
 
