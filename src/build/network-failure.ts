@@ -2,7 +2,7 @@
 // the build log: which tool, which registry and host, why (DNS, refused, timeout, an untrusted certificate),
 // and what to do about it in a few words. Pure: lines in, a finding out.
 
-export type NetworkReason = 'name not resolved' | 'connection refused' | 'timed out' | 'network unreachable' | 'certificate not trusted';
+export type NetworkReason = 'name not resolved' | 'connection refused' | 'timed out' | 'network unreachable' | 'certificate not trusted' | 'transfer failed';
 
 export interface NetworkFailure {
   /** The tool that tried, as its users call it: pip, go, Maven, npm, apt... */
@@ -109,6 +109,16 @@ const REASONS: Array<[NetworkReason, RegExp[]]> = [
   ['connection refused', [/\bECONNREFUSED\b|Connection refused|connect: connection refused|\[Errno 111\]/]],
   ['network unreachable', [/\bENETUNREACH\b|\bEHOSTUNREACH\b|Network is unreachable|No route to host/]],
   ['timed out', [/\bETIMEDOUT\b|\bESOCKETTIMEDOUT\b|ERR_SOCKET_TIMEOUT|ConnectTimeoutError|Connection timed out|connect timed out|Read timed out|operation timed out|i\/o timeout/i]],
+  // Maven (Debian's 3.8) names no cause: `transfer failed for URL` as a warning, which -q hides, and then
+  // only that no repository had the plugin it was asked for, the repositories listed with their URLs
+  [
+    'transfer failed',
+    [
+      new RegExp(String.raw`transfer failed for https?://(${HOST})`),
+      // (only for Maven's own plugins, which every repository mirroring Central has: `jetty` may be a typo)
+      /No plugin found for prefix '(?:dependency|compiler|resources|surefire|jar|war|install|clean|deploy|help)' in the current project and in the plugin groups \[[^\]]*\] available from the repositories \[.*https?:\/\//,
+    ],
+  ],
 ];
 
 /** Hosts named on a line: `Connect to HOST:443`, `connection to HOST:443`, `lookup HOST`, urllib3's host='...', a URL. */

@@ -95,6 +95,28 @@ describe('networkFailure: each tool, from its own messages', () => {
       found('Maven', 'Maven Central', 'repo.maven.apache.org', 'name not resolved'),
     ],
     [
+      'Maven -q, Central unreachable (real, Debian Maven 3.8: only the plugin it could not find, and where it looked)',
+      classic('mvn -B -q dependency:go-offline', [
+        "[ERROR] No plugin found for prefix 'dependency' in the current project and in the plugin groups [org.apache.maven.plugins, org.codehaus.mojo] available from the repositories [local (/root/.m2/repository), central (https://repo.maven.apache.org/maven2)] -> [Help 1]",
+        '[ERROR] ',
+        '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+        '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+        '[ERROR] ',
+        '[ERROR] For more information about the errors and possible solutions, please read the following articles:',
+        '[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/NoPluginFoundForPrefixException',
+      ]),
+      found('Maven', 'Maven Central', 'repo.maven.apache.org', 'transfer failed'),
+    ],
+    [
+      'Maven without -q (real): transfer failed, no cause given',
+      classic('mvn -B dependency:go-offline', [
+        '[INFO] Downloading from central: https://repo.maven.apache.org/maven2/org/apache/maven/plugins/maven-metadata.xml',
+        '[WARNING] Could not transfer metadata org.apache.maven.plugins/maven-metadata.xml from/to central (https://repo.maven.apache.org/maven2): transfer failed for https://repo.maven.apache.org/maven2/org/apache/maven/plugins/maven-metadata.xml',
+        '[INFO] BUILD FAILURE',
+      ]),
+      found('Maven', 'Maven Central', 'repo.maven.apache.org', 'transfer failed'),
+    ],
+    [
       'Maven, connect timed out',
       classic('mvn -B -q dependency:go-offline', [
         '[ERROR] Plugin org.apache.maven.plugins:maven-resources-plugin:2.6 or one of its dependencies could not be resolved: Failed to read artifact descriptor for org.apache.maven.plugins:maven-resources-plugin:jar:2.6: Could not transfer artifact org.apache.maven.plugins:maven-resources-plugin:pom:2.6 from/to central (https://repo.maven.apache.org/maven2): Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.112.215] failed: Connection timed out (Connection timed out) -> [Help 1]',
@@ -276,6 +298,10 @@ describe('networkFailure: failures that are not the network are left alone', () 
     ['a package that does not exist (the registry answered)', classic('npm ci --omit=dev', ['npm ERR! code E404', "npm ERR! 404 Not Found - GET https://registry.npmjs.org/no-such-pkg-xyz - Not found"])],
     ['a version pip could not find (the index answered)', classic(PIP_CMD, ['ERROR: Could not find a version that satisfies the requirement flask==99 (from versions: 2.3.3, 3.0.3)', 'ERROR: No matching distribution found for flask==99'])],
     ['a Maven artifact that is missing (the repository answered)', classic('mvn -B -q dependency:go-offline', ['[ERROR] Failed to execute goal on project demo: Could not resolve dependencies for project com.example:demo:jar:1.0: Could not find artifact com.example:missing:jar:1.0 in central (https://repo.maven.apache.org/maven2) -> [Help 1]'])],
+    [
+      'a Maven plugin prefix nobody publishes (a typo, not the network)',
+      classic('mvn -B -q jety:run', ["[ERROR] No plugin found for prefix 'jety' in the current project and in the plugin groups [org.apache.maven.plugins, org.codehaus.mojo] available from the repositories [local (/root/.m2/repository), central (https://repo.maven.apache.org/maven2)] -> [Help 1]"]),
+    ],
     [
       "an earlier step's apt warning, then a compile error in the failing step",
       [
