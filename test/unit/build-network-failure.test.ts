@@ -162,6 +162,28 @@ describe('networkFailure: each tool, from its own messages', () => {
       found('npm', 'the npm registry', 'registry.npmjs.org', 'name not resolved'),
     ],
     [
+      'npm, refused (real: Debian npm 9 with an https_proxy build arg pointing at a closed port)',
+      classic('if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm ci --omit=dev; else NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm install --omit=dev; fi', [
+        'npm ERR! code ECONNREFUSED',
+        'npm ERR! syscall connect',
+        'npm ERR! errno ECONNREFUSED',
+        'npm ERR! FetchError: request to https://registry.npmjs.org/vary failed, reason: connect ECONNREFUSED 127.0.0.1:9',
+        'npm ERR!     at ClientRequest.<anonymous> (/usr/share/nodejs/minipass-fetch/lib/index.js:130:14)',
+        'npm ERR!     at process.processTicksAndRejections (node:internal/process/task_queues:95:5) {',
+        "npm ERR!   code: 'ECONNREFUSED',",
+        "npm ERR!   errno: 'ECONNREFUSED',",
+        "npm ERR!   syscall: 'connect',",
+        "npm ERR!   address: '127.0.0.1',",
+        'npm ERR!   port: 9,',
+        "npm ERR!   type: 'system',",
+        'npm ERR! }',
+        'npm ERR! ',
+        'npm ERR! If you are behind a proxy, please make sure that the',
+        "npm ERR! 'proxy' config is set properly.  See: 'npm help config'",
+      ]),
+      found('npm', 'the npm registry', 'registry.npmjs.org', 'connection refused'),
+    ],
+    [
       'npm, timed out',
       classic('npm ci --omit=dev', [
         'npm ERR! code ETIMEDOUT',
