@@ -11,6 +11,7 @@ import { exec, lastLine, manualBuildHint, usesDockerEngine } from './builder.js'
 import { createProgressParser, stripAnsi, type OutputFormat, type Progress } from './progress.js';
 import { shCommand } from '../core/escape.js';
 import { validateTag } from './tags.js';
+import { describeNetworkFailure, networkFailure } from './network-failure.js';
 
 export interface BuildOptions {
   /** Build context: the rendered dir. */
@@ -42,6 +43,8 @@ export interface BuildResult {
 
 /** Lines of the log a failure carries. */
 export const TAIL_LINES = 30;
+/** Lines kept to find why a build failed: a failing step's output can run longer than the tail shown. */
+const CLASSIFY_LINES = 200;
 
 export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResult> {
   const issues = o.tags.flatMap((t) => {
@@ -69,7 +72,7 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
     throw new ToolError(`cannot write the build log ${o.logFile}: ${(e as Error).message}`);
   }
   log.on('error', () => {}); // a full disk must not crash the build; the builder's exit code decides
-  const tail = new Tail(TAIL_LINES);
+  const tail = new Tail(CLASSIFY_LINES);
   const parse = createProgressParser(format);
   const started = Date.now();
   let lastStep: string | undefined;
@@ -197,12 +200,14 @@ export function parseHumanSize(s: string): number | undefined {
   return Math.round(Number(m[1]) * 1000 ** pow);
 }
 
-/** One line saying what failed, plus hints for the failures people hit most. */
-function failureMessage(b: Builder, code: number, lines: string[], logFile: string, manual = manualBuildHint()): string {
-  const text = lines.join('\n');
-  const errLine =
-    [...lines].reverse().find((l) => /returned a non-zero code|did not complete successfully|^ERROR|^Error|error building at STEP/i.test(l.trim()))?.trim() ??
-    lastLine(text);
+/** One line saying what failed, plus hints for the failures people hit most. Exported for tests. */
+export function failureMessage(b: Builder, code: number, lines: string[], logFile: string, manual = manualBuildHint()): string {
+  const text = lines.slice(-TAIL_LINES).join('\n');
+  const network = networkFailure(lines);
+  const errLine = network
+    ? describeNetworkFailure(network)
+    : ([...lines.slice(-TAIL_LINES)].reverse().find((l) => /returned a non-zero code|did not complete successfully|^ERROR|^Error|error building at STEP/i.test(l.trim()))?.trim() ??
+      lastLine(text));
   let hint = '';
   if (/Cannot connect to the Docker daemon|docker daemon is not running|error during connect|permission denied while trying to connect/i.test(text)) {
     hint = ` (is the Docker daemon running and reachable${b.env.DOCKER_HOST ? ` at DOCKER_HOST=${b.env.DOCKER_HOST}` : ''}? the files are written; ${manual})`;
@@ -212,7 +217,7 @@ function failureMessage(b: Builder, code: number, lines: string[], logFile: stri
   return `${b.kind} build failed (exit code ${code}): ${errLine}${hint}; last ${TAIL_LINES} lines above, full log: ${logFile}`;
 }
 
-/** Keeps the last n lines. */
+/** Keeps the last n lines; its text is the last TAIL_LINES of them. */
 class Tail {
   private buf: string[] = [];
   constructor(private readonly n: number) {}
@@ -224,7 +229,7 @@ class Tail {
     return [...this.buf];
   }
   text(): string {
-    return this.buf.join('\n');
+    return this.buf.slice(-TAIL_LINES).join('\n');
   }
 }
 
