@@ -353,7 +353,8 @@ export function refuseServices(m: Recipe['manifest'], services: string[], path: 
   return own.when ? { unless: { when: own.when, issue } } : {};
 }
 
-function defaultPorts(services: string[]): string[] {
+/** The ports a generation exposes for `services` when neither --port nor the recipe names any: each one's own. */
+export function defaultPorts(services: string[]): string[] {
   const ports = services.map((s) => SERVICES[s]?.port).filter((p): p is number => !!p);
   return [...new Set(ports)].map(String);
 }
