@@ -340,7 +340,7 @@ function timezoneOptions(input: string): Option[] {
  * Services given to a recipe that does not let the user choose them: refused `now` unless they are exactly the
  * manifest's ownServices, and refused `unless` its `when` holds (checked after the recipe's own questions).
  */
-export function refuseServices(m: Recipe['manifest'], services: string[], path: string): { now?: Issue; unless?: { when: When; issue: Issue } } {
+function refuseServices(m: Recipe['manifest'], services: string[], path: string): { now?: Issue; unless?: { when: When; issue: Issue } } {
   const own = m.ownServices;
   const issue: Issue = {
     path,
