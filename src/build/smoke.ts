@@ -4,7 +4,7 @@
 // tests; the container is always removed afterwards. (ci/smoke-test.sh, src/pipelines/smoke.ts, is the
 // same sequence as a shell script for CI runners.)
 import { ToolError } from '../core/errors.js';
-import type { Manifest, SmokeCheck } from '../core/types.js';
+import type { SmokeCheck } from '../core/types.js';
 import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
 
 export interface SmokeOptions {
@@ -85,17 +85,6 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
   } finally {
     await exec(engine, ['rm', '-f', '-v', id]);
   }
-}
-
-/**
- * The recipe's smoke check describes its sample as the default answers make it (its page, its path). With
- * any of the recipe's own questions answered otherwise (a WAR, an app dir, another context), it may not
- * apply: then undefined, and the image's HEALTHCHECK, which follows the answers, is what is verified.
- */
-export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): SmokeCheck | undefined {
-  const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v === undefined || v === null ? '' : v);
-  const asDefault = (m.questions ?? []).every((q) => !(q.name in set) || norm(set[q.name]) === norm(q.default));
-  return asDefault ? m.smoke : undefined;
 }
 
 /** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`; `none` without a check. */

@@ -6,7 +6,7 @@ import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type Ver
 import { manualBuildHint, type BuilderKind } from '../build/builder.js';
 import { imageFacts } from '../build/image-facts.js';
 import { createProgressRenderer } from '../build/progress.js';
-import { smokeForAnswers } from '../build/smoke.js';
+import { smokeForAnswers } from '../core/smoke.js';
 import { imageNameFromDir } from '../build/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';

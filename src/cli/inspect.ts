@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, UsageError } from '../core/errors.js';
 import { endOfSupportWarning, today } from '../core/families.js';
+import { describeWhen } from '../core/facts.js';
 import { renderPlan } from '../core/render.js';
 import { formatPort, mergePorts, parsePort } from '../core/validate.js';
 import type { Family } from '../core/types.js';
@@ -70,6 +71,7 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
       ...(q.patternHint ? { patternHint: q.patternHint } : {}),
     })),
     ...(m.dropQuestions?.length ? { dropQuestions: m.dropQuestions } : {}),
+    ...(m.ownServices ? { ownServices: m.ownServices } : {}),
     env: (m.env ?? []).map((e) => ({ name: e.name, default: e.default, secret: !!e.secret, required: !!e.required, description: e.description })),
     ports,
     volumes: m.volumes ?? [],
@@ -88,6 +90,7 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
     const list = (xs: string[]) => xs.join(' ') || 'none';
     out.line(`  defaults: runtime ${defaultAnswers.runtime}, tz ${defaultAnswers.tz}, locale ${defaultAnswers.locale}, services ${list(defaultAnswers.services)}${defaultAnswers.services.length > 1 ? `, supervisor ${defaultAnswers.supervisor}` : ''}`);
   }
+  if (m.ownServices) out.line(`  services: ${m.ownServices.services.join(' + ')} of its own${m.ownServices.when ? ` when ${describeWhen(m.ownServices.when)}` : ''}; no others`);
   if (data.questions.length) {
     out.line('  questions (--set name=value):');
     for (const q of data.questions) {

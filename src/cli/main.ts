@@ -63,9 +63,6 @@ export function program(): Command {
     .description('Scaffold a container image from a recipe: Dockerfile, entrypoint, config; optionally build, tag and push.')
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
-    // `create-image help [command]` is help, not a folder named help (commander adds it only when asked,
-    // since the program has an action of its own)
-    .helpCommand('help [command]', 'show help for a command')
     .argument('[target-dir]', 'where to write the files (asked for when omitted)')
     .option('-r, --recipe <name>', 'recipe to use (see `create-image list`)')
     .option('--base <image|family>', 'base image, pinned (debian:bookworm-slim), or a family name (debian, ubuntu, alpine, rhel)')
@@ -182,7 +179,43 @@ Examples:
     .option('--json', 'machine-readable output')
     .action(async (dir, flags) => (await later()).ciRecipes(dir, flags));
 
+  // The program and each command with subcommands (recipe, ci) get the same help command, added last.
+  for (const c of [prog, ...prog.commands.filter((x) => x.commands.length)]) addHelpCommand(c);
   return prog;
+}
+
+/**
+ * `help [command]`, ours rather than commander's (which prints the whole help and fails for a word that names
+ * no command): `help recipe test` walks the words down to a command; --json and the like are passed over.
+ */
+function addHelpCommand(parent: Command): void {
+  parent
+    .helpCommand(false)
+    .command('help')
+    .description('show help for a command')
+    .argument('[command]')
+    .allowExcessArguments()
+    .allowUnknownOption()
+    .helpOption(false)
+    .action((_word: string | undefined, _flags: unknown, cmd: Command) => showHelp(parent, cmd.args.filter((a) => !a.startsWith('-'))));
+}
+
+/** The help of the command the words name (the program's for none); a word naming no command is a usage error. */
+function showHelp(prog: Command, words: string[]): void {
+  let cmd = prog;
+  for (const word of words) {
+    const names = cmd.commands.map((c) => c.name());
+    const next = cmd.commands.find((c) => c.name() === word);
+    if (!next) throw new UsageError([{ path: '', message: didYouMean(word, names) ?? `unknown command "${word}"; commands: ${names.join(', ')}` }]);
+    cmd = next;
+  }
+  cmd.help();
+}
+
+/** `unknown command "lst": did you mean list?`, or undefined when no command is near the word. */
+function didYouMean(word: string, names: string[]): string | undefined {
+  const near = closest(word, names, { maxDistance: word.length <= 4 ? 1 : 2, limit: 2 });
+  return near.length ? `unknown command "${word}": did you mean ${near.join(' or ')}?` : undefined;
 }
 
 /**
@@ -194,12 +227,9 @@ Examples:
 function refuseCommandTypo(word: string | undefined, flags: GenerateFlags, prog: Command): void {
   if (word === undefined || /[/\\]/.test(word) || existsSync(word)) return;
   if (flags.yes && (flags.recipe || flags.answers)) return;
-  const names = prog.commands.map((c) => c.name());
-  const near = closest(word, names, { maxDistance: word.length <= 4 ? 1 : 2, limit: 2 });
-  if (!near.length) return;
-  throw new UsageError([
-    { path: '', message: `unknown command "${word}": did you mean ${near.join(' or ')}? (to generate into a folder named ${word}, add --recipe <name> --yes, or create the folder first)` },
-  ]);
+  const unknown = didYouMean(word, prog.commands.map((c) => c.name()));
+  if (!unknown) return;
+  throw new UsageError([{ path: '', message: `${unknown} (to generate into a folder named ${word}, add --recipe <name> --yes, or create the folder first)` }]);
 }
 
 /** `--json` anywhere before `--`: the run owes stdout exactly one JSON document, failure included. */

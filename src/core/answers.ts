@@ -6,8 +6,8 @@ import { sh } from './escape.js';
 import { looksSecret } from './secret-names.js';
 import { UsageError } from './errors.js';
 import { SERVICES, SERVICE_NAMES, PACKAGED_VERSIONS, releaseKey } from './families.js';
-import { matchesWhen, whenFacts } from './facts.js';
-import type { Answers, Family, Issue, PlannedCert, Question, Recipe, Runtime, RuntimeName } from './types.js';
+import { describeWhen, matchesWhen, whenFacts } from './facts.js';
+import type { Answers, Family, Issue, PlannedCert, Question, Recipe, Runtime, RuntimeName, When } from './types.js';
 import { FAMILIES, RUNTIMES } from './types.js';
 import { checkEnvName, checkImageName, checkImageRef, checkLocale, checkTimezone, checkValueSize, commonLocales, familyOf, isPinned, normaliseLocale, parseEnvAssignment, parsePort, suggestTimezones, timezones } from './validate.js';
 
@@ -166,11 +166,10 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   for (const s of services) {
     if (!SERVICES[s]) issues.push({ path: FLAG.services, message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
   }
-  // A recipe that neither asks for services nor runs any is one process of its own: services would be ignored or
-  // break it. Services detection chose (a PHP app's nginx + php-fpm) are the app recipe's own, not the user's.
-  if (services.length && !asks.has('services') && !d.services?.length && !FLAG.services.startsWith('detected ')) {
-    issues.push({ path: FLAG.services, message: `recipe ${m.name} runs no extra services; drop ${FLAG.services}, or use --recipe custom` });
-  }
+  // A recipe that neither asks for services nor defaults to any runs none but those its manifest names as its own
+  // (ownServices: the app recipe's PHP stack runs nginx + php-fpm): others would be ignored or break it.
+  const servicesRefused = services.length > 0 && !asks.has('services') && !d.services?.length ? refuseServices(m, services, FLAG.services) : undefined;
+  if (servicesRefused?.now) issues.push(servicesRefused.now);
 
   const askSupervisor = (message: string) =>
     ask('supervisor', raw.supervisor, () =>
@@ -207,6 +206,8 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
 
   // The recipe's own questions, in order; `when` sees the answers so far.
   const set: Record<string, unknown> = {};
+  // What `when` conditions see, with the answers so far.
+  const factsNow = (supervisor: string, multiProcess?: When) => whenFacts({ set, services, supervisor: supervisor as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }, multiProcess);
   const given = raw.set ?? {};
   const known = new Set((m.questions ?? []).map((q) => q.name));
   for (const key of Object.keys(given)) {
@@ -214,7 +215,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
   }
   for (const q of m.questions ?? []) {
     if (p && issues.length) throw new UsageError(issues);
-    const facts = whenFacts({ set, services, supervisor: supervisorIn as Answers['supervisor'], runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }, m.multiProcess);
+    const facts = factsNow(supervisorIn, m.multiProcess);
     if (!matchesWhen(q.when, facts)) continue;
     let value: unknown;
     const path = `${raw.from?.[`set ${q.name}`] ?? '--set'} ${q.name}`;
@@ -228,8 +229,12 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     checkQuestion(q, value, issues, path);
     set[q.name] = value;
   }
+  // Own services that run only under a condition on the recipe's answers are checked once those are known.
+  if (servicesRefused?.unless && !matchesWhen(servicesRefused.unless.when, factsNow(supervisorIn))) {
+    issues.push(servicesRefused.unless.issue);
+  }
   // A recipe running several processes of its own (manifest multiProcess) asks how, once its answers say so.
-  if (services.length <= 1 && m.multiProcess && matchesWhen(m.multiProcess, whenFacts({ set, services, supervisor: 'supervisord', runtime, family: family ?? 'debian', base, tz: tzIn, locale, ports }))) {
+  if (services.length <= 1 && m.multiProcess && matchesWhen(m.multiProcess, factsNow('supervisord'))) {
     supervisorIn = await askSupervisor('Several processes run in the container: how should they be supervised?');
   }
   if (supervisorIn !== 'supervisord' && supervisorIn !== 'watchdog') issues.push({ path: FLAG.supervisor, message: `must be supervisord or watchdog, not "${supervisorIn}"` });
@@ -331,7 +336,25 @@ function timezoneOptions(input: string): Option[] {
   return suggestTimezones(input).map((z) => ({ value: z, hint: 'did you mean this?' }));
 }
 
-function defaultPorts(services: string[]): string[] {
+/**
+ * Services given to a recipe that does not let the user choose them: refused `now` unless they are exactly the
+ * manifest's ownServices, and refused `unless` its `when` holds (checked after the recipe's own questions).
+ */
+function refuseServices(m: Recipe['manifest'], services: string[], path: string): { now?: Issue; unless?: { when: When; issue: Issue } } {
+  const own = m.ownServices;
+  const issue: Issue = {
+    path,
+    message: own
+      ? `recipe ${m.name} runs no services but its own (${own.services.join(' + ')}${own.when ? ` when ${describeWhen(own.when)}` : ''}); drop ${path}, or use --recipe custom`
+      : `recipe ${m.name} runs no extra services; drop ${path}, or use --recipe custom`,
+  };
+  const exactly = own !== undefined && services.length === own.services.length && own.services.every((s) => services.includes(s));
+  if (!exactly) return { now: issue };
+  return own.when ? { unless: { when: own.when, issue } } : {};
+}
+
+/** The ports a generation exposes for `services` when neither --port nor the recipe names any: each one's own. */
+export function defaultPorts(services: string[]): string[] {
   const ports = services.map((s) => SERVICES[s]?.port).filter((p): p is number => !!p);
   return [...new Set(ports)].map(String);
 }

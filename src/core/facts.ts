@@ -41,3 +41,11 @@ export function matchesWhen(when: When | undefined, facts: Record<string, unknow
   return Boolean(v);
 }
 
+
+/** A condition in words, for messages: `stack is php`, `stack is one of php, ruby`, `tls is not true`, `tls is set`. */
+export function describeWhen(when: When): string {
+  if ('equals' in when) return `${when.question} is ${String(when.equals)}`;
+  if (when.in) return `${when.question} is one of ${when.in.map(String).join(', ')}`;
+  if ('not' in when) return `${when.question} is not ${String(when.not)}`;
+  return `${when.question} is set`;
+}

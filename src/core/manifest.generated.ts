@@ -239,7 +239,19 @@ export interface RecipeManifest {
    * Shown after generation and in the image README.
    */
   notes?: string[];
-  multiProcess?: When2;
+  /**
+   * For a recipe that neither asks the services question nor defaults to any: the services it runs of its own and when (the app recipe's PHP stack: nginx + php-fpm, which detection fills in). Services given to such a recipe (by detection, an answers file, a recorded answer or --service) must be exactly these, and only when `when` holds; without this field it refuses every service.
+   */
+  ownServices?: {
+    /**
+     * The services, e.g. ["nginx", "php-fpm"].
+     *
+     * @minItems 1
+     */
+    services: string[];
+    when?: When2;
+  };
+  multiProcess?: When3;
 }
 /**
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
@@ -381,6 +393,15 @@ export interface SmokeCheck {
  * Applies only when the named question's answer equals / is in / is not the given value.
  */
 export interface When2 {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  not?: unknown;
+}
+/**
+ * Applies only when the named question's answer equals / is in / is not the given value.
+ */
+export interface When3 {
   question: string;
   equals?: unknown;
   in?: unknown[];

@@ -4,6 +4,7 @@ import type { Issue, Manifest } from './types.js';
 import { FAMILIES } from './types.js';
 import { posix } from 'node:path';
 import { FACT_NAMES } from './facts.js';
+import { SERVICES, SERVICE_NAMES } from './families.js';
 import { reservedOutputPath } from './record.js';
 // recipes.schema.json compiled ahead of time (scripts/gen-validator.mjs): no ajv compile at start-up
 import { validate as schemaValidate } from './manifest-validator.generated.js';
@@ -65,6 +66,11 @@ function semanticIssues(m: Manifest): Issue[] {
   };
   (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
   (m.env ?? []).forEach((e, i) => checkWhen(e.when, `env[${i}]`));
+  if (m.ownServices) {
+    checkWhen(m.ownServices.when, 'ownServices');
+    for (const s of m.ownServices.services) if (!SERVICES[s]) issues.push({ path: 'ownServices.services', message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
+    if (m.ask?.includes('services') || m.defaults?.services?.length) issues.push({ path: 'ownServices', message: 'only for a recipe that neither asks services nor defaults to any (the others take any service)' });
+  }
   if (m.multiProcess && !names.has(m.multiProcess.question)) issues.push({ path: 'multiProcess.question', message: `names no question of this recipe ("${m.multiProcess.question}")` });
   if (typeof m.interactive === 'object' && !names.has(m.interactive.question) && !(FACT_NAMES as readonly string[]).includes(m.interactive.question)) {
     issues.push({ path: 'interactive.question', message: `names no question of this recipe ("${m.interactive.question}")` });

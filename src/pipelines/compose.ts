@@ -2,6 +2,7 @@
 // env var is read by the entrypoint from NAME_FILE, which points at a compose secret backed by a
 // file under ./secrets/ that the user creates (and keeps out of git).
 import { yamlString } from '../core/escape.js';
+import { SECRETS_DIR } from '../core/run-command.js';
 import type { Plan, PortSpec, Recipe } from '../core/types.js';
 import { containerName, imageTag } from '../core/validate.js';
 import { imageHealthcheck } from './healthcheck.js';
@@ -9,7 +10,6 @@ import { COMPANION_IMAGES } from './versions.js';
 import { comment, scalar } from './yaml.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
-export const SECRETS_DIR = 'secrets';
 
 const portText = (p: PortSpec) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
 

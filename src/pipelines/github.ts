@@ -1,7 +1,7 @@
 // .github/workflows/image.yml: smoke test (amd64 build loaded into the runner) -> multi-platform
 // build and push with buildx and the GitHub Actions cache -> `latest` on the default branch.
 // Every action is pinned to a full commit SHA.
-import type { Recipe } from '../core/types.js';
+import type { Recipe, SmokeCheck } from '../core/types.js';
 import { describeSmoke, SMOKE_SCRIPT } from './smoke.js';
 import { uses } from './versions.js';
 import { comment } from './yaml.js';
@@ -17,7 +17,7 @@ export const githubRuns = {
   ],
 };
 
-export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string }): string {
+export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: SmokeCheck | undefined }): string {
   const m = recipe.manifest;
   const login = [
     '      - name: Log in to the registry',
@@ -33,7 +33,7 @@ export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCert
       '',
       'Jobs:',
       `  smoke-test      builds linux/amd64 into the runner's engine; ${SMOKE_SCRIPT} starts it and`,
-      `                  ${describeSmoke(m.smoke)} (pull requests too)`,
+      `                  ${describeSmoke(recipe, opts.smoke)} (pull requests too)`,
       '  build           builds linux/amd64 and linux/arm64 (QEMU) with buildx, layer cache in the',
       '                  GitHub Actions cache, pushes <sha> and <branch or tag> tags (not for pull requests)',
       '  release-latest  points `latest` at that build, on pushes to the default branch only',

@@ -1,7 +1,7 @@
 // .gitlab-ci.yml: build (with the last image as cache) -> smoke test -> release `latest` on the
 // default branch. Modernised from the classic docker-in-docker recipe: TLS to the dind service,
 // pinned docker versions, --password-stdin, BuildKit inline cache, rules: instead of only:.
-import type { Recipe } from '../core/types.js';
+import type { Recipe, SmokeCheck } from '../core/types.js';
 import { describeSmoke, SMOKE_SCRIPT } from './smoke.js';
 import { DOCKER_VERSION } from './versions.js';
 import { comment, list } from './yaml.js';
@@ -26,7 +26,7 @@ export function gitlabScripts(): { before: string[]; build: string[]; test: stri
   };
 }
 
-export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string }): string {
+export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: SmokeCheck | undefined }): string {
   const s = gitlabScripts();
   const m = recipe.manifest;
   const out: string[] = [];
@@ -39,7 +39,7 @@ export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCert
       '           (inline cache metadata, so the next build can reuse these layers), pushes',
       '           $IMAGE:$CI_COMMIT_SHA and $IMAGE:$CI_COMMIT_REF_SLUG',
       `  test     ${SMOKE_SCRIPT} starts the image, waits for its HEALTHCHECK if it has one, and`,
-      `           ${describeSmoke(m.smoke)}`,
+      `           ${describeSmoke(recipe, opts.smoke)}`,
       '  release  tags the tested image as $IMAGE:latest, on the default branch only',
       '',
       'Needs a runner with the Docker executor and privileged = true (for the docker:dind service).',

@@ -13,6 +13,9 @@ const NPM_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*(@[^\s/]+)?$/i;
 const GIT_URL = /^(https?|ssh|git|file):\/\//i;
 const SCP_LIKE = /^[\w.-]+@[\w.-]+:(?!\/\/)/;
 
+/** The forms a source takes, for error lines. */
+const ACCEPTED = 'a directory of recipes, a git URL (https://, ssh://, git://, file:// or user@host:path)[#ref][:subdir], or an npm package (name, npm:spec or a .tgz)';
+
 /** `flag` names where the spec came from, for error lines (--recipes, CREATE_IMAGE_RECIPES, a config file). */
 export function parseSpec(raw: string, baseDir: string = process.cwd(), flag = '--recipes'): SourceSpec {
   const s = raw.trim();
@@ -28,6 +31,8 @@ export function parseSpec(raw: string, baseDir: string = process.cwd(), flag = '
     const hash = s.indexOf('#');
     let url = hash < 0 ? s : s.slice(0, hash);
     if (url.startsWith('git+')) url = url.slice(4);
+    // `git+` claims a git URL; what follows must be one, not words git would try as a path
+    if (!GIT_URL.test(url) && !SCP_LIKE.test(url) && !/\.git$/.test(url)) throw bad(`"${url}" is not a git URL; accepted: ${ACCEPTED}`);
     let ref: string | undefined;
     let subdir: string | undefined;
     if (hash >= 0) {
@@ -48,7 +53,7 @@ export function parseSpec(raw: string, baseDir: string = process.cwd(), flag = '
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) return { kind: 'dir', dir: path };
     if (/\.(tgz|tar\.gz)$/.test(path)) return { kind: 'npm', pkg: `file:${path}` };
-    throw bad('is a file; expected a directory of recipes, a git URL[#ref][:subdir] or an npm package');
+    throw bad(`is a file; accepted: ${ACCEPTED}`);
   }
   if (/^[.~/]/.test(s) || isAbsolute(s)) {
     // `./repo#v1.0.0`: a folder is read as it is; a ref of a git repository on disk needs a file:// URL.
@@ -58,7 +63,7 @@ export function parseSpec(raw: string, baseDir: string = process.cwd(), flag = '
     throw bad('no such directory');
   }
   if (NPM_NAME.test(s)) return { kind: 'npm', pkg: s };
-  throw bad('not a directory, git URL[#ref][:subdir] or npm package name');
+  throw bad(`not a directory, git URL or npm package name; accepted: ${ACCEPTED}`);
 }
 
 /** The canonical text of a spec: what .create-image.json records and `update` parses again. */

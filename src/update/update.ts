@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { resolveAnswers, type RawAnswers } from '../core/answers.js';
+import { defaultPorts, resolveAnswers, type RawAnswers } from '../core/answers.js';
+import { parsePort } from '../core/validate.js';
 import { CreateImageError, UsageError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
@@ -63,7 +64,24 @@ export function recordedAnswers(dir: string, rec: RecordFile, recipe: Recipe, ch
   if (issues.length) throw new UsageError(issues);
   const { caCerts: _names, recipe: _recipe, ...recorded } = a;
   const values = { ...recorded, runtime: a.runtime ?? 'none', services: a.services ?? [], ports: a.ports ?? [], env: a.env ?? {}, set: Object.fromEntries(Object.entries(a.set ?? {}).filter(([k]) => known.has(k))), caInFinal: !!a.caInFinal };
-  return rawAnswersFrom([{ values, path: (k) => `${RECORD_FILE} answers.${k}`, caCerts }, ...(changes ? [changes] : [])]);
+  const replayed: AnswerLayer = { values, path: (k) => `${RECORD_FILE} answers.${k}`, caCerts };
+  const raw = rawAnswersFrom([replayed, ...(changes ? [changes] : [])]);
+  if (changes?.values.services !== undefined && changes.values.ports === undefined) {
+    raw.ports = portsWithAddedServices(recipe, raw.ports ?? [], rawAnswersFrom([replayed]).services ?? [], raw.services ?? []);
+  }
+  return raw;
+}
+
+/**
+ * `update --service` without --port: the services it adds get the ports a fresh generation gives them (each
+ * one's default port, unless the recipe names default ports of its own), beside the recorded ports; a port
+ * already exposed is not added twice.
+ */
+export function portsWithAddedServices(recipe: Recipe, ports: string[], before: string[], after: string[]): string[] {
+  if (recipe.manifest.defaults?.ports?.length) return ports;
+  const exposed = ports.map((t) => parsePort(t).port).filter((p) => p !== undefined);
+  const covered = (p: number) => exposed.some((r) => r.proto === 'tcp' && r.from <= p && p <= r.to);
+  return [...ports, ...defaultPorts(after.filter((s) => !before.includes(s))).filter((p) => !covered(Number(p)))];
 }
 
 /** The previous render: the stored base, else (git) a re-render at the recorded commit, else nothing known. */

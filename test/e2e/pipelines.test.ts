@@ -153,7 +153,7 @@ describeEngine('generated pipelines run for real', () => {
 
   it('the smoke script checks http for real, and fails when the expectation does not hold', async () => {
     const recipe: Recipe = loadRecipeDir(path.join(builtinRecipesDir(), 'custom'));
-    const http = (expect: string) => smokeScript({ ...recipe, manifest: { ...recipe.manifest, smoke: { kind: 'http', port: 8080, path: '/', expect } } }, name);
+    const http = (expect: string) => smokeScript(recipe, name, { kind: 'http', port: 8080, path: '/', expect });
     const scripts = await tempDir('pipelines-smoke-');
     writeFileSync(path.join(scripts, 'ok.sh'), http('<'));
     writeFileSync(path.join(scripts, 'bad.sh'), http('no such text $(id) "x"'));

@@ -7,7 +7,16 @@ import path from 'node:path';
 export interface BadCase {
   name: string;
   args: string[];
+  /** Where the corpus pins the whole answer: exit 2 and this one stderr line. */
+  says?: string;
 }
+
+/** A run as `says` pins it (the bin's runner drops the last newline, the in-process one keeps it). */
+export const answerOf = (r: { exitCode: number; stdout: string; stderr: string }) => ({ exitCode: r.exitCode, stderr: r.stderr.replace(/\n$/, ''), stdout: r.stdout });
+export const saying = (says: string) => ({ exitCode: 2, stderr: says, stdout: '' });
+
+/** What a bad --recipes names: the source and the forms it takes. */
+const SOURCE_FORMS = 'accepted: a directory of recipes, a git URL (https://, ssh://, git://, file:// or user@host:path)[#ref][:subdir], or an npm package (name, npm:spec or a .tgz)';
 
 /** Files and folders the cases point at, made under `dir`. */
 export function badFixtures(dir: string) {
@@ -99,7 +108,8 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     { name: 'unknown flag', args: ['--bogus'] },
     { name: 'flag without its value', args: [t, '--tz'] },
     { name: 'mistyped command', args: ['lst'] },
-    { name: 'help for no such command', args: ['help', 'nosuch'] },
+    { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, recipe, ci, help' },
+    { name: 'help for a mistyped command', args: ['help', 'lst'], says: 'create-image: unknown command "lst": did you mean list?' },
     { name: 'empty target', args: ['', '--yes'] },
     { name: 'generate: target is a file', args: [f.file, '--recipe', 'custom', '--yes'] },
     { name: 'generate: target under a file', args: [f.fileParent, '--recipe', 'custom', '--yes'] },
@@ -107,7 +117,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     { name: 'generate: unknown recipe', args: [t, '--recipe', 'nosuch', '--yes'] },
     ...answers.map(([name, ...args]) => gen(name, ...args)),
   ];
-  if (commands.includes('list')) cases.push({ name: 'list: source missing', args: ['list', '--recipes', f.missing] }, { name: 'list: bad git source', args: ['list', '--recipes', 'git+nonsense'] });
+  if (commands.includes('list')) cases.push({ name: 'list: source missing', args: ['list', '--recipes', f.missing] }, { name: 'list: bad git source', args: ['list', '--recipes', 'git+nonsense'], says: `create-image: --recipes: git+nonsense: "nonsense" is not a git URL; ${SOURCE_FORMS}` });
   if (commands.includes('info')) cases.push({ name: 'info: no such recipe', args: ['info', 'nosuch'] }, { name: 'info: a path', args: ['info', '../../etc'] }, { name: 'info: empty', args: ['info', ''] });
   if (commands.includes('validate')) {
     for (const [n, d] of [['missing', f.missing], ['a file', f.file], ['empty folder', f.empty], ['broken JSON', f.brokenRecipe], ['wrong types', f.typedRecipe]]) cases.push({ name: `validate: ${n}`, args: ['validate', d!] });

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawAnswersFrom } from '../../src/core/raw-answers.js';
 import { editDistance } from '../../src/core/suggest.js';
-import { checkImageName, containerName, imageTag } from '../../src/core/validate.js';
+import type { PortSpec } from '../../src/core/types.js';
+import { checkImageName, containerName, formatPort, imageTag } from '../../src/core/validate.js';
+import { loadRecipeDir } from '../../src/recipes/load.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { portsWithAddedServices } from '../../src/update/update.js';
 import { runCli } from '../helpers/cli-inprocess.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-sources-'));
@@ -177,6 +181,43 @@ describe('changing answers later', () => {
     const bad = await runCli(['update', t, '--env', 'LANG=C']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--env LANG: is set by --locale');
+  });
+});
+
+describe('update --service without --port', () => {
+  // the record keeps each port as { from, to, proto }
+  const ports = (t: string) => (JSON.parse(read(t, '.create-image.json')).answers.ports as PortSpec[]).map(formatPort);
+
+  it('exposes the default port of each service it adds, as a fresh generation would', async () => {
+    const t = fresh();
+    expect((await runCli([t, '--recipe', 'custom', '--yes'])).exitCode).toBe(0);
+    expect(ports(t)).toEqual([]);
+    const nginx = await runCli(['update', t, '--service', 'nginx']);
+    expect(nginx.exitCode, nginx.stderr).toBe(0);
+    expect(ports(t)).toEqual(['8080']);
+    expect(read(t, 'Dockerfile')).toMatch(/^EXPOSE 8080\/tcp$/m);
+    // the recorded ports stay; redis adds its own; cron has none
+    const more = await runCli(['update', t, '--service', 'nginx', '--service', 'redis', '--service', 'cron', '--supervisor', 'watchdog']);
+    expect(more.exitCode, more.stderr).toBe(0);
+    expect(ports(t)).toEqual(['8080', '6379']);
+    // --port is the user's whole list, as at generation
+    const given = await runCli(['update', t, '--service', 'cron', '--service', 'redis', '--port', '7000']);
+    expect(given.exitCode, given.stderr).toBe(0);
+    expect(ports(t)).toEqual(['7000']);
+    // a port range already covering the default one
+    const f = fresh();
+    expect((await runCli([f, '--recipe', 'custom', '--yes', '--port', '6000-7000'])).exitCode).toBe(0);
+    expect((await runCli(['update', f, '--service', 'redis'])).exitCode).toBe(0);
+    expect(ports(f)).toEqual(['6000-7000']);
+  });
+
+  it('adds only what the added services bring, and nothing where the recipe names default ports', () => {
+    const custom = loadRecipeDir(path.join(builtinRecipesDir(), 'custom'));
+    expect(portsWithAddedServices(custom, ['8080'], ['nginx'], ['nginx', 'cron'])).toEqual(['8080']);
+    expect(portsWithAddedServices(custom, ['6379/udp'], [], ['redis'])).toEqual(['6379/udp', '6379']);
+    expect(portsWithAddedServices(custom, [], ['redis'], ['redis'])).toEqual([]);
+    const fixed = { ...custom, manifest: { ...custom.manifest, defaults: { ...custom.manifest.defaults, ports: ['9000'] } } };
+    expect(portsWithAddedServices(fixed, ['9000'], [], ['nginx'])).toEqual(['9000']);
   });
 });
 

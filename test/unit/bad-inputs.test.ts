@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { program } from '../../src/cli/main.js';
-import { badCases } from '../helpers/bad-inputs.js';
+import { answerOf, badCases, saying } from '../helpers/bad-inputs.js';
 import { crashIn, runCli } from '../helpers/cli-inprocess.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ci-bad-'));
@@ -15,12 +15,13 @@ const commands = program().commands.map((c) => c.name());
 const cases = badCases(dir, commands);
 
 describe('bad input to every command', () => {
-  it.each(cases.map((c) => [c.name, c.args] as const))('%s', async (_name, args) => {
+  it.each(cases.map((c) => [c.name, c.args, c.says] as const))('%s', async (_name, args, says) => {
     const r = await runCli(args);
     const all = r.stdout + r.stderr;
     expect(crashIn(all), all).toBeUndefined();
     expect([1, 2], all).toContain(r.exitCode);
     expect(r.stderr.trim(), 'says what is wrong').not.toBe('');
+    if (says) expect(answerOf(r)).toEqual(saying(says));
     expect(existsSync(path.join(dir, 'target')), 'nothing written').toBe(false);
 
     const j = await runCli([...args, '--json']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeCheck, smokeForAnswers } from '../../src/build/smoke.js';
+import { describeCheck } from '../../src/build/smoke.js';
+import { smokeForAnswers } from '../../src/core/smoke.js';
 import { builtinRecipe } from '../helpers/recipe.js';
 
 describe('the smoke check a build is verified with', () => {

@@ -264,7 +264,7 @@ describe('smoke script', () => {
   ];
   for (const [name, smoke] of kinds) {
     it(`${name}: passes shellcheck and quotes the recipe's values`, async () => {
-      const script = smokeScript(secretRecipe(smoke), 'web');
+      const script = smokeScript(secretRecipe(smoke), 'web', smoke);
       expect(await shellcheck([{ path: 'ci/smoke-test.sh', content: script }])).toEqual([]);
       if (name === 'http') expect(script).toContain(`\nexpect='he said "hi" '"\\$"'(x)'\n`);
       if (name === 'command') expect(script).toContain('docker exec "$name" redis-cli ping');
@@ -316,5 +316,34 @@ describe('helpers', () => {
     expect(parseHealthcheck('HEALTHCHECK CMD redis-cli ping || exit 1\n')).toEqual({ test: { shell: 'redis-cli ping || exit 1' } });
     expect(parseHealthcheck('HEALTHCHECK NONE\n')).toBeNull();
     expect(parseHealthcheck('FROM x\n')).toBeUndefined();
+  });
+});
+
+describe('the smoke check CI runs is the one --build verifies with', () => {
+  const recipe = (name: string) => loadRecipeDir(path.join(builtinRecipesDir(), name));
+  const ciFiles = async (name: string, set: Record<string, unknown>, ci: 'gitlab' | 'github') => {
+    const { file } = await generate(recipe(name), { set }, { ci });
+    return { script: file('ci/smoke-test.sh').content, pipeline: file(ci === 'gitlab' ? '.gitlab-ci.yml' : '.github/workflows/image.yml').content };
+  };
+
+  it("the recipe's sample check while the answers keep its sample (tomcat's page, lnmp's)", async () => {
+    const tomcat = await ciFiles('tomcat', {}, 'gitlab');
+    expect(tomcat.script).toContain("\nexpect='create-image Tomcat sample'\n");
+    expect(tomcat.script).toMatch(/^url="http:\/\/\$host:\$hostport\$path"$/m);
+    expect(tomcat.pipeline).toContain('requests http://<engine>:<port>/ (container port 8080)');
+    const lnmp = await ciFiles('lnmp', {}, 'github');
+    expect(lnmp.script).toMatch(/^expect=/m);
+  });
+
+  it("the HEALTHCHECK alone once an answer replaces the sample (the user's WAR, context or app dir)", async () => {
+    for (const [name, set] of [['tomcat', { war: 'shop.war' }], ['tomcat', { context: '/shop' }], ['lnmp', { app: 'src' }]] as const) {
+      for (const ci of ['gitlab', 'github'] as const) {
+        const { script, pipeline } = await ciFiles(name, set, ci);
+        expect(script, `${name} ${JSON.stringify(set)}`).not.toMatch(/^(expect|path|port)=/m);
+        expect(script).toContain("then checks that it starts and stays up (the recipe's sample check does not apply to these answers).");
+        expect(pipeline).toContain("checks that it starts and stays up (the recipe's sample check does not apply to these answers)");
+        expect(await shellcheck([{ path: 'ci/smoke-test.sh', content: script }])).toEqual([]);
+      }
+    }
   });
 });

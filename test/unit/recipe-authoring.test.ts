@@ -162,6 +162,18 @@ describe('info', () => {
     expect(app.pattern).toBeTruthy();
     expect(app.patternHint).toBe('a relative path inside the target dir, e.g. app');
   });
+
+  it('says which services a recipe runs of its own, and when', async () => {
+    stdout = '';
+    await info('app', {});
+    expect(stdout).toMatch(/^ {2}services: nginx \+ php-fpm of its own when stack is php; no others$/m);
+    stdout = '';
+    await info('app', { json: true });
+    expect(JSON.parse(stdout).ownServices).toEqual({ services: ['nginx', 'php-fpm'], when: { question: 'stack', equals: 'php' } });
+    stdout = '';
+    await info('go', {});
+    expect(stdout).not.toMatch(/^ {2}services:/m);
+  });
 });
 
 describe('base images and their end of support', () => {

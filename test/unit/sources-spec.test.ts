@@ -44,6 +44,10 @@ describe('parseSpec', () => {
     expect(() => parseSpec('https://h/r.git#v1:../up')).toThrow(UsageError);
     expect(() => parseSpec('https://h/r.git#bad ref')).toThrow(/not a valid branch/);
     expect(() => parseSpec('not a package!', tmp, 'CREATE_IMAGE_RECIPES')).toThrow(/^CREATE_IMAGE_RECIPES: /);
+    // git+ claims a git URL: words after it are refused here, before git would try them as a path
+    expect(() => parseSpec('git+nonsense')).toThrow(/^--recipes: git\+nonsense: "nonsense" is not a git URL; accepted: a directory of recipes, a git URL \(https:\/\/, /);
+    expect(parseSpec('git+file:///srv/r.git#v1')).toEqual({ kind: 'git', url: 'file:///srv/r.git', ref: 'v1' });
+    expect(parseSpec('git+git@host:acme/r')).toEqual({ kind: 'git', url: 'git@host:acme/r' });
   });
 
   it('grants trust per repository or package, not per ref', () => {
