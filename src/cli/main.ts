@@ -181,7 +181,25 @@ Examples:
 
   // The program and each command with subcommands (recipe, ci) get the same help command, added last.
   for (const c of [prog, ...prog.commands.filter((x) => x.commands.length)]) addHelpCommand(c);
+  for (const c of prog.commands.filter((x) => x.commands.length)) refuseUnknownSubcommand(c);
   return prog;
+}
+
+/**
+ * `recipe nosuch` is a usage error in the words every unknown command gets (did you mean...), not
+ * commander's own; `recipe` alone prints its help to stderr (exit 2), as before.
+ */
+function refuseUnknownSubcommand(parent: Command): void {
+  parent
+    .argument('[command]')
+    .usage('[options] [command]')
+    .allowExcessArguments()
+    .allowUnknownOption()
+    .action((word: string | undefined) => {
+      if (word === undefined) return parent.help({ error: true });
+      const names = parent.commands.map((c) => c.name());
+      throw new UsageError([{ path: '', message: didYouMean(word, names) ?? `unknown command "${word}"; ${parent.name()} commands: ${names.join(', ')}` }]);
+    });
 }
 
 /**

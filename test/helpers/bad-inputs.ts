@@ -110,6 +110,8 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     { name: 'mistyped command', args: ['lst'] },
     { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, recipe, ci, help' },
     { name: 'help for a mistyped command', args: ['help', 'lst'], says: 'create-image: unknown command "lst": did you mean list?' },
+    { name: 'no such recipe command', args: ['recipe', 'nosuch'], says: 'create-image: unknown command "nosuch"; recipe commands: new, test, help' },
+    { name: 'a mistyped ci command', args: ['ci', 'recipe'], says: 'create-image: unknown command "recipe": did you mean recipes?' },
     { name: 'empty target', args: ['', '--yes'] },
     { name: 'generate: target is a file', args: [f.file, '--recipe', 'custom', '--yes'] },
     { name: 'generate: target under a file', args: [f.fileParent, '--recipe', 'custom', '--yes'] },
