@@ -70,6 +70,11 @@ describe('git sources', () => {
     }
   });
 
+  it('a repository that is not there: git\'s own reason, not its advice', async () => {
+    const missing = `file://${join(tmp, 'nowhere.git')}`;
+    await expect(gitCheckout(missing, undefined)).rejects.toThrow(/^cannot fetch recipes from \S+nowhere\.git: git fetch failed: '\S+nowhere\.git' does not appear to be a git repository$/);
+  });
+
   it('knows the newest release tag', async () => {
     expect(await gitLatestTag(url)).toBe('v1.1.0');
   });

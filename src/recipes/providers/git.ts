@@ -25,8 +25,11 @@ const gitEnv = () => ({ ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'ca
 async function git(args: string[], cwd?: string): Promise<string> {
   const r = await execa('git', args, { ...(cwd ? { cwd } : {}), env: gitEnv(), reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) {
-    const why = String(r.stderr || r.message).split('\n').filter((l) => l.trim()).pop() ?? 'failed';
-    throw new ToolError(`git ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')} failed: ${why.replace(/^fatal: /, '')}`);
+    // git's first fatal line says what went wrong; the lines after it are advice ("...and the repository exists.")
+    const lines = String(r.stderr || r.message).split('\n').filter((l) => l.trim());
+    const why = lines.find((l) => /^(fatal|error): /.test(l)) ?? lines.pop() ?? 'failed';
+    const words = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-c');
+    throw new ToolError(`git ${words[0] ?? ''} failed: ${why.replace(/^(fatal|error): /, '')}`);
   }
   return String(r.stdout).trim();
 }
