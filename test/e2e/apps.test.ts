@@ -98,6 +98,14 @@ describeEngine('apps detected in their own folder', (engine) => {
       const rebuilt = all.find((s) => c.rebuilt.test(s.head));
       expect(rebuilt?.body, String(c.rebuilt)).not.toContain('Using cache');
       process.stderr.write(`apps e2e: ${name} rebuilt after an edit in ${ms} ms\n`);
+
+      // A new image name changes one label, the last layer-making steps' neighbour: nothing before it runs again.
+      const renamed = await cli(['update', dir, '--name', `${name}-renamed`]);
+      expect(renamed.exitCode, renamed.stderr + renamed.stdout).toBe(0);
+      const again = steps((await docker(['build', '-t', tag, dir], { client: classic })).stdout);
+      const title = again.findIndex((s) => s.head === `LABEL org.opencontainers.image.title="${name}-renamed"`);
+      expect(title, again.map((s) => s.head).join('\n')).toBeGreaterThan(0);
+      for (const s of again.slice(0, title).filter((x) => /^(RUN|COPY|ADD) /.test(x.head))) expect(s.body, s.head).toContain('Using cache');
     }, 900_000);
   }
 
