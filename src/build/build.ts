@@ -202,11 +202,12 @@ export function parseHumanSize(s: string): number | undefined {
 
 /** One line saying what failed, plus hints for the failures people hit most. Exported for tests. */
 export function failureMessage(b: Builder, code: number, lines: string[], logFile: string, manual = manualBuildHint()): string {
-  const text = lines.slice(-TAIL_LINES).join('\n');
+  const shown = lines.slice(-TAIL_LINES);
+  const text = shown.join('\n');
   const network = networkFailure(lines);
   const errLine = network
     ? describeNetworkFailure(network)
-    : ([...lines.slice(-TAIL_LINES)].reverse().find((l) => /returned a non-zero code|did not complete successfully|^ERROR|^Error|error building at STEP/i.test(l.trim()))?.trim() ??
+    : ([...shown].reverse().find((l) => /returned a non-zero code|did not complete successfully|^ERROR|^Error|error building at STEP/i.test(l.trim()))?.trim() ??
       lastLine(text));
   let hint = '';
   if (/Cannot connect to the Docker daemon|docker daemon is not running|error during connect|permission denied while trying to connect/i.test(text)) {

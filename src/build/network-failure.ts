@@ -176,10 +176,12 @@ function toolOf(line: string, command: string | undefined, registry: Registry | 
   return inCommand.find((t) => !registry || registry.tools.includes(t)) ?? (registry ? registry.tools[0] : inCommand[0]);
 }
 
+const INDEX_LINE = new RegExp(String.raw`^Looking in indexes: https?://(${HOST})`);
+
 /** pip names no host in its retry lines: its index is PyPI unless it said `Looking in indexes: URL`. */
 function defaultHost(tool: string, lines: string[], line: string): string | undefined {
   if (tool !== 'pip' && tool !== 'uv' && tool !== 'poetry') return undefined;
-  const index = lines.map((l) => new RegExp(String.raw`^Looking in indexes: https?://(${HOST})`).exec(l)?.[1]).find(Boolean);
+  const index = lines.map((l) => INDEX_LINE.exec(l)?.[1]).find(Boolean);
   if (index) return index;
   return /\/packages\//.test(line) ? 'files.pythonhosted.org' : 'pypi.org';
 }

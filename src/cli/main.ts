@@ -180,8 +180,9 @@ Examples:
     .action(async (dir, flags) => (await later()).ciRecipes(dir, flags));
 
   // The program and each command with subcommands (recipe, ci) get the same help command, added last.
-  for (const c of [prog, ...prog.commands.filter((x) => x.commands.length)]) addHelpCommand(c);
-  for (const c of prog.commands.filter((x) => x.commands.length)) refuseUnknownSubcommand(c);
+  const parents = prog.commands.filter((x) => x.commands.length);
+  for (const c of [prog, ...parents]) addHelpCommand(c);
+  for (const c of parents) refuseUnknownSubcommand(c);
   return prog;
 }
 
@@ -197,8 +198,7 @@ function refuseUnknownSubcommand(parent: Command): void {
     .allowUnknownOption()
     .action((word: string | undefined) => {
       if (word === undefined) return parent.help({ error: true });
-      const names = parent.commands.map((c) => c.name());
-      throw new UsageError([{ path: '', message: didYouMean(word, names) ?? `unknown command "${word}"; ${parent.name()} commands: ${names.join(', ')}` }]);
+      throw unknownCommand(word, parent, `${parent.name()} commands`);
     });
 }
 
@@ -222,12 +222,17 @@ function addHelpCommand(parent: Command): void {
 function showHelp(prog: Command, words: string[]): void {
   let cmd = prog;
   for (const word of words) {
-    const names = cmd.commands.map((c) => c.name());
     const next = cmd.commands.find((c) => c.name() === word);
-    if (!next) throw new UsageError([{ path: '', message: didYouMean(word, names) ?? `unknown command "${word}"; commands: ${names.join(', ')}` }]);
+    if (!next) throw unknownCommand(word, cmd, 'commands');
     cmd = next;
   }
   cmd.help();
+}
+
+/** `word` names no subcommand of `parent`: did-you-mean when one is near, else the list under `label`. */
+function unknownCommand(word: string, parent: Command, label: string): UsageError {
+  const names = parent.commands.map((c) => c.name());
+  return new UsageError([{ path: '', message: didYouMean(word, names) ?? `unknown command "${word}"; ${label}: ${names.join(', ')}` }]);
 }
 
 /** `unknown command "lst": did you mean list?`, or undefined when no command is near the word. */

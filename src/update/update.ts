@@ -67,7 +67,7 @@ export function recordedAnswers(dir: string, rec: RecordFile, recipe: Recipe, ch
   const replayed: AnswerLayer = { values, path: (k) => `${RECORD_FILE} answers.${k}`, caCerts };
   const raw = rawAnswersFrom([replayed, ...(changes ? [changes] : [])]);
   if (changes?.values.services !== undefined && changes.values.ports === undefined) {
-    raw.ports = portsWithAddedServices(recipe, raw.ports ?? [], rawAnswersFrom([replayed]).services ?? [], raw.services ?? []);
+    raw.ports = portsWithAddedServices(recipe, raw.ports ?? [], values.services, raw.services ?? []);
   }
   return raw;
 }
