@@ -1,13 +1,13 @@
 // `--build` after generation and `create-image build [dir]`: the build flags checked, then the build
-// (src/build/build-dir.ts) with progress on stderr (one updating line on a TTY) and the summary on stdout.
+// (src/engines/build-dir.ts) with progress on stderr (one updating line on a TTY) and the summary on stdout.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../build/build-dir.js';
-import { manualBuildHint, type BuilderKind } from '../build/builder.js';
-import { imageFacts } from '../build/image-facts.js';
-import { createProgressRenderer } from '../build/progress.js';
+import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../engines/build-dir.js';
+import { manualBuildHint, type BuilderKind } from '../engines/builder.js';
+import { imageFacts } from '../engines/image-facts.js';
+import { createProgressRenderer } from '../engines/progress.js';
 import { smokeForAnswers } from '../core/smoke.js';
-import { imageNameFromDir } from '../build/tags.js';
+import { imageNameFromDir } from '../engines/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { findRecord, type RecordFile } from '../core/record.js';
@@ -18,7 +18,7 @@ import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
 import { out } from './output.js';
 
-export type { BuildReport } from '../build/build-dir.js';
+export type { BuildReport } from '../engines/build-dir.js';
 
 function parseBuildArgs(list: string[] | undefined): Record<string, string> {
   const args: Record<string, string> = {};

@@ -14,7 +14,7 @@ import type { Answers, Plan } from '../core/types.js';
 import type { clackPrompter, clackUI } from '../edges/prompts.js';
 import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
 import { inspectTarget, targetDirError, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
-import { imageNameFromDir } from '../build/tags.js';
+import { imageNameFromDir } from '../engines/tags.js';
 import type { extraFiles } from '../pipelines/index.js';
 import { parseCi } from '../pipelines/systems.js';
 import { findRecipe } from '../recipes/load.js';

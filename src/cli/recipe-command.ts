@@ -4,10 +4,10 @@ import { existsSync, rmSync, mkdtempSync, readdirSync, readFileSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import fse from 'fs-extra';
-import { buildImage } from '../build/build.js';
-import { detectBuilder, exec, type BuilderKind } from '../build/builder.js';
-import { createProgressRenderer } from '../build/progress.js';
-import { smokeTest, type SmokeResult } from '../build/smoke.js';
+import { buildImage } from '../engines/build.js';
+import { detectBuilder, exec, type BuilderKind } from '../engines/builder.js';
+import { createProgressRenderer } from '../engines/progress.js';
+import { smokeTest, type SmokeResult } from '../engines/smoke.js';
 import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';

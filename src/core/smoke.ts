@@ -1,4 +1,4 @@
-// Which smoke check verifies an image: one rule for the verification `--build` runs (src/build/smoke.ts)
+// Which smoke check verifies an image: one rule for the verification `--build` runs (src/engines/smoke.ts)
 // and the generated ci/smoke-test.sh (src/pipelines/smoke.ts), so the two never disagree.
 import type { Manifest, SmokeCheck } from './types.js';
 

@@ -340,7 +340,7 @@ export function checkBaseImage(ref: string): string | undefined {
   return undefined;
 }
 
-/** The tag an image gets when none is named: see build/tags.ts for why `latest`. */
+/** The tag an image gets when none is named: see engines/tags.ts for why `latest`. */
 export const DEFAULT_TAG = 'latest';
 
 const NAME_ACCEPTS = 'lower-case letters, digits and separators (".", "_", "__", "-"), path components joined by "/", optionally a registry host[:port]/ before and a :tag after (e.g. myapp, acme/web, localhost:5000/app:1.0)';

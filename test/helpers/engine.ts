@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
-import { smokeTest } from '../../src/build/smoke.js';
+import { smokeTest } from '../../src/engines/smoke.js';
 import type { SmokeCheck } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,4 +1,4 @@
-// A stand-in builder client (POSIX sh) for unit tests of src/build: replays a recorded log, exits
+// A stand-in builder client (POSIX sh) for unit tests of src/engines: replays a recorded log, exits
 // with a chosen code, writes --iidfile, records its argv. Behaviour comes from FAKE_* env vars:
 // FAKE_LOG (replayed on FAKE_FD, default 2), FAKE_EXIT, FAKE_PUSH_EXIT, FAKE_IID, FAKE_INSPECT, FAKE_VERSION,
 // FAKE_BUILDX, FAKE_SLEEP, FAKE_RUN_EXIT, FAKE_EXEC_EXIT, FAKE_RUNNING, FAKE_HEALTH, FAKE_CONTAINER_LOG (a verification's container), FAKE_IMAGE_CONFIG (`{{json .Config.ExposedPorts}} {{json .Config.Volumes}}`), FAKE_PUSH_LOG, FAKE_DIGEST; FAKE_ARGS / FAKE_ENV name files that collect the

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSize } from '../../src/cli/build-command.js';
-import { collapsePorts } from '../../src/build/image-facts.js';
+import { collapsePorts } from '../../src/engines/image-facts.js';
 import { makeFakeBuilder, makeToolsDir } from '../helpers/fake-builder.js';
 
 const ROOT = path.resolve(__dirname, '../..');

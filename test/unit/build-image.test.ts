@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArgs, buildImage, normalisePlatform, parseHumanSize, TAIL_LINES } from '../../src/build/build.js';
-import { detectBuilder, type Builder } from '../../src/build/builder.js';
-import type { Progress } from '../../src/build/progress.js';
-import { pushImage } from '../../src/build/push.js';
+import { buildArgs, buildImage, normalisePlatform, parseHumanSize, TAIL_LINES } from '../../src/engines/build.js';
+import { detectBuilder, type Builder } from '../../src/engines/builder.js';
+import type { Progress } from '../../src/engines/progress.js';
+import { pushImage } from '../../src/engines/push.js';
 import { ToolError, UsageError } from '../../src/core/errors.js';
 import { makeFakeBuilder } from '../helpers/fake-builder.js';
 

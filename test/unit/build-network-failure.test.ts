@@ -2,9 +2,9 @@
 // the reason, what to do. The pip, go and apt lines are taken from real builds on an engine without those
 // registries; the others follow the tools' own message formats.
 import { describe, expect, it } from 'vitest';
-import { failureMessage } from '../../src/build/build.js';
-import type { Builder } from '../../src/build/builder.js';
-import { describeNetworkFailure, failingStep, networkFailure, type NetworkFailure } from '../../src/build/network-failure.js';
+import { failureMessage } from '../../src/engines/build.js';
+import type { Builder } from '../../src/engines/builder.js';
+import { describeNetworkFailure, failingStep, networkFailure, type NetworkFailure } from '../../src/engines/network-failure.js';
 
 /** A classic builder's log of a failing RUN step. */
 function classic(command: string, output: string[]): string[] {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProgressParser, createProgressRenderer, formatProgressLine, parseSteps, PLAIN_COLUMNS, stripAnsi } from '../../src/build/progress.js';
+import { createProgressParser, createProgressRenderer, formatProgressLine, parseSteps, PLAIN_COLUMNS, stripAnsi } from '../../src/engines/progress.js';
 
 const LOGS = path.resolve(__dirname, '../fixtures/build-logs');
 const log = (name: string) => readFileSync(path.join(LOGS, name), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCheck } from '../../src/build/smoke.js';
+import { describeCheck } from '../../src/engines/smoke.js';
 import { smokeForAnswers } from '../../src/core/smoke.js';
 import { builtinRecipe } from '../helpers/recipe.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultTag, imageNameFromDir, registryOf, repositoryOf, validateTag } from '../../src/build/tags.js';
+import { defaultTag, imageNameFromDir, registryOf, repositoryOf, validateTag } from '../../src/engines/tags.js';
 import { sh as shellQuote } from '../../src/core/escape.js';
 import { dockerRunCommand, runSteps } from '../../src/core/run-command.js';
 import { checkTag } from '../../src/core/validate.js';
