@@ -1,10 +1,11 @@
 // Detection in a generation: when no recipe is chosen (or the app recipe is) and the target dir (or the
 // current dir, when it looks like a project) holds an app, its answers become a layer between the
 // defaults and the answers file, and the evidence is printed in one short block. Several apps (or a Go
-// module with several main packages): the wizard asks; a script gets exit 2 naming the choices and the flag.
+// module with several main packages): the wizard asks; a script gets exit 2 naming the choices and the
+// flag, before anything is asked (findApps), and the wizard's questions come after (chooseApp).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Prompter } from '../core/answers.js';
+import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
 import { appAnswers, appLabel, detectApps, evidenceLine, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
@@ -36,7 +37,20 @@ export function appsIn(dir: string, appFlag: string | undefined): DetectedApp[] 
   return chosen;
 }
 
-export async function detectForGenerate(targetArg: string | undefined, flags: GenerateFlags, fileRecipe: unknown, io: { prompter?: Prompter; ui?: UI }): Promise<DetectedAnswers | undefined> {
+/** What a generation found in its project folder before anything is asked: the apps, and what settles the choice. */
+export interface FoundApps {
+  dir: string;
+  /** The folder as messages name it (relative to the current one). */
+  shown: string;
+  apps: DetectedApp[];
+}
+
+/**
+ * The apps of the folder a generation writes into, read before the first prompt; undefined when a recipe
+ * other than app is chosen or the folder holds none. What a script cannot settle without prompts (writing
+ * into the current folder without --yes, several apps, several candidates) is a usage error here.
+ */
+export function findApps(targetArg: string | undefined, flags: GenerateFlags, fileRecipe: unknown, set: Record<string, unknown>, interactive: boolean): FoundApps | undefined {
   const recipe = flags.recipe ?? (fileRecipe as string | undefined);
   if (recipe !== undefined && recipe !== 'app') return undefined;
   const dir = resolve(targetArg ?? '.');
@@ -49,32 +63,46 @@ export async function detectForGenerate(targetArg: string | undefined, flags: Ge
   const shown = relative(process.cwd(), dir) || '.';
   const apps = appsIn(dir, flags.app);
   if (!apps.length) {
-    out.notice(`no app recognised in ${shown} (see \`create-image detect\`); asking as usual`);
+    out.notice(`no app recognised in ${shown} (see \`create-image detect\`)${interactive ? '; asking as usual' : ''}`);
     return undefined;
   }
-  // Writing into the folder the user stands in takes a yes: the wizard's confirmation below, or --yes.
-  if (targetArg === undefined && !io.prompter && !flags.yes) {
+  if (!interactive) {
     const why = notInteractiveBecause(flags) ?? 'here';
-    throw new UsageError([{ path: 'target-dir', message: `required ${why}: ${shown} holds ${apps.map(appLabel).join(', ')}; to write its Dockerfile here: create-image . --yes (or name another folder)` }]);
-  }
-  const given = new Map((flags.set ?? []).map((s) => [s.split('=')[0]!, s.slice(s.indexOf('=') + 1)]));
-  let app = apps[0]!;
-  if (apps.length > 1) {
-    const byStack = given.has('stack') ? apps.filter((a) => a.stack === given.get('stack')) : apps;
-    if (byStack.length === 1) app = byStack[0]!;
-    else if (io.prompter) {
-      const pick = await io.prompter.select({ message: `${shown} holds several apps: which one?`, options: apps.map((a, i) => ({ value: String(i), label: appLabel(a) })) });
-      app = apps[Number(pick)]!;
-    } else {
+    // Writing into the folder the user stands in takes a yes: the wizard's confirmation, or --yes.
+    if (targetArg === undefined && !flags.yes) {
+      throw new UsageError([{ path: 'target-dir', message: `required ${why}: ${shown} holds ${apps.map(appLabel).join(', ')}; to write its Dockerfile here: create-image . --yes (or name another folder)` }]);
+    }
+    const app = pick(apps, set);
+    if (!app) {
       const sameDir = new Set(apps.map((a) => a.dir)).size === 1;
       throw new UsageError([{ path: sameDir ? '--set stack' : '--app', message: `${shown} holds several apps: ${apps.map(appLabel).join(', ')}; choose one with ${sameDir ? `--set stack=${apps[0]!.stack}` : `--app ${apps[0]!.dir}`}` }]);
     }
+    if (app.choices && set[app.choices.key] === undefined) {
+      const { key, values: options } = app.choices;
+      throw new UsageError([{ path: `--set ${key}`, message: `${app.dir} has several candidates: ${options.join(', ')}; choose one with --set ${key}=${options[0]}` }]);
+    }
+  }
+  return { dir, shown, apps };
+}
+
+/** The one app, when there is one, or one stack (--set stack) narrows several to one. */
+function pick(apps: DetectedApp[], set: Record<string, unknown>): DetectedApp | undefined {
+  if (apps.length === 1) return apps[0];
+  const byStack = set.stack !== undefined ? apps.filter((a) => a.stack === set.stack) : [];
+  return byStack.length === 1 ? byStack[0] : undefined;
+}
+
+/** The app a generation containerizes, its answers and its evidence: the wizard asks what `findApps` left open. */
+export async function chooseApp(found: FoundApps, flags: GenerateFlags, set: Record<string, unknown>, io: { prompter?: Prompter; ui?: UI }): Promise<DetectedAnswers | undefined> {
+  const { apps, shown } = found;
+  let app = pick(apps, set);
+  if (!app) {
+    const choice = await io.prompter!.select({ message: `${shown} holds several apps: which one?`, options: apps.map((a, i) => ({ value: String(i), label: appLabel(a) })) });
+    app = apps[Number(choice)]!;
   }
   const { values, notes } = appAnswers(app, flags.base);
-  if (app.choices && !given.has(app.choices.key)) {
-    const { key, values: options } = app.choices;
-    if (!io.prompter) throw new UsageError([{ path: `--set ${key}`, message: `${app.dir} has several candidates: ${options.join(', ')}; choose one with --set ${key}=${options[0]}` }]);
-    (values.set as Record<string, unknown>)[key] = await io.prompter.select({ message: `Several main packages: which one to build?`, options: options.map((v) => ({ value: v })) });
+  if (app.choices && set[app.choices.key] === undefined) {
+    (values.set as Record<string, unknown>)[app.choices.key] = await io.prompter!.select({ message: `Several main packages: which one to build?`, options: app.choices.values.map((v) => ({ value: v })) });
   }
 
   const block = `${app.stack} app in ${app.dir === '.' ? shown : `${shown}/${app.dir}`}: ${evidenceLine(app)}`;
@@ -86,5 +114,5 @@ export async function detectForGenerate(targetArg: string | undefined, flags: Ge
     const say = flags.json ? out.notice : out.line;
     say(`detected ${block}`);
   }
-  return { target: dir, app, values, notes };
+  return { target: found.dir, app, values, notes };
 }

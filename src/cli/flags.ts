@@ -1,4 +1,14 @@
-// The flags each command takes, as commander hands them over (see main.ts for their definitions).
+// The flags each command takes, as commander hands them over (see main.ts for their definitions). The
+// answers' flags are made from the answer table, so their types are too.
+import type { AnswerTable, FlagValue } from '../core/answer-table.js';
+
+type FlagType<V extends FlagValue> = V extends 'texts' ? string[] : V extends 'boolean' ? boolean : string;
+type FlagsOf<E> = { [X in E as X extends { flag: { prop: infer P extends string } } ? P : never]?: X extends { flag: { value: infer V extends FlagValue } } ? FlagType<V> : never };
+
+/** Every answer's flag (`tz`, `service`, `caCert` ...). */
+export type AnswerFlags = FlagsOf<AnswerTable[number]>;
+/** The answers `update` changes: entries with an update rule. */
+export type UpdateAnswerFlags = FlagsOf<{ [K in keyof AnswerTable]: AnswerTable[K] extends { update?: infer U } ? ([NonNullable<U>] extends [never] ? never : AnswerTable[K]) : never }[number]>;
 
 /** Recipe sources: `--recipes`, `--trust`, `--refresh` (generation, list, info, update). */
 export interface SourceFlags {
@@ -24,22 +34,8 @@ export interface BuildFlags {
   json?: boolean;
 }
 
-export interface GenerateFlags extends BuildFlags, SourceFlags {
-  recipe?: string;
-  base?: string;
-  family?: string;
-  runtime?: string;
-  tz?: string;
-  locale?: string;
-  service?: string[];
-  supervisor?: string;
-  port?: string[];
-  env?: string[];
-  set?: string[];
+export interface GenerateFlags extends BuildFlags, SourceFlags, AnswerFlags {
   answers?: string;
-  name?: string;
-  caCert?: string[];
-  caInFinal?: boolean;
   yes?: boolean;
   force?: boolean;
   dryRun?: boolean;
@@ -55,18 +51,9 @@ export interface DetectFlags {
   app?: string;
 }
 
-export interface UpdateFlags extends SourceFlags {
+export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   check?: boolean;
   dryRun?: boolean;
-  set?: string[];
-  env?: string[];
-  tz?: string;
-  locale?: string;
-  runtime?: string;
-  service?: string[];
-  supervisor?: string;
-  port?: string[];
-  name?: string;
   json?: boolean;
 }
 

@@ -1,27 +1,28 @@
 // `create-image [target-dir]`: ask everything, show a summary, then write (or dry-run), then optionally build.
 // What only some runs need (prompts, YAML, pipelines, builds, remote sources) comes from `later`, the
 // lazy bundle main.ts hands in.
-import { existsSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
-import { resolveAnswers, type Prompter } from '../core/answers.js';
+import { basename, relative, resolve } from 'node:path';
+import { summaryRows } from '../core/answer-table.js';
+import { resolveAnswers, type Prompter, type RawAnswers } from '../core/answers.js';
 import { CancelledError, ConflictError, CreateImageError, ExitError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
-import { endOfSupportWarning, today } from '../core/families.js';
-import { ANSWER_KEYS, flagPath, rawAnswersFrom } from '../core/raw-answers.js';
-import { RECORD_FILE, saveBase } from '../core/record.js';
+import { endOfSupportWarning } from '../core/families.js';
+import { today } from '../edges/clock.js';
+import { ANSWER_KEYS, flagLayer, flagPath, rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
+import { hasRecord, saveBase } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
-import type { Answers, Plan } from '../core/types.js';
+import type { Answers, Plan, Recipe } from '../core/types.js';
 import type { clackPrompter, clackUI } from '../edges/prompts.js';
 import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
 import { inspectTarget, targetDirError, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
 import { imageNameFromDir } from '../engines/tags.js';
 import type { extraFiles } from '../pipelines/index.js';
-import { parseCi } from '../pipelines/systems.js';
+import { parseCi, type CiSystem } from '../pipelines/systems.js';
 import { findRecipe } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
 import type { externalSources } from '../recipes/external.js';
 import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
-import { detectForGenerate } from './app-detect.js';
+import { chooseApp, findApps, type DetectedAnswers, type FoundApps } from './app-detect.js';
 import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
 import type { GenerateFlags } from './flags.js';
@@ -48,21 +49,65 @@ export interface GenerateIO {
 }
 
 export async function generate(targetArg: string | undefined, flags: GenerateFlags, later: () => Promise<GenerateLater>, io: GenerateIO = {}): Promise<void> {
+  const g = await gather(targetArg, flags, later, io);
+  const r = await resolveAll(g, targetArg, flags, later);
+  const plan = await render(g, r, flags, later);
+  await apply(g, r, plan, flags, later, io);
+}
+
+/** Phase 1: every edge read and every flag checked, before the first prompt. */
+interface Gathered {
+  interactive: boolean;
+  prompter?: Prompter;
+  ui?: ReturnType<typeof clackUI>;
+  fileAnswers: Record<string, unknown>;
+  fileLayer: AnswerLayer;
+  flagsLayer: AnswerLayer;
+  /** The given answers (file, then flags), shape-checked. */
+  given: RawAnswers;
+  sources: Awaited<ReturnType<typeof loadSources>>;
+  found?: FoundApps;
+  ci?: CiSystem;
+}
+
+async function gather(targetArg: string | undefined, flags: GenerateFlags, later: () => Promise<GenerateLater>, io: GenerateIO): Promise<Gathered> {
   const interactive = io.interactive ?? isInteractive(flags);
+  if (targetArg === '') throw new UsageError([{ path: 'target-dir', message: 'is empty: name a folder, e.g. create-image my-image ...' }]);
+  const targetError = targetArg === undefined ? undefined : targetDirError(targetArg);
+  if (targetError) throw new UsageError([{ path: 'target-dir', message: targetError }]);
+  const fileAnswers = flags.answers ? await readAnswersFile(flags.answers, async () => (await later()).parseYaml) : {};
+  const fileLayer: AnswerLayer = { values: fileAnswers, path: (k: string) => `--answers ${k}`, keys: ANSWER_KEYS };
+  const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
+  // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
+  const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts);
+  const flagsLayer = flagLayer(flags as Record<string, unknown>, undefined, caCerts);
+  // the shape of every given answer (types, sizes, keys), file and flags, before anything is asked
+  const given = rawAnswersFrom([fileLayer, flagsLayer]);
+  const ci = parseCi(flags.ci);
+  if (hasBuildFlags(flags)) (await later()).checkBuildFlags(flags, given.imageName ?? 'image');
+  const found = findApps(targetArg, flags, fileAnswers.recipe, given.set ?? {}, interactive);
+
   const lazy = interactive ? await later() : undefined;
   const streams = { ...(io.input ? { input: io.input } : {}), ...(io.output ? { output: io.output } : {}) };
   const prompter = lazy?.clackPrompter(streams);
   const ui = lazy?.clackUI(streams);
+  return { interactive, ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}), fileAnswers, fileLayer, flagsLayer, given, sources, ...(found ? { found } : {}), ...(ci ? { ci } : {}) };
+}
+
+const hasBuildFlags = (f: GenerateFlags) => !!(f.build || f.tag || f.push || f.platform || f.cache === false || f.buildArg || f.builder || f.buildxBuilder || f.cacheFrom || f.cacheTo || f.verify === false);
+
+/** Phase 2: the recipe, the target and every answer, asked where not given (the only phase that prompts). */
+interface Resolved {
+  recipe: Recipe;
+  targetDir: string;
+  answers: Answers;
+  detected?: DetectedAnswers;
+}
+
+async function resolveAll(g: Gathered, targetArg: string | undefined, flags: GenerateFlags, later: () => Promise<GenerateLater>): Promise<Resolved> {
+  const { prompter, ui, sources, fileAnswers } = g;
   ui?.intro(`create-image ${VERSION}`);
-
-  const fileAnswers = flags.answers ? await readAnswersFile(flags.answers, async () => (await later()).parseYaml) : {};
-  // The file's shape (types, sizes, keys) is checked before anything is asked.
-  const fileLayer = { values: fileAnswers, path: (k: string) => `--answers ${k}`, keys: ANSWER_KEYS };
-  if (flags.answers) rawAnswersFrom([fileLayer]);
-  const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
-
-  // A project folder in front of us: its detected answers, unless a recipe other than app was chosen.
-  const detected = await detectForGenerate(targetArg, flags, fileAnswers.recipe, { ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}) });
+  const detected = g.found ? await chooseApp(g.found, flags, g.given.set ?? {}, { ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}) }) : undefined;
   const recipeName =
     flags.recipe ??
     (fileAnswers.recipe as string | undefined) ??
@@ -72,7 +117,7 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   if (!recipeName) throw new UsageError([{ path: '--recipe', message: `required ${because()} (or pass --yes for custom); available: ${sources.choices.map((c) => c.value).join(', ')}` }]);
   const recipe = findRecipe(recipeName, sources.list);
   checkRequires(recipe, VERSION);
-  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
+  await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: g.interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
 
   const target =
     targetArg ??
@@ -82,44 +127,47 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
       : flags.yes
         ? recipeName
         : undefined);
-  if (targetArg === '') throw new UsageError([{ path: 'target-dir', message: 'is empty: name a folder, e.g. create-image my-image ...' }]);
   if (!target) throw new UsageError([{ path: 'target-dir', message: `required ${because()}: create-image <target-dir> ... (or --yes to use the recipe name)` }]);
   const targetDir = resolve(target);
-  // before any question: a target that cannot be a folder is known now
   const targetError = targetDirError(target);
   if (targetError) throw new UsageError([{ path: 'target-dir', message: targetError }]);
 
-  // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
-  const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts);
-  const f = flags;
-  const given = { name: f.name, base: f.base, family: f.family, runtime: f.runtime, tz: f.tz, locale: f.locale, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set, caInFinal: f.caInFinal };
   const raw = rawAnswersFrom([
     { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
     ...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []),
-    fileLayer,
-    { values: given, path: flagPath, caCerts },
+    g.fileLayer,
+    g.flagsLayer,
   ]);
-  const answers = await resolveAnswers(recipe, raw, { interactive, ...(prompter ? { prompter } : {}) });
-  const stale = endOfSupportWarning(answers.base, today());
-  if (stale) out.warn(stale);
-  const plan = renderPlan(recipe, answers, VERSION);
-  if (detected) plan.notes = [...plan.notes, ...detected.notes];
-  const ci = parseCi(flags.ci);
-  if (ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, recipe, answers, { ...(ci ? { ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
-  const states = inspectTarget(targetDir, plan.files);
-  // build flags are checked before anything is written (loaded only when one is given)
-  if (flags.build || flags.tag || flags.push || flags.platform || flags.cache === false || flags.buildArg || flags.builder || flags.buildxBuilder || flags.cacheFrom || flags.cacheTo || flags.verify === false) {
-    (await later()).checkBuildFlags(flags, answers.imageName);
-  }
+  // a given value the recipe refuses stops the wizard before its first answer question
+  if (prompter) await resolveAnswers(recipe, raw, { interactive: false, givenOnly: true });
+  const answers = await resolveAnswers(recipe, raw, { interactive: g.interactive, ...(prompter ? { prompter } : {}) });
+  return { recipe, targetDir, answers, ...(detected ? { detected } : {}) };
+}
 
+/** Phase 3: the plan of files, the --ci and --compose extras joined (pure but for loading the pipelines' code). */
+async function render(g: Gathered, r: Resolved, flags: GenerateFlags, later: () => Promise<GenerateLater>): Promise<Plan> {
+  const stale = endOfSupportWarning(r.answers.base, today());
+  if (stale) out.warn(stale);
+  const plan = renderPlan(r.recipe, r.answers, VERSION);
+  if (r.detected) plan.notes = [...plan.notes, ...r.detected.notes];
+  if (g.ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, r.recipe, r.answers, { ...(g.ci ? { ci: g.ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
+  return plan;
+}
+
+/** Phase 4: confirm, write (or dry-run), build, verify and push, then the next steps. */
+async function apply(g: Gathered, r: Resolved, plan: Plan, flags: GenerateFlags, later: () => Promise<GenerateLater>, io: GenerateIO): Promise<void> {
+  const { prompter, ui } = g;
+  const { recipe, targetDir, answers } = r;
+  const states = inspectTarget(targetDir, plan.files);
   if (ui && prompter) {
-    ui.note(summary(answers, states, targetDir), 'Summary');
+    ui.note(summary(answers, recipe, states, targetDir), 'Summary');
     if (!flags.dryRun && !(await prompter.confirm({ message: 'Write these files?', initialValue: true }))) throw new CancelledError();
   }
 
+  const cd = relative(process.cwd(), targetDir) || '.';
   // A folder create-image generated is changed with `update`, which merges the user's edits.
-  const instead = existsSync(join(targetDir, RECORD_FILE))
-    ? `to change its answers, run ${shCommand(['create-image', 'update', relative(process.cwd(), targetDir) || '.'])} with the new flags, which merges your edits; or --force to overwrite`
+  const instead = hasRecord(targetDir)
+    ? `to change its answers, run ${shCommand(['create-image', 'update', cd])} with the new flags, which merges your edits; or --force to overwrite`
     : undefined;
   const refused = !flags.force && !prompter && states.some((s) => s.status === 'changed');
   if (flags.dryRun) {
@@ -134,8 +182,8 @@ export async function generate(targetArg: string | undefined, flags: GenerateFla
   const result = writeFiles(targetDir, states, decide, instead);
   // The base of the next `update`'s three-way merge (see src/core/record.ts).
   saveBase(targetDir, plan.files);
-  const cd = relative(process.cwd(), targetDir) || '.';
-  const wrote = `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${cd}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`;
+  const where = cd === '.' ? 'the current folder' : cd;
+  const wrote = `Wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} to ${where}${result.skipped.length ? ` (kept yours: ${result.skipped.join(', ')})` : ''}${result.unchanged.length ? ` (${result.unchanged.length} unchanged)` : ''}.`;
   // The files exist before anything is built: say so first, so a failed or interrupted build leaves no doubt.
   if (!flags.json) {
     if (ui) ui.success(wrote);
@@ -177,20 +225,15 @@ function addExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): voi
   }
 }
 
-function summary(a: Answers, states: FileState[], target: string): string {
-  const rows = [
-    ['recipe', a.recipe],
-    ['base', `${a.base} (${a.family})`],
-    ['runtime', a.runtime.name + (a.runtime.version ? `@${a.runtime.version}` : '')],
-    ['timezone', a.tz],
-    ['locale', a.locale],
-    ['services', a.services.join(', ') || 'none'],
-    ['ports', a.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`) + (p.proto === 'udp' ? '/udp' : '')).join(' ') || 'none'],
-    ...Object.entries(a.set).map(([k, v]) => [k, String(v)]),
-    ['target', target],
-    ['files', states.map((s) => `${s.file.path}${s.status === 'changed' ? ' (exists, differs)' : s.status === 'same' ? ' (unchanged)' : ''}`).join('\n          ')],
+/** The wizard's summary: each answer by its label (answer table), then the target and its files. */
+function summary(a: Answers, recipe: Recipe, states: FileState[], target: string): string {
+  const rows: [string, string][] = [
+    ...summaryRows(a, recipe),
+    ['Target', target],
+    ['Files', states.map((s) => `${s.file.path}${s.status === 'changed' ? ' (exists, differs)' : s.status === 'same' ? ' (unchanged)' : ''}`).join('\n')],
   ];
-  return rows.map(([k, v]) => `${k!.padEnd(9)} ${v}`).join('\n');
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v.split('\n').join(`\n${' '.repeat(width + 2)}`)}`).join('\n');
 }
 
 async function askPerFile(p: Prompter, states: FileState[], write: (text: string) => unknown): Promise<((s: FileState) => 'overwrite' | 'skip') | undefined> {

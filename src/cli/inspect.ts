@@ -1,9 +1,11 @@
 // `list`, `info` and `validate`: read-only views of recipes.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { commonAnswers, commonAnswerWords } from '../core/answer-table.js';
 import { resolveAnswers } from '../core/answers.js';
 import { CreateImageError, ExitError, UsageError } from '../core/errors.js';
-import { endOfSupportWarning, today } from '../core/families.js';
+import { endOfSupportWarning } from '../core/families.js';
+import { today } from '../edges/clock.js';
 import { describeWhen } from '../core/facts.js';
 import { renderPlan } from '../core/render.js';
 import { formatPort, mergePorts, parsePort } from '../core/validate.js';
@@ -50,7 +52,7 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
   });
   const recipePorts = (m.ports ?? []).flatMap((p) => parsePort(p).port ?? []);
   const ports = (d ? mergePorts(recipePorts, d.ports) : recipePorts).map((p) => `${formatPort(p)}${p.proto === 'udp' ? '/udp' : ''}`);
-  const defaultAnswers = d && { base: d.base, family: d.family, runtime: d.runtime.version ? `${d.runtime.name}@${d.runtime.version}` : d.runtime.name, tz: d.tz, locale: d.locale, services: d.services, supervisor: d.supervisor, ports };
+  const defaultAnswers = d && { ...commonAnswers(d, recipe), ports };
   const data = {
     name: m.name,
     version: m.version,
@@ -86,10 +88,7 @@ export async function info(name: string, flags: SourceFlags & JsonFlag): Promise
   out.line(`  source:   ${recipe.source}`);
   out.line(`  bases:    ${m.bases.default} (families: ${m.bases.families.join(', ')})`);
   if (data.asks.length) out.line(`  asks:     ${data.asks.join(', ')}`);
-  if (defaultAnswers) {
-    const list = (xs: string[]) => xs.join(' ') || 'none';
-    out.line(`  defaults: runtime ${defaultAnswers.runtime}, tz ${defaultAnswers.tz}, locale ${defaultAnswers.locale}, services ${list(defaultAnswers.services)}${defaultAnswers.services.length > 1 ? `, supervisor ${defaultAnswers.supervisor}` : ''}`);
-  }
+  if (d) out.line(`  defaults: ${commonAnswerWords(d, recipe).join(', ')}`);
   if (m.ownServices) out.line(`  services: ${m.ownServices.services.join(' + ')} of its own${m.ownServices.when ? ` when ${describeWhen(m.ownServices.when)}` : ''}; no others`);
   if (data.questions.length) {
     out.line('  questions (--set name=value):');

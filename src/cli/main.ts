@@ -5,6 +5,8 @@
 // file: the bin answers it from dist/help.txt.)
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { ANSWER_TABLE } from '../core/answer-table.js';
+import type { AnswerEntry } from '../core/answer-types.js';
 import { CreateImageError, errorCode, UsageError } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import type { GenerateFlags } from './flags.js';
@@ -28,18 +30,16 @@ function recipeSourceOptions(cmd: Command): Command {
     .option('--refresh', 'update cached git/npm recipe sources');
 }
 
-/** The answers a generation takes as flags and `update` changes: one definition for both. */
-function answerOptions(cmd: Command): Command {
-  return cmd
-    .option('--runtime <name[@version]>', 'language runtime: none, node, python, go, java, ruby, php')
-    .option('--tz <zone>', 'IANA timezone, e.g. Asia/Shanghai')
-    .option('--locale <locale>', 'locale, e.g. zh_CN.UTF-8')
-    .option('--service <name>', 'service to run: nginx, apache, php-fpm, redis, openssh, cron (repeatable)', collect)
-    .addOption(new Option('--supervisor <kind>', 'with two or more services').choices(['supervisord', 'watchdog']))
-    .option('-p, --port <port>', 'port to expose: 8080, 53/udp, 21100-21110 (repeatable)', collect)
-    .option('-e, --env <KEY=VALUE>', 'environment variable default baked into the image (repeatable; never for secrets)', collect)
-    .option('--set <key=value>', "answer to one of the recipe's own questions (repeatable)", collect)
-    .option('--name <image-name>', 'image name for tags and next steps (default: the target dir name)');
+/** The answer table's flags: every one for a generation, those `update` changes for update (`only`). */
+function answerOptions(cmd: Command, only?: (e: AnswerEntry) => boolean): Command {
+  for (const e of ANSWER_TABLE as readonly AnswerEntry[]) {
+    if (only && !only(e)) continue;
+    const o = new Option(e.flag.spec, e.flag.help);
+    if (e.flag.value === 'texts') o.argParser(collect);
+    if (e.flag.choices) o.choices(e.flag.choices);
+    cmd.addOption(o);
+  }
+  return cmd;
 }
 
 function buildOptions(cmd: Command): Command {
@@ -63,14 +63,9 @@ export function program(): Command {
     .description('Scaffold a container image from a recipe: Dockerfile, entrypoint, config; optionally build, tag and push.')
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
-    .argument('[target-dir]', 'where to write the files (asked for when omitted)')
-    .option('-r, --recipe <name>', 'recipe to use (see `create-image list`)')
-    .option('--base <image|family>', 'base image, pinned (debian:bookworm-slim), or a family name (debian, ubuntu, alpine, rhel)')
-    .option('--family <family>', 'base image family when it cannot be told from the image name');
+    .argument('[target-dir]', 'where to write the files (asked for when omitted)');
   answerOptions(prog)
     .option('--answers <file>', 'answers from a JSON or YAML file, or a generated folder\'s .create-image.json (flags win)')
-    .option('--ca-cert <file>', 'extra CA certificate (PEM) trusted while building, e.g. a corporate proxy CA (repeatable)', collect)
-    .option('--ca-in-final', 'keep the --ca-cert certificates trusted in the final image too')
     .option('-y, --yes', 'accept defaults for everything not given; never prompt')
     .option('-f, --force', 'overwrite files that differ in the target dir')
     .option('--dry-run', 'print what would be written (diffs for existing files); write nothing')
@@ -146,7 +141,7 @@ Examples:
       .option('--dry-run', 'show the merged result as a diff; write nothing')
       .option('--json', 'machine-readable output'),
   );
-  answerOptions(prog.commands.find((c) => c.name() === 'update')!).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
+  answerOptions(prog.commands.find((c) => c.name() === 'update')!, (e) => e.update !== undefined).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe

@@ -5,8 +5,8 @@
 import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
 import { ExitError } from '../core/errors.js';
-import { flagPath } from '../core/raw-answers.js';
-import { readRecord } from '../core/record.js';
+import { flagLayer } from '../core/raw-answers.js';
+import { readRecord } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import { unifiedDiff } from '../edges/write.js';
 import { clackPrompter } from '../edges/prompts.js';
@@ -40,8 +40,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive, ...(interactive ? { prompter: clackPrompter() } : {}), notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
 
   // New answers go through the same layers as a generation's flags, on top of the recorded ones.
-  const f = flags;
-  const changes = { values: { name: f.name, tz: f.tz, locale: f.locale, runtime: f.runtime, services: f.service, supervisor: f.supervisor, ports: f.port, env: f.env, set: f.set }, path: flagPath };
+  const changes = flagLayer(flags as Record<string, unknown>, (e) => e.update !== undefined);
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });
   const plan = renderPlan(recipe, answers, VERSION);
   const base = await previousRender(dir, rec, VERSION, out.warn);

@@ -1,6 +1,8 @@
 // Errors raised while rendering that are the user's to fix: a template's refusal of the answers
 // (`it.h.refuse`), or a value an escaper cannot write where the recipe puts it. The second names the
 // answer that holds the value, so the message points at a flag, not at a template line.
+import { ANSWER_TABLE, flagName } from './answer-table.js';
+import type { AnswerEntry } from './answer-types.js';
 import { EscapeError } from './escape.js';
 import { UsageError } from './errors.js';
 import type { Answers } from './types.js';
@@ -15,12 +17,13 @@ export function answerError(e: unknown, a: Answers): UsageError | undefined {
   return path ? new UsageError([{ path, message: e.message }]) : undefined;
 }
 
-/** The flag (and entry) of the answer whose value is `value`, if one is. */
+/** The flag (and entry) of the answer whose value is `value`, if one is: entries of env and set first, then text answers. */
 function answerPathOf(a: Answers, value: string): string | undefined {
-  for (const [name, v] of Object.entries(a.env)) if (v === value) return `--env ${name}`;
-  for (const [key, v] of Object.entries(a.set)) if (v === value || String(v) === value || (Array.isArray(v) && v.includes(value))) return `--set ${key}`;
-  if (a.imageName === value) return '--name';
-  if (a.tz === value) return '--tz';
-  if (a.locale === value) return '--locale';
-  return undefined;
+  const same = (v: unknown) => v === value || String(v) === value || (Array.isArray(v) && v.includes(value));
+  const table = ANSWER_TABLE as readonly AnswerEntry[];
+  for (const e of table.filter((x) => x.shape === 'env' || x.shape === 'set')) {
+    for (const [k, v] of Object.entries(a[e.key] as Record<string, unknown>)) if (same(v)) return `${flagName(e)} ${k}`;
+  }
+  const e = table.find((x) => x.shape === 'text' && !x.byCaller && a[x.key] === value);
+  return e && flagName(e);
 }

@@ -156,12 +156,6 @@ export function baseRelease(image: string): BaseRelease | undefined {
   return undefined;
 }
 
-/** Today as YYYY-MM-DD; CREATE_IMAGE_TODAY sets another day (tests of the end-of-support warning). */
-export function today(env: NodeJS.ProcessEnv = process.env): string {
-  const set = env.CREATE_IMAGE_TODAY;
-  return set && /^\d{4}-\d{2}-\d{2}$/.test(set) ? set : new Date().toISOString().slice(0, 10);
-}
-
 /** One line when `image` is a release past its end of support on `day`, naming a supported one of its family. */
 export function endOfSupportWarning(image: string, day: string): string | undefined {
   const r = baseRelease(image);

@@ -267,6 +267,10 @@ export interface Question {
    * The prompt text.
    */
   message: string;
+  /**
+   * A short name for the answer in the wizard's summary (default: the prompt text up to its first explanation).
+   */
+  label?: string;
   description?: string;
   /**
    * Used with --yes, in CI, and as the prompt's initial value.

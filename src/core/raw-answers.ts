@@ -1,18 +1,20 @@
 // One mapper from every place answers come from to RawAnswers: flags, an --answers file, a `recipe test`
 // fixture, and the answers a .create-image.json recorded. Each arrives as a layer in the answers-file
 // shape; later layers win key by key, and env and set merge by name (a flag changes one entry).
-// The shape is checked here, once for every source: each key's type, the size of every value, and
-// env/set entries; each problem is a `path: message` issue naming where the value came from.
-import type { RawAnswers } from './answers.js';
+// The shape is checked here, once for every source and by each answer's shape in the answer table: each
+// key's type, the size of every value, and env/set entries; each problem is a `path: message` issue
+// naming where the value came from.
+import { ANSWER_FILE_KEYS, ANSWER_TABLE, flagName } from './answer-table.js';
+import type { AnswerEntry, RawAnswers } from './answer-types.js';
 import { UsageError } from './errors.js';
 import type { Issue, PlannedCert, PortSpec } from './types.js';
 import { checkValueSize, formatPort, MAX_ENTRIES, parseEnvAssignment, parseSetAssignment } from './validate.js';
 
 /** The keys of an answers file (`--answers`). */
-export const ANSWER_KEYS = ['recipe', 'name', 'base', 'family', 'runtime', 'tz', 'locale', 'services', 'supervisor', 'ports', 'env', 'set', 'caCerts', 'caInFinal'] as const;
+export const ANSWER_KEYS = ANSWER_FILE_KEYS;
 
 export interface AnswerLayer {
-  /** Values by answers-file key (undefined: not given); `imageName` is read as `name` (the record's spelling). */
+  /** Values by answers-file key (undefined: not given); the record's own keys (`imageName`) are read too. */
   values: Record<string, unknown>;
   /** How an issue names a key of this layer: `--answers tz`, `--set`, `fixture.yaml: env`. */
   path: (key: string) => string;
@@ -22,17 +24,27 @@ export interface AnswerLayer {
   caCerts?: PlannedCert[];
 }
 
-/** Flags arrive under the flag's own name: `--set` issues name `--set`, `--env` issues `--env`. */
-export const flagPath = (key: string): string => `--${{ services: 'service', ports: 'port', imageName: 'name' }[key] ?? key}`;
+const TABLE: readonly AnswerEntry[] = ANSWER_TABLE;
 
-const SCALARS = ['base', 'family', 'tz', 'locale', 'supervisor'] as const;
+/** Flags arrive under the answers-file key: an issue names the flag (`--service`, `--name`). */
+export const flagPath = (key: string): string => {
+  const e = TABLE.find((x) => x.file === key || x.key === key);
+  return e ? flagName(e) : `--${key}`;
+};
+
+/** The answers a command's flags give, as a layer: each entry's flag under its answers-file key. */
+export function flagLayer(flags: Record<string, unknown>, only?: (e: AnswerEntry) => boolean, caCerts?: PlannedCert[]): AnswerLayer {
+  const values: Record<string, unknown> = {};
+  for (const e of TABLE) if (!e.byCaller && e.shape !== 'paths' && (!only || only(e))) values[e.file] = flags[e.flag.prop];
+  return { values, path: flagPath, ...(caCerts ? { caCerts } : {}) };
+}
 
 /** What a value is, for "expected a string, got a list". */
 const kind = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : `a ${typeof v} (${JSON.stringify(v)})`);
 
 export function rawAnswersFrom(layers: AnswerLayer[]): RawAnswers {
   const issues: Issue[] = [];
-  const raw: RawAnswers = {};
+  const raw: Record<string, unknown> = {};
   const from: Record<string, string> = {};
   let env: Record<string, string> | undefined;
   let set: Record<string, unknown> | undefined;
@@ -47,14 +59,13 @@ export function rawAnswersFrom(layers: AnswerLayer[]): RawAnswers {
       if (err) bad(path, err);
       return err ? undefined : s;
     };
-    const text = (key: string, value: unknown, path = at(key)): string | undefined => {
+    const text = (value: unknown, path: string): string | undefined => {
       if (value === undefined || value === null) return undefined;
       if (typeof value === 'string') return sized(path, value);
       bad(path, `expected a string, got ${kind(value)}`);
       return undefined;
     };
-    const list = (key: string, item: (x: unknown, path: string) => string | undefined): string[] | undefined => {
-      const value = v[key];
+    const list = (key: string, value: unknown, item: (x: unknown, path: string) => string | undefined): string[] | undefined => {
       if (value === undefined || value === null) return undefined;
       const items = Array.isArray(value) ? value : [value];
       if (items.length > MAX_ENTRIES) {
@@ -63,59 +74,61 @@ export function rawAnswersFrom(layers: AnswerLayer[]): RawAnswers {
       }
       return items.map((x, i) => item(x, Array.isArray(value) ? at(key, i) : at(key))).filter((x): x is string => x !== undefined);
     };
-    const given = (key: string, path: string) => (from[key] = path);
 
-    text('recipe', v.recipe); // chosen by the caller: only the shape is checked here
-    const nameKey = v.name !== undefined ? 'name' : 'imageName';
-    const name = text(nameKey, v[nameKey]);
-    if (name !== undefined) {
-      raw.imageName = name;
-      given('imageName', at(nameKey));
-    }
-    for (const key of SCALARS) {
-      const s = text(key, v[key]);
-      if (s !== undefined) {
-        raw[key] = s;
-        given(key, at(key));
+    for (const e of TABLE) {
+      // a record keeps an answer under its own key (imageName), an answers file under the flag's (name)
+      const key = v[e.file] === undefined && v[e.key] !== undefined ? e.key : e.file;
+      const value = v[key];
+      const path = at(key);
+      let got: unknown;
+      switch (e.shape) {
+        case 'text':
+          got = text(value, path);
+          break;
+        case 'runtime': {
+          const r = runtimeText(value, path, bad);
+          got = r !== undefined ? sized(path, r) : undefined;
+          break;
+        }
+        case 'list':
+          got = list(key, value, (x, p) => text(x, p));
+          break;
+        case 'ports':
+          got = list(key, value, (x, p) => portText(x, p, bad));
+          break;
+        case 'paths':
+          list(key, value, (x, p) => text(x, p)); // read by the caller: only the shape is checked here
+          if (layer.caCerts) raw[e.key] = layer.caCerts;
+          continue;
+        case 'boolean':
+          if (value !== undefined && value !== null) {
+            if (typeof value === 'boolean') raw[e.key] = value;
+            else bad(path, `expected true or false, got ${kind(value)}`);
+          }
+          continue;
+        case 'env':
+        case 'set':
+          if (value !== undefined && value !== null) {
+            const isEnv = e.shape === 'env';
+            const found = entries(value, path, (i) => at(key, i), isEnv ? parseEnv : parseSetAssignment, isEnv, bad);
+            for (const k of Object.keys(found)) from[`${e.key} ${k}`] = path;
+            if (isEnv) env = { ...env, ...(found as Record<string, string>) };
+            else set = { ...set, ...found };
+          }
+          continue;
       }
-    }
-    const runtime = runtimeText(v.runtime, at('runtime'), bad);
-    if (runtime !== undefined && sized(at('runtime'), runtime) !== undefined) {
-      raw.runtime = runtime;
-      given('runtime', at('runtime'));
-    }
-    const services = list('services', (x, path) => text('services', x, path));
-    if (services) {
-      raw.services = services;
-      given('services', at('services'));
-    }
-    const ports = list('ports', (x, path) => portText(x, path, bad));
-    if (ports) {
-      raw.ports = ports;
-      given('ports', at('ports'));
-    }
-    list('caCerts', (x, path) => text('caCerts', x, path)); // read by the caller: only the shape is checked here
-    if (v.env !== undefined && v.env !== null) {
-      const e = entries(v.env, at('env'), (i) => at('env', i), parseEnv, true, bad);
-      for (const k of Object.keys(e)) from[`env ${k}`] = at('env');
-      env = { ...env, ...(e as Record<string, string>) };
-    }
-    if (v.set !== undefined && v.set !== null) {
-      const e = entries(v.set, at('set'), (i) => at('set', i), parseSetAssignment, false, bad);
-      for (const k of Object.keys(e)) from[`set ${k}`] = at('set');
-      set = { ...set, ...e };
-    }
-    if (layer.caCerts) raw.caCerts = layer.caCerts;
-    if (v.caInFinal !== undefined && v.caInFinal !== null) {
-      if (typeof v.caInFinal === 'boolean') raw.caInFinal = v.caInFinal;
-      else bad(at('caInFinal'), `expected true or false, got ${kind(v.caInFinal)}`);
+      // the recipe is chosen by the caller: only its shape is checked here
+      if (got !== undefined && !e.byCaller) {
+        raw[e.key] = got;
+        from[e.key] = path;
+      }
     }
   }
   if (issues.length) throw new UsageError(issues);
   if (env) raw.env = env;
   if (set) raw.set = set;
   raw.from = from;
-  return raw;
+  return raw as RawAnswers;
 }
 
 /** `node@20`, or the record's `{ name: node, version: '20' }`. */

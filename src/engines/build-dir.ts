@@ -1,7 +1,8 @@
 // Build a generated folder, tag it, optionally push every tag, and say how to run the result. The
 // caller shows progress (the hooks) and prints the report; nothing here writes to the terminal.
 import { join } from 'node:path';
-import { BUILD_LOG, ensureStateGitignore } from '../core/record.js';
+import { BUILD_LOG } from '../core/record.js';
+import { ensureStateGitignore } from '../edges/record-store.js';
 import { runSteps } from '../core/run-command.js';
 import { buildImage } from './build.js';
 import type { SmokeCheck } from '../core/types.js';

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { FIXTURE_KEYS } from '../core/answer-table.js';
 import type { RawAnswers } from '../core/answers.js';
 import { CreateImageError, UsageError } from '../core/errors.js';
 import { rawAnswersFrom } from '../core/raw-answers.js';
@@ -14,8 +15,6 @@ export interface TestCase {
   raw: RawAnswers;
   file?: string;
 }
-
-const FIXTURE_KEYS = ['tz', 'locale', 'runtime', 'services', 'supervisor', 'ports', 'env', 'set', 'name'];
 
 /** The defaults, then one case per answers file in the recipe's test/ folder. */
 export function testCases(dir: string): TestCase[] {

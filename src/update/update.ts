@@ -8,8 +8,10 @@ import { defaultPorts, resolveAnswers, type RawAnswers } from '../core/answers.j
 import { parsePort } from '../core/validate.js';
 import { CreateImageError, UsageError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
+import { replayedValues } from '../core/answer-table.js';
 import { rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
-import { readBase, RECORD_FILE, saveBase, type RecordFile } from '../core/record.js';
+import { RECORD_FILE, type RecordFile } from '../core/record.js';
+import { readBase, saveBase } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import type { Issue, Plan, PlannedCert, Recipe } from '../core/types.js';
 import { inspectTarget, writeFiles } from '../edges/write.js';
@@ -53,7 +55,6 @@ export function isNewer(recipe: Recipe, rec: RecordFile): boolean {
  */
 export function recordedAnswers(dir: string, rec: RecordFile, recipe: Recipe, changes?: AnswerLayer): RawAnswers {
   const a = rec.answers;
-  const known = new Set((recipe.manifest.questions ?? []).map((q) => q.name));
   const issues: Issue[] = [];
   const caCerts: PlannedCert[] = [];
   for (const name of a.caCerts ?? []) {
@@ -62,12 +63,11 @@ export function recordedAnswers(dir: string, rec: RecordFile, recipe: Recipe, ch
     else issues.push({ path: `${RECORD_FILE} answers.caCerts`, message: `certs/${name} is missing from ${dir}; restore it or regenerate with --ca-cert` });
   }
   if (issues.length) throw new UsageError(issues);
-  const { caCerts: _names, recipe: _recipe, ...recorded } = a;
-  const values = { ...recorded, runtime: a.runtime ?? 'none', services: a.services ?? [], ports: a.ports ?? [], env: a.env ?? {}, set: Object.fromEntries(Object.entries(a.set ?? {}).filter(([k]) => known.has(k))), caInFinal: !!a.caInFinal };
+  const values = replayedValues(a as unknown as Record<string, unknown>, recipe);
   const replayed: AnswerLayer = { values, path: (k) => `${RECORD_FILE} answers.${k}`, caCerts };
   const raw = rawAnswersFrom([replayed, ...(changes ? [changes] : [])]);
   if (changes?.values.services !== undefined && changes.values.ports === undefined) {
-    raw.ports = portsWithAddedServices(recipe, raw.ports ?? [], values.services, raw.services ?? []);
+    raw.ports = portsWithAddedServices(recipe, raw.ports ?? [], values.services as string[], raw.services ?? []);
   }
   return raw;
 }

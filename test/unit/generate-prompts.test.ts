@@ -151,8 +151,13 @@ describe('interactive generation', () => {
     await t.answer('Write these files?', KEY.enter);
     await done;
     const plain = t.screen();
-    expect(plain).not.toContain('Base image');
-    expect(plain).not.toContain('Timezone');
+    // not asked (a prompt's line starts with its state mark), only summed up by label
+    expect(plain).not.toMatch(/[◆◇] {2}Base image/);
+    expect(plain).not.toMatch(/[◆◇] {2}Timezone/);
+    expect(plain).toMatch(/│ {2}Timezone +Europe\/Berlin/);
+    expect(plain).toMatch(/│ {2}Services +redis/);
+    // an empty answer (the app folder, the environment) is no row
+    expect(plain).not.toMatch(/│ {2}(Subdirectory|Environment|app|command) /);
     expect(JSON.parse(readFileSync(path.join(target, '.create-image.json'), 'utf8')).answers.locale).toBe('de_DE.UTF-8');
   });
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/core/hash.js';
-import { readBase, recipeFiles, saveBase } from '../../src/core/record.js';
+import { recipeFiles } from '../../src/core/record.js';
+import { readBase, saveBase } from '../../src/edges/record-store.js';
 import { merge3, planMerge } from '../../src/update/merge.js';
 
 const base = 'FROM debian:bookworm-slim\nRUN a\nRUN b\nUSER app\nCMD ["x"]\n';
