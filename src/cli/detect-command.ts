@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
-import { appAnswers, appLabel, evidenceLine } from '../detect/detect.js';
+import { appAnswers, appLabel, evidenceLine, MARKERS } from '../detect/detect.js';
 import { appsIn } from './app-detect.js';
 import type { DetectFlags } from './flags.js';
 import { out } from './output.js';
@@ -25,7 +25,8 @@ export function detect(dirArg: string, flags: DetectFlags): void {
     return;
   }
   if (!apps.length) {
-    out.line(`No app recognised in ${shown}: no package.json, requirements.txt, pyproject.toml, go.mod, pom.xml, build.gradle, composer.json, index.php, Gemfile or index.html.`);
+    const markers = [...MARKERS];
+    out.line(`No app recognised in ${shown}: no ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}.`);
     return;
   }
   for (const [i, app] of apps.entries()) {

@@ -9,14 +9,14 @@ import { python } from './python.js';
 import { gitignorePatterns } from './read.js';
 import { ruby } from './ruby.js';
 import { staticSite } from './static.js';
-import type { DetectedApp, Provider, Snapshot } from './types.js';
-import { BOOKWORM, officialImage, satisfies } from './versions.js';
+import type { DetectedApp, Provider, RuntimeBases, Snapshot } from './types.js';
+import { satisfies } from './versions.js';
 
 /** In precedence order: a folder with a server stack's manifest and an index.html is that stack, not a static site. */
 export const PROVIDERS: readonly Provider[] = [node, python, go, java, php, ruby, staticSite];
 
-/** Files that make a folder worth asking the providers about. */
-export const MARKERS = new Set(['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'manage.py', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'composer.json', 'index.php', 'Gemfile', 'index.html', 'app.py', 'main.py']);
+/** Files that make a folder worth asking the providers about: every provider's markers, in precedence order. */
+export const MARKERS: ReadonlySet<string> = new Set(PROVIDERS.flatMap((p) => p.markers));
 /** Folders whose manifests are not apps of their own: tests, examples, docs. */
 const NOT_APPS = /(^|\/)(test|tests|__tests__|fixtures|testdata|e2e|examples?|samples?|docs?|public|static|assets|dist|build|out)(\/|$)/;
 const MAX_DEPTH = 3;
@@ -67,6 +67,7 @@ export interface AppAnswers {
  * runtime when it satisfies the pin, else the official image for the version).
  */
 export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
+  const provider = PROVIDERS.find((p) => p.stack === app.stack);
   const notes = [...app.notes];
   const set: Record<string, string | boolean> = { ...app.set };
   const values: Record<string, unknown> = { recipe: 'app', set };
@@ -74,23 +75,21 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
   if (rt) values.runtime = rt.name;
   if (app.port) values.ports = [String(app.port)];
   if (Object.keys(app.env).length) values.env = app.env;
-  if (app.stack === 'php') {
-    // two processes: the watchdog (tini and a shell script) is far smaller than supervisord and its Python
-    values.services = ['nginx', 'php-fpm'];
-    values.supervisor = 'watchdog';
-  }
+  if (provider?.answers) Object.assign(values, structuredClone(provider.answers));
 
   const spec = rt?.spec ?? rt?.version;
-  const packaged = rt ? BOOKWORM[rt.name] : undefined;
-  if (rt && spec && packaged && !satisfies(packaged, spec)) {
+  const bases = rt ? provider?.bases : undefined;
+  if (rt && spec && bases && !satisfies(bases.bookworm, spec)) {
+    const packaged = bases.bookworm;
     const want = rt.version ?? spec;
     const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
-    const official = officialImage(rt.name, want);
-    if (rt.name === 'go') {
-      const builder = `golang:${want}-bookworm`;
+    const official = bases.official?.(want);
+    if (bases.builder) {
+      const { name } = bases.builder;
+      const builder = bases.builder.image(want);
       if (chosenBase === undefined || set.builder === undefined) set.builder = builder;
-      notes.push(`go ${want} (${evidence}) is newer than Debian bookworm's Go ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's Go instead.`);
-    } else if (chosenBase !== undefined && !new RegExp(`(^|/)${rt.name === 'java' ? '(eclipse-temurin|openjdk)' : rt.name}:`).test(chosenBase)) {
+      notes.push(`${rt.name} ${want} (${evidence}) is newer than Debian bookworm's ${name} ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's ${name} instead.`);
+    } else if (chosenBase !== undefined && !ships(bases, chosenBase)) {
       notes.push(`${rt.name} ${spec} (${evidence}) is not met by ${chosenBase}, which packages ${rt.name} ${packaged}: the image runs ${packaged}${official ? `; --base ${official} brings ${want}` : ''}.`);
     } else if (chosenBase === undefined && official) {
       values.base = official;
@@ -101,3 +100,6 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
   }
   return { values, notes };
 }
+
+/** Whether `base` (`eclipse-temurin:21-jre`, `docker.io/library/node:20`) is one of the runtime's own images. */
+const ships = (bases: RuntimeBases, base: string): boolean => new RegExp(`(^|/)(${bases.images.join('|')}):`).test(base);

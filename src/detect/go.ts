@@ -5,6 +5,9 @@ import type { DetectedApp, Fact, Provider } from './types.js';
 
 export const go: Provider = {
   stack: 'go',
+  markers: ['go.mod'],
+  // the binary needs no Go at run time: only the build stage moves to the official image
+  bases: { bookworm: '1.19', images: ['golang'], builder: { image: (v) => `golang:${v}-bookworm`, name: 'Go' } },
   detect(snap, dir) {
     const mod = snap.text(at(dir, 'go.mod'));
     if (mod === undefined) return undefined;

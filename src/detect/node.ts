@@ -15,6 +15,8 @@ type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; main
 
 export const node: Provider = {
   stack: 'node',
+  markers: ['package.json'],
+  bases: { bookworm: '18.19', images: ['node'], official: (v) => `node:${v}-bookworm-slim` },
   detect(snap, dir) {
     const pkg = readJson(snap, at(dir, 'package.json')) as Pkg | undefined;
     if (!pkg) return undefined;

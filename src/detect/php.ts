@@ -5,6 +5,10 @@ import type { DetectedApp, Fact, Provider } from './types.js';
 
 export const php: Provider = {
   stack: 'php',
+  markers: ['composer.json', 'index.php'],
+  // two processes: the watchdog (tini and a shell script) is far smaller than supervisord and its Python
+  answers: { services: ['nginx', 'php-fpm'], supervisor: 'watchdog' },
+  bases: { bookworm: '8.2', images: ['php'] },
   detect(snap, dir) {
     const composer = readJson(snap, at(dir, 'composer.json')) as { require?: Record<string, string> } | undefined;
     const index = ['public/index.php', 'web/index.php', 'index.php'].find((f) => exists(snap, at(dir, f)));

@@ -4,6 +4,7 @@ import type { Provider } from './types.js';
 
 export const staticSite: Provider = {
   stack: 'static',
+  markers: ['index.html'],
   detect(snap, dir) {
     if (!exists(snap, at(dir, 'index.html'))) return undefined;
     return {

@@ -38,8 +38,26 @@ export interface DetectedApp {
   notes: string[];
 }
 
+/** Where a stack's runtime comes from when the project pins a version. */
+export interface RuntimeBases {
+  /** The version Debian bookworm (the default base) packages, as major.minor. */
+  bookworm: string;
+  /** Image names (before the tag) that ship the runtime: a chosen base of one of them meets any pin. */
+  images: readonly string[];
+  /** The official image bringing `version` on bookworm, which a pin bookworm misses builds on. */
+  official?(version: string): string;
+  /** A runtime only the build needs: its build stage's image for `version`, and Debian's name for the toolchain. */
+  builder?: { image(version: string): string; name: string };
+}
+
 export interface Provider {
   stack: Stack;
+  /** Files that make a folder worth asking this provider about. */
+  markers: readonly string[];
+  /** Answers every app of this stack adds (beyond the recipe's questions in `set`). */
+  answers?: Readonly<Record<string, unknown>>;
+  /** The runtime's bases, for a stack that has a runtime. */
+  bases?: RuntimeBases;
   /** The app in `dir` (relative, '.' for the root), or undefined when the folder holds nothing of this stack. */
   detect(snap: Snapshot, dir: string): DetectedApp | undefined;
 }

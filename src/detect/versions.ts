@@ -1,9 +1,6 @@
-// Which base provides the runtime a project pins: Debian bookworm's packaged runtime when it satisfies
-// the pin, else the official language image for that version. Pins are read as the ecosystems write
-// them (`>=18`, `^20.1`, `18.x`, `~=3.11`, `>=3.9,<4`), compared on major.minor only.
-
-/** The runtimes debian:bookworm packages (the default base), as major.minor. */
-export const BOOKWORM: Record<string, string> = { node: '18.19', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' };
+// Whether a runtime version meets the pin a project writes: pins are read as the ecosystems write them
+// (`>=18`, `^20.1`, `18.x`, `~=3.11`, `>=3.9,<4`), compared on major.minor only. Which versions each
+// base brings is the providers' knowledge (`bases` in types.ts).
 
 const tuple = (v: string): number[] => v.split('.').map(Number);
 const cmp = (a: number[], b: number[]): number => {
@@ -42,18 +39,4 @@ export function satisfies(version: string, spec: string): boolean {
       }
     }),
   );
-}
-
-/** The official image that brings `runtime` at `version` on Debian bookworm (what `--base` takes to meet a pin). */
-export function officialImage(runtime: string, version: string): string | undefined {
-  switch (runtime) {
-    case 'node':
-      return `node:${version}-bookworm-slim`;
-    case 'python':
-      return `python:${version}-slim-bookworm`;
-    case 'ruby':
-      return `ruby:${version}-slim-bookworm`;
-    default:
-      return undefined;
-  }
 }

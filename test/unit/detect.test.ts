@@ -1,13 +1,15 @@
 // Detection: each app fixture (copied to a temp dir) gives the expected facts and answers; a pin no
 // Debian package meets maps to the official image and says so; hostile folders (links out, huge files,
-// dependency trees) are walked within bounds.
+// dependency trees) are walked within bounds. Each provider's markers lead detection to its apps, and
+// what a stack adds to the answers comes from its provider.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appAnswers, detectApps, evidenceLine } from '../../src/detect/detect.js';
+import { appAnswers, detectApps, evidenceLine, PROVIDERS } from '../../src/detect/detect.js';
 import { satisfies } from '../../src/detect/versions.js';
 import { MAX_FILE_BYTES, snapshotDir } from '../../src/edges/project-snapshot.js';
+import { runCli } from '../helpers/cli-inprocess.js';
 import { APP_FIXTURES } from '../helpers/golden-cases.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-detect-'));
@@ -80,6 +82,24 @@ describe('detection per fixture', () => {
   });
 });
 
+describe('markers', () => {
+  for (const provider of PROVIDERS) {
+    for (const marker of provider.markers) {
+      it(`${marker} alone in a subfolder is a ${provider.stack} app there`, () => {
+        const dir = project(undefined, { [`apps/one/${marker}`]: marker.endsWith('.json') ? '{}' : '' });
+        expect(detect(dir).map((a) => `${a.dir} ${a.stack}`)).toEqual([`apps/one ${provider.stack}`]);
+      });
+    }
+  }
+
+  it('a folder with no app names every marker', async () => {
+    const r = await runCli(['detect', project(undefined, { 'notes.txt': 'x' })]);
+    expect(r.exitCode).toBe(0);
+    const named = /: no (.*)\.$/m.exec(r.stdout)?.[1]?.split(/, | or /);
+    expect(named).toEqual(PROVIDERS.flatMap((p) => p.markers));
+  });
+});
+
 describe('runtime pins and bases', () => {
   it('reads pins as the ecosystems write them', () => {
     expect(satisfies('18.19', '>=18')).toBe(true);
@@ -101,6 +121,21 @@ describe('runtime pins and bases', () => {
     expect(chosen.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-bookworm-slim brings 20\.$/m);
     const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.22\n' })));
     expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.22-bookworm');
+  });
+
+  it("a chosen base of the runtime's own image meets the pin; another says it does not", () => {
+    const app = only(project('java-maven', { 'pom.xml': '<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>' }));
+    expect(appAnswers(app, 'eclipse-temurin:21-jre').notes).toEqual([]);
+    expect(appAnswers(app, 'docker.io/library/openjdk:21').notes).toEqual([]);
+    expect(appAnswers(app, 'debian:bookworm-slim').notes.join('\n')).toMatch(/^java 21 \(pom\.xml compiler release\) is not met by debian:bookworm-slim, which packages java 17: the image runs 17\.$/m);
+  });
+
+  it("php's answers add nginx and php-fpm under the watchdog, each app its own copy", () => {
+    const app = only(project('php-site'));
+    const first = appAnswers(app).values;
+    expect(first).toMatchObject({ services: ['nginx', 'php-fpm'], supervisor: 'watchdog' });
+    (first.services as string[]).push('redis');
+    expect(appAnswers(app).values.services).toEqual(['nginx', 'php-fpm']);
   });
 });
 
