@@ -5,7 +5,7 @@ import type { AnswerTable, FlagValue } from '../core/answer-table.js';
 type FlagType<V extends FlagValue> = V extends 'texts' ? string[] : V extends 'boolean' ? boolean : string;
 type FlagsOf<E> = { [X in E as X extends { flag: { prop: infer P extends string } } ? P : never]?: X extends { flag: { value: infer V extends FlagValue } } ? FlagType<V> : never };
 
-/** Every answer's flag (`tz`, `service`, `caCert` ...). */
+/** Every answer's flag by commander's property (`service`, `caCert` ...). */
 export type AnswerFlags = FlagsOf<AnswerTable[number]>;
 /** The answers `update` changes: entries with an update rule. */
 export type UpdateAnswerFlags = FlagsOf<{ [K in keyof AnswerTable]: AnswerTable[K] extends { update?: infer U } ? ([NonNullable<U>] extends [never] ? never : AnswerTable[K]) : never }[number]>;

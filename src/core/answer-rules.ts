@@ -180,7 +180,7 @@ export function acceptEnv(value: unknown, c: AnswerContext): Record<string, stri
 }
 
 function envValueError(name: string, value: string, secret: Set<string>, owner: string | undefined): string | undefined {
-  // TZ is set by --tz, LANG and LC_* by --locale (which also configure the image for them)
+  // a variable an answer sets itself (the answer table's `owns`) would contradict it
   if (owner) return `is set by ${owner} (which also configures the image for it); use ${owner} ${sh(value)} instead of --env`;
   const size = checkValueSize(value);
   if (size) return size;

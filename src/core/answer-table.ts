@@ -284,7 +284,7 @@ export type { FlagValue } from './answer-types.js';
 /** The flag an entry is named by in issues: its long form (`--port`). */
 export const flagName = (e: AnswerEntry): string => /--[\w-]+/.exec(e.flag.spec)![0];
 
-/** The entry of an answer key (`tz`) or file field (`name`); the record's `imageName` too. */
+/** The entry of an answer key (`imageName`) or file field (`name`). */
 export function answerEntry(key: string): AnswerEntry | undefined {
   return (ANSWER_TABLE as readonly AnswerEntry[]).find((e) => e.key === key || e.file === key);
 }
@@ -294,7 +294,7 @@ export const ANSWER_FILE_KEYS: readonly string[] = ANSWER_TABLE.map((e) => e.fil
 /** The fields of a `recipe test` fixture. */
 export const FIXTURE_KEYS: readonly string[] = (ANSWER_TABLE as readonly AnswerEntry[]).filter((e) => e.fixture).map((e) => e.file);
 
-/** The flag that sets environment variable `name` itself (--tz for TZ), if one does. */
+/** The flag of the answer that sets environment variable `name` itself (its `owns`), if one does. */
 export const ownerOfEnv = (name: string): string | undefined => {
   const e = (ANSWER_TABLE as readonly AnswerEntry[]).find((x) => x.owns?.(name));
   return e && flagName(e);

@@ -20,8 +20,8 @@ export interface RawAnswers {
   caCerts?: PlannedCert[];
   caInFinal?: boolean;
   /**
-   * Where each given answer came from, for issues: key (`tz`, or `env NAME` / `set key` for an entry)
-   * -> the path of the flag or file field that gave it (`--tz`, `--answers tz`). Unset: the flag.
+   * Where each given answer came from, for issues: key (`base`, or `env NAME` / `set key` for an entry)
+   * -> the path of the flag or file field that gave it (`--base`, `--answers base`). Unset: the flag.
    */
   from?: Record<string, string>;
 }
@@ -46,7 +46,7 @@ export interface AnswerContext {
   readonly issues: Issue[];
   /** Answers whose given value could not be used at all: entries building on them check nothing more. */
   readonly failed: Set<string>;
-  /** The flag that sets environment variable `name` itself (--tz for TZ), if one does. */
+  /** The flag of the answer that sets environment variable `name` itself, if one does. */
   envOwner(name: string): string | undefined;
   /** What manifest `when` conditions see now (see facts.ts). */
   facts(multiProcess?: When): Record<string, unknown>;

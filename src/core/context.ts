@@ -192,7 +192,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       // several processes: two or more services, or the recipe's own (manifest multiProcess)
       const supervised = withServices && (processKind === 'supervisord' || processKind === 'watchdog') ? processKind : undefined;
       const pkgs = unique([
-        ...basePackages(a.family, { tz: true, locale: extra.locale === false ? 'C.UTF-8' : a.locale, ca: a.caCerts.length > 0 }),
+        ...basePackages(a.family, { tzdata: true, localeName: extra.locale === false ? 'C.UTF-8' : a.locale, ca: a.caCerts.length > 0 }),
         ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
         ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
         ...(supervised === 'supervisord' ? ['supervisor'] : []),

@@ -253,11 +253,11 @@ export function packageManager(family: Family, base: string): PackageManager {
 }
 
 /** Packages every generated image needs on top of the base, per family. */
-export function basePackages(family: Family, opts: { tz: boolean; locale: string; ca: boolean }): string[] {
+export function basePackages(family: Family, opts: { tzdata: boolean; localeName: string; ca: boolean }): string[] {
   const pkgs: string[] = [];
   if (opts.ca || family !== 'alpine') pkgs.push('ca-certificates');
-  if (opts.tz) pkgs.push('tzdata');
-  pkgs.push(...localePackages(family, opts.locale));
+  if (opts.tzdata) pkgs.push('tzdata');
+  pkgs.push(...localePackages(family, opts.localeName));
   return pkgs;
 }
 
@@ -286,8 +286,8 @@ export function localeCommands(family: Family, locale: string): string[] {
   return [`localedef -i ${input}${modifier} -c -f ${charset.replace(/^utf8$/i, 'UTF-8')} -A /usr/share/locale/locale.alias ${locale}`];
 }
 
-export function timezoneCommands(tz: string): string[] {
-  return [`ln -snf /usr/share/zoneinfo/${tz} /etc/localtime`, `echo ${tz} > /etc/timezone`];
+export function timezoneCommands(zone: string): string[] {
+  return [`ln -snf /usr/share/zoneinfo/${zone} /etc/localtime`, `echo ${zone} > /etc/timezone`];
 }
 
 export interface UserSpec {

@@ -16,7 +16,7 @@ export const ANSWER_KEYS = ANSWER_FILE_KEYS;
 export interface AnswerLayer {
   /** Values by answers-file key (undefined: not given); the record's own keys (`imageName`) are read too. */
   values: Record<string, unknown>;
-  /** How an issue names a key of this layer: `--answers tz`, `--set`, `fixture.yaml: env`. */
+  /** How an issue names a key of this layer: `--answers base`, `--set`, `fixture.yaml: env`. */
   path: (key: string) => string;
   /** The keys this layer may hold; any other is an issue. Unset: no check (flags). */
   keys?: readonly string[];

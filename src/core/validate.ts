@@ -64,15 +64,15 @@ function knownZones(): { exact: Set<string>; byLower: Map<string, string> } {
 const ZONE_WORD = /^(?:[A-Z][a-z]+(?:[A-Z][a-z]*)*|[A-Z]{1,4}(?:[+-]?\d{1,2}(?:[A-Z]{3})?)?)$/;
 const ZONE_CONNECTOR = /^(?:au|of|es|de|da|del|la|le|el)$/;
 
-function zoneCased(tz: string): boolean {
-  return tz.split('/').every((segment) =>
+function zoneCased(zone: string): boolean {
+  return zone.split('/').every((segment) =>
     segment.split(/_|-(?=[A-Za-z])/).every((word, i) => ZONE_WORD.test(word) || (i > 0 && ZONE_CONNECTOR.test(word))),
   );
 }
 
-function intlAccepts(tz: string): string | undefined {
+function intlAccepts(zone: string): string | undefined {
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
@@ -80,25 +80,25 @@ function intlAccepts(tz: string): string | undefined {
 
 const TZ_EXAMPLE = 'an IANA time zone name such as Europe/Berlin, America/New_York or UTC';
 
-export function checkTimezone(tz: string): string | undefined {
+export function checkTimezone(zone: string): string | undefined {
   // Also a path component and a Dockerfile ENV value: keep to the characters tzdata names use.
-  if (!/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz)) {
-    return `"${tz}" is not a time zone: expected ${TZ_EXAMPLE}`;
+  if (!/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/.test(zone)) {
+    return `"${zone}" is not a time zone: expected ${TZ_EXAMPLE}`;
   }
   // The default answer: no need to load ICU's zone list for it.
-  if (tz === 'UTC' || tz === 'Etc/UTC') return undefined;
+  if (zone === 'UTC' || zone === 'Etc/UTC') return undefined;
   const { exact, byLower } = knownZones();
-  if (exact.has(tz)) return undefined;
-  const sameIgnoringCase = byLower.get(tz.toLowerCase());
-  if (sameIgnoringCase) return `"${tz}" is not a time zone (names are case-sensitive): did you mean ${sameIgnoringCase}?`;
-  const resolved = intlAccepts(tz);
+  if (exact.has(zone)) return undefined;
+  const sameIgnoringCase = byLower.get(zone.toLowerCase());
+  if (sameIgnoringCase) return `"${zone}" is not a time zone (names are case-sensitive): did you mean ${sameIgnoringCase}?`;
+  const resolved = intlAccepts(zone);
   if (resolved === undefined) {
-    const near = suggestTimezones(tz);
-    return `"${tz}" is not a known time zone: ${near.length ? `did you mean ${near.join(' or ')}?` : `expected ${TZ_EXAMPLE}`}`;
+    const near = suggestTimezones(zone);
+    return `"${zone}" is not a known time zone: ${near.length ? `did you mean ${near.join(' or ')}?` : `expected ${TZ_EXAMPLE}`}`;
   }
-  if (!zoneCased(tz)) {
+  if (!zoneCased(zone)) {
     const hint = ICU_LEGACY[resolved] ?? resolved;
-    return `"${tz}" is not a time zone (names are case-sensitive): did you mean ${hint}?`;
+    return `"${zone}" is not a time zone (names are case-sensitive): did you mean ${hint}?`;
   }
   return undefined;
 }
@@ -107,11 +107,11 @@ export function checkTimezone(tz: string): string | undefined {
  * Known zones nearest to a misspelt one (`Asia/Shangai` -> Asia/Shanghai), nearest first: by the whole
  * name, else by the city alone (`Shangai` or `Europe/Paaris`).
  */
-export function suggestTimezones(tz: string, limit = 2): string[] {
+export function suggestTimezones(zone: string, limit = 2): string[] {
   const zones = timezones();
-  const whole = closest(tz, zones, { limit });
+  const whole = closest(zone, zones, { limit });
   if (whole.length) return whole;
-  const city = tz.slice(tz.lastIndexOf('/') + 1);
+  const city = zone.slice(zone.lastIndexOf('/') + 1);
   const byCity = new Map(zones.map((z) => [z.slice(z.lastIndexOf('/') + 1), z]));
   return closest(city, byCity.keys(), { limit }).map((c) => byCity.get(c)!);
 }

@@ -20,7 +20,7 @@ export async function readAnswersFile(file: string, yaml: () => Promise<(text: s
   } catch (e) {
     throw new UsageError([{ path: '--answers', message: `${file}: ${(e as Error).message.split('\n')[0]}` }]);
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError([{ path: '--answers', message: `${file}: expected a mapping of answers (e.g. tz: Asia/Shanghai)` }]);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError([{ path: '--answers', message: `${file}: expected a mapping of answers (e.g. recipe: custom)` }]);
   return answersOfRecord(data as Record<string, unknown>, dirname(file)) ?? (data as Record<string, unknown>);
 }
 
