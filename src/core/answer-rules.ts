@@ -10,6 +10,14 @@ import type { Family, Issue, Recipe, Runtime, RuntimeName, When } from './types.
 import { FAMILIES, RUNTIMES } from './types.js';
 import { checkEnvName, checkImageRef, checkTimezone, checkValueSize, familyOf, isPinned, parseEnvAssignment, suggestTimezones, timezones } from './validate.js';
 import { SERVICE_NAMES } from './families.js';
+import { didYouMean } from './suggest.js';
+
+/** ` (did you mean nginx?)` when a known word is near the given one, else nothing. */
+const near = (word: string, known: readonly string[]): string => {
+  // short words of a short list: two edits (a swapped pair of letters) are still a likely typo
+  const hint = didYouMean(word, known, { maxDistance: 2 });
+  return hint ? ` (${hint})` : '';
+};
 
 export function baseOptions(recipe: Recipe): Option[] {
   const b = recipe.manifest.bases;
@@ -48,7 +56,7 @@ export function acceptFamily(value: unknown, c: AnswerContext): Family | undefin
   const b = c.recipe.manifest.bases;
   const base = c.a.base!;
   if (value !== undefined && !(FAMILIES as readonly unknown[]).includes(value)) {
-    c.issue(`must be one of ${FAMILIES.join(', ')}`);
+    c.issue(`must be one of ${FAMILIES.join(', ')}${near(String(value), FAMILIES)}`);
     return undefined;
   }
   const family = (value as Family | undefined) ?? familyOf(base);
@@ -80,7 +88,7 @@ export async function promptRuntime(p: Prompter, c: AnswerContext): Promise<stri
 export function acceptRuntime(value: unknown, c: AnswerContext): Runtime {
   const [name, version = ''] = String(value).split('@') as [string, string?];
   if (!(RUNTIMES as readonly string[]).includes(name)) {
-    c.issue(`unknown runtime "${name}"; accepted: ${RUNTIMES.join(', ')} (optionally name@version)`);
+    c.issue(`unknown runtime "${name}"${near(name, RUNTIMES)}; accepted: ${RUNTIMES.join(', ')} (optionally name@version)`);
     return { name: 'none', version: '' };
   }
   const err = version ? runtimeVersionError(name as RuntimeName, version, c.a.base!) : undefined;
@@ -118,7 +126,7 @@ export function defaultPorts(services: string[]): string[] {
 
 export function acceptServices(value: unknown, c: AnswerContext): string[] {
   const services = value as string[];
-  for (const s of services) if (!SERVICES[s]) c.issue(`unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}`);
+  for (const s of services) if (!SERVICES[s]) c.issue(`unknown service "${s}"${near(s, SERVICE_NAMES)}; accepted: ${SERVICE_NAMES.join(', ')}`);
   const refused = refusal(c, services);
   if (refused?.now) c.issue(refused.now.message);
   return services;

@@ -5,6 +5,7 @@ import { commandWords } from './command-words.js';
 import { UsageError } from './errors.js';
 import { matchesWhen } from './facts.js';
 import type { Prompter } from './prompter.js';
+import { didYouMean } from './suggest.js';
 import type { Question } from './types.js';
 import { checkValueSize } from './validate.js';
 
@@ -18,7 +19,10 @@ export async function resolveQuestions(c: AnswerContext): Promise<Record<string,
   const at = (key: string) => `${c.raw.from?.[`set ${key}`] ?? '--set'} ${key}`;
   const known = new Set((m.questions ?? []).map((q) => q.name));
   for (const key of Object.keys(given)) {
-    if (!known.has(key)) c.issue(`recipe ${m.name} has no question "${key}"; it asks: ${[...known].join(', ') || 'nothing'}`, at(key));
+    if (!known.has(key)) {
+      const hint = didYouMean(key, known);
+      c.issue(`recipe ${m.name} has no question "${key}"${hint ? ` (${hint})` : ''}; it asks: ${[...known].join(', ') || 'nothing'}`, at(key));
+    }
   }
   for (const q of m.questions ?? []) {
     if (p && c.issues.length) throw new UsageError(c.issues);

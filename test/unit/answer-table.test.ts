@@ -46,6 +46,13 @@ describe('the answer table', () => {
     await expect(resolveAnswers(recipe, { env: ['TZ=Asia/Tokyo'] }, { interactive: false })).rejects.toThrow(/--env TZ: is set by --tz .*use --tz Asia\/Tokyo instead/);
   });
 
+  it('a misspelt name gets a did-you-mean, with what is accepted', async () => {
+    const custom = builtinRecipe('custom').recipe;
+    await expect(resolveAnswers(custom, { services: ['ngnix'] }, { interactive: false })).rejects.toThrow(/--service: unknown service "ngnix" \(did you mean nginx\?\); accepted: nginx, /);
+    await expect(resolveAnswers(custom, { runtime: 'pyhton' }, { interactive: false })).rejects.toThrow(/--runtime: unknown runtime "pyhton" \(did you mean python\?\)/);
+    await expect(resolveAnswers(builtinRecipe('app').recipe, { set: { stak: 'node' } }, { interactive: false })).rejects.toThrow(/--set stak: recipe app has no question "stak" \(did you mean stack\?\)/);
+  });
+
   it('a number question refuses an empty answer whether typed or given', async () => {
     const { recipe } = builtinRecipe('custom');
     const withNumber = { ...recipe, manifest: { ...recipe.manifest, ask: [], questions: [{ name: 'workers', type: 'number' as const, message: 'Workers', default: 2 }] } };
