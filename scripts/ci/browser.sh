@@ -13,7 +13,7 @@ fi
 [[ $(id -u) -eq 0 ]] || die "must run as root (apt-get install chromium)"
 export DEBIAN_FRONTEND=noninteractive
 log "apt-get update"
-apt-get update -qq < /dev/null
+apt-get update -qq < /dev/null || die "apt-get update failed"
 log "apt-get install chromium"
 apt-get install -y -qq --no-install-recommends chromium < /dev/null > "${TMPDIR:-/tmp}/create-image-browser-install.log" 2>&1 \
   || { tail -n 40 "${TMPDIR:-/tmp}/create-image-browser-install.log" >&2; die "apt-get install chromium failed"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the Debian base images the e2e tests need, without pulling from any registry.
+# Make the Debian base images locally, without pulling from any registry.
 #
 #   debian:bookworm      (= debian:12)       debootstrap --variant=minbase + the official image's
 #                                            minimizing config (apt/dpkg snippets, policy-rc.d)
@@ -11,7 +11,9 @@
 # and reused when present and readable. The cache is an optimisation only: a missing or
 # corrupt tarball is rebuilt with debootstrap.
 #
-# Usage: make-base-images.sh [--rebuild] [--no-cache]
+# Usage: make-base-images.sh [--slim-only] [--rebuild] [--no-cache]
+#   --slim-only only debian:bookworm-slim (the recipes' default base, all that scripts/setup.sh needs);
+#               without it both images (the tests' set-up, scripts/ci/test-tools.sh)
 #   --rebuild   rebuild the images even if they already exist
 #   --no-cache  ignore (and refresh) the rootfs tarball cache; implies --rebuild
 #
@@ -29,8 +31,10 @@ IMAGE_PATH_ENV='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 rebuild=0
 use_cache=1
+slim_only=0
 for arg in "$@"; do
   case "$arg" in
+    --slim-only) slim_only=1 ;;
     --rebuild) rebuild=1 ;;
     --no-cache) rebuild=1; use_cache=0 ;;
     -h|--help) sed -n '2,/^set -E/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -44,32 +48,42 @@ die() { printf 'make-base-images: error: %s\n' "$*" >&2; exit 1; }
 image_exists() { "$DOCKER" image inspect "$1" > /dev/null 2>&1; }
 image_id() { "$DOCKER" image inspect --format '{{.Id}}' "$1" 2> /dev/null || true; }
 
+# the images asked for: [variant]=ref
+declare -A WANT=([slim]="debian:$SUITE-slim")
+[[ $slim_only -eq 1 ]] || WANT[full]="debian:$SUITE"
+
 report_sizes() {
   local ref bytes
   for ref in "debian:$SUITE" "debian:$SUITE-slim"; do
+    image_exists "$ref" || continue
     bytes=$("$DOCKER" image inspect --format '{{.Size}}' "$ref")
     log "$ref: $(( bytes / 1000000 )) MB ($bytes bytes), $(image_id "$ref")"
   done
 }
 
+# debian:12 and debian:12-slim name the same images as debian:bookworm(-slim)
 ensure_version_tags() {
-  "$DOCKER" tag "debian:$SUITE" "debian:$VERSION"
-  "$DOCKER" tag "debian:$SUITE-slim" "debian:$VERSION-slim"
+  if image_exists "debian:$SUITE"; then "$DOCKER" tag "debian:$SUITE" "debian:$VERSION"; fi
+  if image_exists "debian:$SUITE-slim"; then "$DOCKER" tag "debian:$SUITE-slim" "debian:$VERSION-slim"; fi
 }
 
 "$DOCKER" info > /dev/null 2>&1 \
   || die "'$DOCKER info' failed: no container engine reachable (run scripts/ci/setup-engine.sh first)"
 
-if [[ $rebuild -eq 0 ]] && image_exists "debian:$SUITE" && image_exists "debian:$SUITE-slim"; then
-  log "debian:$SUITE and debian:$SUITE-slim already exist; nothing to build (use --rebuild to force)"
+# the variants to make now: those asked for that are missing (all of them with --rebuild)
+declare -A MAKE=()
+for variant in "${!WANT[@]}"; do
+  if [[ $rebuild -eq 1 ]] || ! image_exists "${WANT[$variant]}"; then MAKE[$variant]=${WANT[$variant]}; fi
+done
+
+if [[ ${#MAKE[@]} -eq 0 ]]; then
+  log "${WANT[*]} already there; nothing to build (use --rebuild to force)"
   ensure_version_tags
   report_sizes
   exit 0
 fi
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (debootstrap and rootfs extraction need it)"
-DEBOOTSTRAP=$(command -v debootstrap || echo /usr/sbin/debootstrap)
-[[ -x $DEBOOTSTRAP ]] || die "debootstrap not installed (run scripts/ci/setup-engine.sh first)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/make-base-images.XXXXXX")
 ROOTFS=$WORK/rootfs
@@ -121,6 +135,8 @@ save_to_cache() {
 }
 
 if ! restore_from_cache; then
+  DEBOOTSTRAP=$(command -v debootstrap || echo /usr/sbin/debootstrap)
+  [[ -x $DEBOOTSTRAP ]] || die "debootstrap not installed (run scripts/ci/setup-engine.sh first)"
   log "running debootstrap --variant=minbase $SUITE from $MIRROR (takes a minute or more)"
   start=$SECONDS
   if ! "$DEBOOTSTRAP" --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" > "$WORK/debootstrap.log" 2>&1; then
@@ -284,23 +300,26 @@ import_rootfs() { # import_rootfs DIR REF
 
 # images a --rebuild replaces; removed at the end if nothing refers to them any more
 old_ids=()
-for ref in "debian:$SUITE" "debian:$SUITE-slim"; do
+for ref in "${MAKE[@]}"; do
   id=$(image_id "$ref")
   [[ -z $id ]] || old_ids+=("$id")
 done
 
 log "configuring rootfs like the official debian:$SUITE image"
 configure_common "$ROOTFS"
-log "importing debian:$SUITE"
-import_rootfs "$ROOTFS" "debian:$SUITE"
+if [[ -n ${MAKE[full]:-} ]]; then
+  log "importing debian:$SUITE"
+  import_rootfs "$ROOTFS" "debian:$SUITE"
+fi
 
-log "slimming rootfs like the official debian:$SUITE-slim image"
-slimify "$ROOTFS"
-log "importing debian:$SUITE-slim"
-import_rootfs "$ROOTFS" "debian:$SUITE-slim"
+if [[ -n ${MAKE[slim]:-} ]]; then
+  log "slimming rootfs like the official debian:$SUITE-slim image"
+  slimify "$ROOTFS"
+  log "importing debian:$SUITE-slim"
+  import_rootfs "$ROOTFS" "debian:$SUITE-slim"
+fi
 
 ensure_version_tags
-log "tagged debian:$VERSION and debian:$VERSION-slim"
 for id in "${old_ids[@]}"; do
   # fails (harmlessly) while a container or another tag still uses the old image
   if [[ $id != "$(image_id "debian:$SUITE")" && $id != "$(image_id "debian:$SUITE-slim")" ]]; then

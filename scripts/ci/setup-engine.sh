@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Make this (Debian, root) machine able to run the e2e tests: install the container engine
-# and the tools the CI scripts use, then make sure a docker daemon answers.
+# The container engine create-image builds with (Debian, root): install docker.io and debootstrap
+# (which makes the base images, see make-base-images.sh), then make sure a docker daemon answers.
+# What only the tests need (podman, buildah, chromium, ...) is scripts/ci/test-tools.sh's.
 # Idempotent: installs only what is missing, starts dockerd only if `docker info` fails.
 #
 # Environment: CREATE_IMAGE_DOCKER (docker client, default "docker"), DOCKER_HOST (respected
 # by the client), TMPDIR (dockerd's log goes to ${TMPDIR:-/tmp}/create-image-dockerd.log).
 set -Eeuo pipefail
 
-# podman and buildah build and run here as root with runc; crun (which podman would prefer) fails on
-# this machine's cgroups ("cgroups in hybrid mode"), so it is never installed (--no-install-recommends)
-PACKAGES=(docker.io debootstrap shellcheck docker-registry apache2-utils curl podman buildah runc)
-CONTAINERS_CONF=/etc/containers/containers.conf.d/50-create-image.conf
+PACKAGES=(docker.io debootstrap)
 DOCKER=${CREATE_IMAGE_DOCKER:-docker}
 DOCKERD_LOG=${TMPDIR:-/tmp}/create-image-dockerd.log
 WAIT_SECONDS=60
@@ -32,7 +30,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 else
   export DEBIAN_FRONTEND=noninteractive
   log "apt-get update"
-  apt-get update -qq < /dev/null
+  apt-get update -qq < /dev/null || die "apt-get update failed"
   log "apt-get install ${missing[*]}"
   apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "${missing[@]}" < /dev/null > "${TMPDIR:-/tmp}/create-image-apt-install.log" 2>&1 \
@@ -41,20 +39,6 @@ else
     installed "$pkg" || die "$pkg is still not installed after apt-get install"
   done
   log "installed ${missing[*]}"
-fi
-
-# podman's defaults raise rlimits above this sandbox's hard limits ("error setting rlimit type 7"):
-# its containers get limits within them, and runc is the runtime
-if [[ ! -f $CONTAINERS_CONF ]]; then
-  mkdir -p "$(dirname "$CONTAINERS_CONF")"
-  printf '%s\n' \
-    '# create-image CI: limits within the hard limits of the machine (ulimit -Hn / -Hu), runc as the runtime' \
-    '[containers]' \
-    'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]' \
-    '' \
-    '[engine]' \
-    'runtime = "runc"' > "$CONTAINERS_CONF"
-  log "wrote $CONTAINERS_CONF"
 fi
 
 command -v "$DOCKER" > /dev/null || die "docker client '$DOCKER' not found on PATH"
