@@ -102,9 +102,25 @@ const lazyBoundary = (target) => ({
     b.onResolve({ filter: /^\.\/lazy\.js$/ }, () => ({ path: `./${target}`, external: true }));
   },
 });
+// The manifest validator (ajv's standalone code, a third of what the main bundle would be) only
+// runs for manifests the build has not validated: user recipes, whose sources load the lazy bundle
+// anyway, or an edited built-in. The main bundle takes it from the lazy one, required on first use.
+const validatorFromLazy = (target) => ({
+  name: 'validator-from-lazy',
+  setup(b) {
+    b.onResolve({ filter: /manifest-validator\.generated\.js$/ }, (args) =>
+      srcKey(args.importer) === 'src/core/manifest.ts' ? { path: target, namespace: 'validator-from-lazy' } : undefined,
+    );
+    b.onResolve({ filter: /.*/, namespace: 'validator-from-lazy' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'validator-from-lazy' }, (args) => ({
+      contents: `Object.defineProperty(exports, 'validate', { enumerable: true, get: () => require(${JSON.stringify(`./${args.path}`)}).validateManifestSchema });`,
+      loader: 'js',
+    }));
+  },
+});
 
 // 1. Which src modules the main bundle holds.
-const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyChildProcess, lazyBoundary('lazy.cjs')] });
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyChildProcess, lazyBoundary('lazy.cjs'), validatorFromLazy('lazy.cjs')] });
 const shared = Object.keys(probe.metafile.inputs)
   .filter((p) => p.startsWith('src/') && /\.(ts|js)$/.test(p))
   .sort();
@@ -134,7 +150,7 @@ const entry = [
   ...shared.map((k, i) => `import * as m${i} from './${k}';`),
   `export const __shared = { ${shared.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
 ].join('\n');
-const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyChildProcess, lazyBoundary(lazyName)] });
+const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyChildProcess, lazyBoundary(lazyName), validatorFromLazy(lazyName)] });
 
 const keep = new Set();
 const outputs = [
