@@ -4,7 +4,7 @@
 // rebuild after a one-line source edit. Then detection + render of a generated 20,000-file project
 // (with node_modules and .git) against bare `node -e 0`.
 // Targets: image <= 0.7x the docker-init-style bytes; rebuild <= 0.1x the cold build; detection +
-// render <= 2x bare node.
+// render within `target` times bare node (bench/bench.json's detectRender).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ const APPS = [
   { fixture: 'static-site', compare: 'static', edit: 'index.html', line: '<!-- edit -->' },
 ];
 
-export function appsBench({ root, bin, docker, ca, only, runs = 15 }) {
+export function appsBench({ root, bin, docker, ca, only, runs = 15, target = 2 }) {
   const results = { images: [], detect: undefined };
   let missed = 0;
   const run = (args, opts = {}) => execFileSync(docker, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...opts }).trim();
@@ -105,10 +105,10 @@ export function appsBench({ root, bin, docker, ca, only, runs = 15 }) {
     for (let i = 0; i < runs; i++) cases.forEach((c, k) => samples[k].push(time(c.argv)));
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const [bare, ours] = samples.map(med);
-    const ok = ours <= bare * 2;
+    const ok = ours <= bare * target;
     if (!ok) missed++;
     results.detect = { files, bareMs: +bare.toFixed(1), ms: +ours.toFixed(1), ratio: +(ours / bare).toFixed(2) };
-    console.log(`  detect + render of a ${files}-file project: ${ours.toFixed(1)} ms vs node -e 0 ${bare.toFixed(1)} ms: ${(ours / bare).toFixed(2)}x  target <= 2x ${ok ? 'ok' : 'MISSED'}`);
+    console.log(`  detect + render of a ${files}-file project: ${ours.toFixed(1)} ms vs node -e 0 ${bare.toFixed(1)} ms: ${(ours / bare).toFixed(2)}x  target <= ${target}x ${ok ? 'ok' : 'MISSED'}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,13 +1,15 @@
 // Whole-process timings, interleaved so machine noise hits every command alike.
 // Exported for bench/run.mjs; run alone: node bench/startup.mjs [runs]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/create-image.cjs');
+/** Ratios to bare node that a run must stay within (bench/bench.json). */
+export const TARGETS = JSON.parse(readFileSync(path.join(ROOT, 'bench/bench.json'), 'utf8')).targets;
 
 function time(argv, env) {
   const t0 = process.hrtime.bigint();
@@ -33,8 +35,8 @@ export function startupBench(recipes, runs = 15) {
   const render = (r, suffix = '') => (i) => [BIN, path.join(tmp, `${r.name}${suffix}-${i}`), '--recipe', r.name, '--yes', ...(r.args ?? [])];
   const cases = [
     { name: 'node -e 0', argv: () => ['-e', '0'] },
-    { name: 'create-image --help', argv: () => [BIN, '--help'], target: 1.2 },
-    ...recipes.map((r) => ({ name: `render ${r.name}`, argv: render(r), target: 1.6 })),
+    { name: 'create-image --help', argv: () => [BIN, '--help'], target: TARGETS.help },
+    ...recipes.map((r) => ({ name: `render ${r.name}`, argv: render(r), target: TARGETS.render })),
     ...recipes.slice(0, 1).map((r) => ({ name: `render ${r.name}, no code cache`, argv: render(r, '-cold'), env: { ...env, CREATE_IMAGE_NO_CODE_CACHE: '1' } })),
   ];
   // NODE_EXTRA_CA_CERTS makes every node start parse that bundle (tens of ms, bare node's too), which

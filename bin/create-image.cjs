@@ -34,7 +34,8 @@ if (help !== undefined) {
 
 /** require(file), compiled through vm.Script with cached data that is written back at exit when missing or stale. */
 function loadWithCodeCache(file) {
-  const Module = require('node:module');
+  // this module's own class: require('node:module') would also load node's ES module loader
+  const Module = module.constructor;
   const cacheFile = process.env.CREATE_IMAGE_NO_CODE_CACHE ? undefined : codeCacheFile(file);
   let cached;
   try {

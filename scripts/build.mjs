@@ -21,17 +21,22 @@ for (const [file, code] of [[VALIDATOR, generateValidator()], [TYPES, await gene
   if (old !== code) writeFileSync(file, code);
 }
 
-// commander requires node:child_process at load time only to spawn executable subcommands, which
-// create-image has none of; that require pulls in net, dgram and streams (~10 ms of every start).
-// Give commander a stand-in that loads the real module on first use instead.
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+// Built-ins the main bundle's modules import but a render does not use, required on first use instead:
+// commander's node:child_process (only to spawn executable subcommands, which create-image has none
+// of; it pulls in net, dgram and streams, ~10 ms of every start), and node:module, whose createRequire
+// loads rarely needed packages (it brings node's ES module loader). Each stand-in has the real
+// module's keys as getters, so both require() and named imports reach the real one when used.
+const LAZY_BUILTINS = { child_process: /[\\/]commander[\\/]/, module: /./ };
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+    b.onResolve({ filter: new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`) }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      // (the stand-in's own require is the real module)
+      return args.namespace !== 'lazy-builtins' && LAZY_BUILTINS[name].test(args.importer) ? { path: name, namespace: 'lazy-builtins' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtins' }, async (args) => ({
+      contents: `for (const key of ${JSON.stringify(Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default'))}) Object.defineProperty(exports, key, { enumerable: true, get: () => require('node:${args.path}')[key] });`,
       loader: 'js',
     }));
   },
@@ -102,9 +107,25 @@ const lazyBoundary = (target) => ({
     b.onResolve({ filter: /^\.\/lazy\.js$/ }, () => ({ path: `./${target}`, external: true }));
   },
 });
+// The manifest validator (ajv's standalone code, a third of what the main bundle would be) only
+// runs for manifests the build has not validated: user recipes, whose sources load the lazy bundle
+// anyway, or an edited built-in. The main bundle takes it from the lazy one, required on first use.
+const validatorFromLazy = (target) => ({
+  name: 'validator-from-lazy',
+  setup(b) {
+    b.onResolve({ filter: /manifest-validator\.generated\.js$/ }, (args) =>
+      srcKey(args.importer) === 'src/core/manifest.ts' ? { path: target, namespace: 'validator-from-lazy' } : undefined,
+    );
+    b.onResolve({ filter: /.*/, namespace: 'validator-from-lazy' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'validator-from-lazy' }, (args) => ({
+      contents: `Object.defineProperty(exports, 'validate', { enumerable: true, get: () => require(${JSON.stringify(`./${args.path}`)}).validateManifestSchema });`,
+      loader: 'js',
+    }));
+  },
+});
 
 // 1. Which src modules the main bundle holds.
-const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyChildProcess, lazyBoundary('lazy.cjs')] });
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyBuiltins, lazyBoundary('lazy.cjs'), validatorFromLazy('lazy.cjs')] });
 const shared = Object.keys(probe.metafile.inputs)
   .filter((p) => p.startsWith('src/') && /\.(ts|js)$/.test(p))
   .sort();
@@ -134,7 +155,7 @@ const entry = [
   ...shared.map((k, i) => `import * as m${i} from './${k}';`),
   `export const __shared = { ${shared.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
 ].join('\n');
-const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyChildProcess, lazyBoundary(lazyName)] });
+const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyBuiltins, lazyBoundary(lazyName), validatorFromLazy(lazyName)] });
 
 const keep = new Set();
 const outputs = [

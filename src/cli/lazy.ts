@@ -15,3 +15,5 @@ export { extraFiles } from '../pipelines/index.js';
 export { externalSources } from '../recipes/external.js';
 export { ensureTrusted } from '../recipes/trust.js';
 export { parse as parseYaml } from 'yaml';
+// the main bundle's manifest validator (see scripts/build.mjs): only manifests not validated at build time need it
+export { validate as validateManifestSchema } from '../core/manifest-validator.generated.js';

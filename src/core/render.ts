@@ -22,13 +22,13 @@ export function trimStatementLines(src: string): string {
   return src.replace(/^[ \t]*(<%(?![=~])(?:(?!%>)[\s\S])*?)([-_]?%>)[ \t]*(\r?\n)/gm, '$1$3$2');
 }
 
-function engineFor(recipe: Recipe, dir: string): Eta {
+function engineFor(recipe: Recipe, dir: string, debug: boolean): Eta {
   // autoEscape is HTML escaping: wrong for Dockerfiles, shell and YAML. Templates escape per target via it.q.
   const eta = new Eta({
     views: dir,
     autoEscape: false,
     autoTrim: false,
-    debug: true,
+    debug,
     cache: true,
     defaultExtension: '',
     plugins: [{ processTemplate: trimStatementLines }],
@@ -72,12 +72,40 @@ export function safeOutputPath(p: string, recipeFile: string): string {
   return norm;
 }
 
-function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines: (dir: string) => Eta): string {
+/** One eta per template folder, with or without line tracking. */
+interface Engines {
+  fast(dir: string): Eta;
+  located(dir: string): Eta;
+}
+
+function enginesFor(recipe: Recipe): Engines {
+  const cache = new Map<string, Eta>();
+  const get = (dir: string, debug: boolean): Eta => {
+    const key = `${debug}:${dir}`;
+    return cache.get(key) ?? cache.set(key, engineFor(recipe, dir, debug)).get(key)!;
+  };
+  return { fast: (dir) => get(dir, false), located: (dir) => get(dir, true) };
+}
+
+/**
+ * Eta's debug mode (each tag's line counted while parsing, for errors at file:line) is most of what
+ * compiling a template costs, and only an error needs it. Templates are pure: a render that throws
+ * runs again with it and fails the same way, now at its file:line.
+ */
+function renderLocated(engines: Engines, dir: string, name: string, data: object): string {
+  try {
+    return engines.fast(dir).render(name, data);
+  } catch {
+    return engines.located(dir).render(name, data);
+  }
+}
+
+function renderFile(recipe: Recipe, spec: FileSpec, ctx: RenderContext, engines: Engines): string {
   const dir = recipe.files.folderOf(spec.template);
   if (dir === undefined) throw new RecipeError(`template "${spec.template}" not found`, join(recipe.dir, 'recipe.json'));
   if (spec.copy) return recipe.files.read(dir, spec.template);
   try {
-    return tidy(engines(dir).render(`./${spec.template}`, ctx));
+    return tidy(renderLocated(engines, dir, `./${spec.template}`, ctx));
   } catch (e) {
     // a value the user gave that cannot be written here, or answers a template refuses: the user's to change
     const usage = answerError(e, ctx.answers);
@@ -98,8 +126,7 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
   const ctx = buildContext(recipe, answers, toolVersion);
   const m = recipe.manifest;
   const recipeFile = join(recipe.dir, 'recipe.json');
-  const cache = new Map<string, Eta>();
-  const engines = (dir: string): Eta => cache.get(dir) ?? cache.set(dir, engineFor(recipe, dir)).get(dir)!;
+  const engines = enginesFor(recipe);
   const files: PlannedFile[] = [];
   const add = (path: string, content: string, mode = 0o644) => {
     const p = safeOutputPath(path, recipeFile);
@@ -116,7 +143,7 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
   for (const cert of answers.caCerts) add(`certs/${cert.name}`, cert.content);
 
   const has = (p: string) => files.some((f) => f.path === p);
-  const shared = (name: string, data: object = ctx) => tidy(engines(recipe.dir).render(name, data));
+  const shared = (name: string, data: object = ctx) => tidy(renderLocated(engines, recipe.dir, name, data));
   if (!has('.dockerignore')) add('.dockerignore', shared('@dockerignore'));
   const interactive = ctx.interactive;
   const image = {
