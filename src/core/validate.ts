@@ -87,6 +87,8 @@ export function checkTimezone(zone: string): string | undefined {
   }
   // The default answer: no need to load ICU's zone list for it.
   if (zone === 'UTC' || zone === 'Etc/UTC') return undefined;
+  // A zone ICU lists, as most answers are: no lookup tables built for it.
+  if (Intl.supportedValuesOf('timeZone').includes(zone)) return undefined;
   const { exact, byLower } = knownZones();
   if (exact.has(zone)) return undefined;
   const sameIgnoringCase = byLower.get(zone.toLowerCase());
