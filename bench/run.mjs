@@ -2,8 +2,9 @@
 //
 // 1. Start-up: `node -e 0`, `create-image --help`, and a full non-interactive render of every
 //    built-in recipe into an empty dir (median wall time, ratio to bare node). Its targets, and the
-//    20,000-file detection's of part 3, are in bench/bench.json; measure without NODE_EXTRA_CA_CERTS,
-//    as users run (it slows bare node too and so flatters every ratio).
+//    20,000-file detection's of part 3, are in bench/bench.json. Timed without NODE_EXTRA_CA_CERTS
+//    (dropped from the environment of every timed process), as users run: it slows bare node too and
+//    so would flatter every ratio.
 // 2. Images (needs a container engine; skipped with a note otherwise): for every recipe with a
 //    bench/seed/<recipe>/bench.json, the recipe's image and the seed's own approach
 //    (bench/seed/<recipe>/Dockerfile) built on the same base: image size, bytes over the base,
