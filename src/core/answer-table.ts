@@ -254,6 +254,11 @@ export const ANSWER_TABLE = [
     fixture: true,
     replay: {},
     label: 'Recipe answers',
+    // answers to questions the recipe no longer asks are dropped
+    replayed: (v, r) => {
+      const known = new Set((r.manifest.questions ?? []).map((q) => q.name));
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => known.has(k)));
+    },
     resolve: resolveQuestions,
   }),
   entry({
@@ -307,15 +312,11 @@ export function recordedForm(a: Answers, recipe: Recipe): Record<string, unknown
 
 /** A record's answers as an answers layer: what a field missing from an older record stands for filled in. */
 export function replayedValues(recorded: Record<string, unknown>, recipe: Recipe): Record<string, unknown> {
-  const known = new Set((recipe.manifest.questions ?? []).map((q) => q.name));
   const values: Record<string, unknown> = {};
   for (const e of ANSWER_TABLE as readonly AnswerEntry[]) {
     if (e.byCaller || e.shape === 'paths') continue; // the recipe is the record's own; certificates are read back from certs/
-    let v = recorded[e.key] ?? recorded[e.file] ?? e.replay;
-    // answers to questions the recipe no longer asks are dropped
-    if (e.key === 'set' && v && typeof v === 'object') v = Object.fromEntries(Object.entries(v).filter(([k]) => known.has(k)));
-    if (e.key === 'caInFinal') v = !!v;
-    if (v !== undefined) values[e.key] = v;
+    const v = recorded[e.key] ?? recorded[e.file] ?? e.replay;
+    if (v !== undefined) values[e.key] = e.replayed ? e.replayed(v, recipe) : v;
   }
   return values;
 }

@@ -32,6 +32,8 @@ export interface AnswerContext {
   readonly raw: RawAnswers;
   /** The answers resolved so far, in table order. */
   readonly a: Partial<Answers>;
+  /** Only given values are checked (a wizard's check before its first question): nothing else is refused. */
+  readonly givenOnly: boolean;
   /** Prompts, when the run is interactive. */
   readonly prompter: Prompter | undefined;
   /** The recipe's defaults for the common answers (manifest `defaults`). */
@@ -93,6 +95,8 @@ export interface AnswerEntry<P extends string = string, V extends FlagValue = Fl
   /** Its form in the record (default: as resolved); `replay` is the value a record without it stands for. */
   record?(a: Answers, recipe: Recipe): unknown;
   replay?: unknown;
+  /** A recorded value made fit for the recipe being rendered now (`set`: only the questions it still asks). */
+  replayed?(value: unknown, recipe: Recipe): unknown;
   /** The value when neither given nor asked. */
   fallback?(c: AnswerContext): unknown;
   /** Asked in the wizard when the recipe lists it in `ask` and `when` holds. */

@@ -42,6 +42,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     raw,
     a,
     prompter: p,
+    givenOnly: !!opts.givenOnly,
     defaults: m.defaults ?? {},
     asks,
     path: pathOf(e.key),

@@ -29,6 +29,11 @@ export async function resolveQuestions(c: AnswerContext): Promise<Record<string,
     if (!matchesWhen(q.when, c.facts(m.multiProcess))) continue;
     let value: unknown;
     const path = at(q.name);
+    // checking what was given before a wizard asks: the rest is asked later, not refused now
+    if (c.givenOnly && given[q.name] === undefined) {
+      if (q.default !== undefined) set[q.name] = q.default;
+      continue;
+    }
     if (given[q.name] !== undefined) value = coerce(q, given[q.name], c, path);
     else if (p) value = await promptQuestion(p, q);
     else if (q.default !== undefined) value = q.default;

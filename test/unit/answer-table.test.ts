@@ -117,6 +117,13 @@ describe('a wizard stops on bad input before its first question', () => {
     expect((await failsUnasked({ recipe: 'custom', set: ['nosuch=1'] })).message).toMatch(/^--set nosuch: recipe custom has no question "nosuch"/);
   });
 
+  it('a question the wizard will ask is not refused as missing when another is given', async () => {
+    const { recipe } = builtinRecipe('custom');
+    const asking = { ...recipe, manifest: { ...recipe.manifest, ask: [], questions: [{ name: 'a', type: 'string' as const, message: 'A' }, { name: 'b', type: 'string' as const, message: 'B', required: true }] } };
+    await expect(resolveAnswers(asking, { set: { a: 'x' } }, { interactive: false, givenOnly: true })).resolves.toBeDefined();
+    await expect(resolveAnswers(asking, { set: { a: 'x' } }, { interactive: false })).rejects.toThrow(/--set b: required \(B\)/);
+  });
+
   it('a bad --ci, even without a recipe yet', async () => {
     expect((await failsUnasked({ ci: 'jenkins' })).message).toMatch(/^--ci: must be one of gitlab, github/);
   });
