@@ -119,6 +119,10 @@ async function resolveAll(g: Gathered, targetArg: string | undefined, flags: Gen
   checkRequires(recipe, VERSION);
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: g.interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
 
+  const layers: AnswerLayer[] = [...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []), g.fileLayer, g.flagsLayer];
+  // a given value the recipe refuses stops the wizard before it asks for the target or any answer
+  if (prompter) await resolveAnswers(recipe, rawAnswersFrom(layers), { interactive: false, givenOnly: true });
+
   const target =
     targetArg ??
     (detected ? detected.target : undefined) ??
@@ -132,14 +136,7 @@ async function resolveAll(g: Gathered, targetArg: string | undefined, flags: Gen
   const targetError = targetDirError(target);
   if (targetError) throw new UsageError([{ path: 'target-dir', message: targetError }]);
 
-  const raw = rawAnswersFrom([
-    { values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath },
-    ...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []),
-    g.fileLayer,
-    g.flagsLayer,
-  ]);
-  // a given value the recipe refuses stops the wizard before its first answer question
-  if (prompter) await resolveAnswers(recipe, raw, { interactive: false, givenOnly: true });
+  const raw = rawAnswersFrom([{ values: { name: imageNameFromDir(basename(targetDir)) }, path: flagPath }, ...layers]);
   const answers = await resolveAnswers(recipe, raw, { interactive: g.interactive, ...(prompter ? { prompter } : {}) });
   return { recipe, targetDir, answers, ...(detected ? { detected } : {}) };
 }

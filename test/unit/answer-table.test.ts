@@ -113,6 +113,12 @@ describe('a wizard stops on bad input before its first question', () => {
     expect((await failsUnasked({ recipe: 'custom', tz: 'Europe/Berln' })).message).toMatch(/^--tz: "Europe\/Berln" is not a known time zone: did you mean Europe\/Berlin/);
   });
 
+  it('before the target dir is asked for', async () => {
+    const err = await generate(undefined, { recipe: 'custom', tz: 'Europe/Berln' } as GenerateFlags, later, { input: new PassThrough(), output: new Writable({ write: (_c, _e, cb) => cb() }), interactive: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toMatch(/^--tz: "Europe\/Berln" is not a known time zone: did you mean Europe\/Berlin/);
+  });
+
   it('a --set the recipe has no question for', async () => {
     expect((await failsUnasked({ recipe: 'custom', set: ['nosuch=1'] })).message).toMatch(/^--set nosuch: recipe custom has no question "nosuch"/);
   });
