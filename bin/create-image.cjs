@@ -13,9 +13,10 @@ const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
 const args = process.argv.slice(2);
-const wide = !process.stdout.isTTY || (process.stdout.columns ?? 80) >= 80;
+// process.stdout's stream is made only when a terminal's width must be known: making it costs a few ms
+const wide = () => !require('node:tty').isatty(1) || (process.stdout.columns ?? 80) >= 80;
 let help;
-if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) {
+if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide()) {
   try {
     help = fs.readFileSync(path.join(dist, 'help.txt'), 'utf8');
   } catch {
@@ -23,13 +24,27 @@ if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) {
   }
 }
 if (help !== undefined) {
-  process.stdout.write(help);
+  writeOut(help);
 } else {
   loadWithCodeCache(path.join(dist, 'cli.cjs'))
     .run(process.argv)
     .then((code) => {
       process.exitCode = code;
     });
+}
+
+/** `text` to standard output by its descriptor (no stream to make); a reader that has gone ends the run quietly. */
+function writeOut(text) {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += fs.writeSync(1, bytes, done);
+    } catch (e) {
+      if (e.code === 'EAGAIN') continue;
+      if (e.code === 'EPIPE') return;
+      throw e;
+    }
+  }
 }
 
 /** require(file), compiled through vm.Script with cached data that is written back at exit when missing or stale. */

@@ -267,11 +267,6 @@ function flagOf(e: CreateImageError): string | null {
   return /^--[\w-]+/.exec(path)?.[0] ?? null;
 }
 
-function onStdoutError(e: NodeJS.ErrnoException): void {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-}
-
 /** The single error boundary: typed errors become one clear message and their exit code. */
 export async function run(argv: string[]): Promise<number> {
   resetJsonPrinted();
@@ -286,10 +281,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   };
   override(prog);
-  prog.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  // `create-image --help | head` closes the pipe early: that is not an error worth a stack trace.
-  // (Once per process: tests run the CLI many times in one.)
-  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
+  prog.configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => process.stderr.write(s) });
   try {
     await prog.parseAsync(argv);
     return 0;

@@ -1,4 +1,5 @@
 // Output helpers: plain lines for scripts and CI, clack decoration only in an interactive terminal.
+import { writeSync } from 'node:fs';
 import { unifiedDiff, type FileState } from '../edges/write.js';
 
 export interface InteractiveFlags {
@@ -27,13 +28,42 @@ export const jsonPrinted = (): boolean => printedJson;
 /** A new run (the error boundary starts each): nothing printed yet. */
 export const resetJsonPrinted = (): void => void (printedJson = false);
 
+/**
+ * Standard output, written straight to its file descriptor: process.stdout's stream costs a few ms of
+ * every start (a pipe's brings net and stream modules), and a generation needs none of what it does.
+ * A reader that has gone (`| head`) ends the run quietly, as a closed pipe should.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(1, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe that is full: the reader catches up
+      if (code === 'EPIPE') process.exit(0);
+      throw e;
+    }
+  }
+}
+
+let stdout = writeStdout;
+/** Where standard output goes instead (tests capture it); returns the writer it replaces. */
+export function setStdout(write: (text: string) => void): (text: string) => void {
+  const before = stdout;
+  stdout = write;
+  return before;
+}
+
 export const out = {
-  line: (s: string) => process.stdout.write(`${s}\n`),
+  /** Text as it is (commander's help). */
+  write: (s: string) => stdout(s),
+  line: (s: string) => stdout(`${s}\n`),
   /** The one JSON result of a run: an object, with `ok: true` first unless it says itself (as validate does). */
   json: (v: object) => {
     printedJson = true;
     const body = 'ok' in v ? v : { ok: true, ...v };
-    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    stdout(`${JSON.stringify(body, null, 2)}\n`);
   },
   warn: (s: string) => process.stderr.write(`create-image: warning: ${s}\n`),
   /** A line the user should see on stderr that is not a warning (where recipes come from). */

@@ -1,6 +1,7 @@
 // The CLI run in this process through its one error boundary (`run` in src/cli/main.ts), with stdout
 // and stderr captured: hundreds of runs take seconds, where spawning the bin takes a tenth of one each.
 import { run } from '../../src/cli/main.js';
+import { setStdout } from '../../src/cli/output.js';
 
 export interface CliResult {
   exitCode: number;
@@ -12,16 +13,15 @@ export interface CliResult {
 export async function runCli(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
+  const write = { out: setStdout((text) => void (stdout += text)), err: process.stderr.write };
   const cwd = process.cwd();
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
   try {
     if (opts.cwd) process.chdir(opts.cwd);
     const exitCode = await run(['node', 'create-image', ...args]);
     return { exitCode, stdout, stderr };
   } finally {
-    process.stdout.write = write.out;
+    setStdout(write.out);
     process.stderr.write = write.err;
     process.chdir(cwd);
   }

@@ -17,22 +17,25 @@ import { builtinSource, findRecipe } from '../../src/recipes/load.js';
 import { carryStamps, merge3 } from '../../src/update/merge.js';
 import { parseSpec } from '../../src/recipes/spec.js';
 import { ensureTrusted } from '../../src/recipes/trust.js';
+import { setStdout } from '../../src/cli/output.js';
 
 let tmp: string;
 let stdout: string;
 let stderr: string;
+let restoreStdout: (text: string) => void;
 const env0 = { ...process.env };
 beforeEach(() => {
   tmp = mkdtempSync(join(tmpdir(), 'ci-authoring-'));
   stdout = '';
   stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  restoreStdout = setStdout((s) => void (stdout += s));
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
   // no user config or recipe sources from the machine running the tests
   process.env.XDG_CONFIG_HOME = join(tmp, 'config');
   delete process.env.CREATE_IMAGE_RECIPES;
 });
 afterEach(() => {
+  setStdout(restoreStdout);
   vi.restoreAllMocks();
   process.env = { ...env0 };
   rmSync(tmp, { recursive: true, force: true });

@@ -10,18 +10,21 @@ import { schemaRef } from '../../src/recipes/scaffold.js';
 import { checkRequires } from '../../src/recipes/requires.js';
 import { builtinSource, findRecipe } from '../../src/recipes/load.js';
 import { packageRoot } from '../../src/recipes/paths.js';
+import { setStdout } from '../../src/cli/output.js';
 
 let tmp: string;
 let stdout: string;
 let stderr: string;
+let restoreStdout: (text: string) => void;
 beforeEach(() => {
   tmp = mkdtempSync(join(tmpdir(), 'ci-recipe-'));
   stdout = '';
   stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  restoreStdout = setStdout((s) => void (stdout += s));
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
 });
 afterEach(() => {
+  setStdout(restoreStdout);
   vi.restoreAllMocks();
   rmSync(tmp, { recursive: true, force: true });
 });
