@@ -12,6 +12,7 @@ import { ANSWER_FILE_KEYS, ANSWER_TABLE, flagName, FIXTURE_KEYS, ownerOfEnv, sum
 import type { AnswerEntry } from '../../src/core/answer-types.js';
 import { resolveAnswers, type Prompter } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
+import { questionLabel } from '../../src/core/questions.js';
 import { builtinRecipe } from '../helpers/recipe.js';
 
 const TABLE = ANSWER_TABLE as readonly AnswerEntry[];
@@ -68,6 +69,12 @@ describe('the answer table', () => {
     expect(a.set.workers).toBe(3);
     expect(check!('')).toBe('enter a number');
     expect(check!('4')).toBeUndefined();
+  });
+
+  it("every built-in recipe's questions have a short summary label", () => {
+    for (const name of ['app', 'custom', 'gitlab', 'go', 'hexo-apache', 'lnmp', 'novnc', 'tomcat', 'vsftpd']) {
+      for (const q of builtinRecipe(name).recipe.manifest.questions ?? []) expect(questionLabel(q).length, `${name} ${q.name}: ${questionLabel(q)}`).toBeLessThanOrEqual(34);
+    }
   });
 
   it('the summary names answers by their labels and leaves out empty ones', async () => {
