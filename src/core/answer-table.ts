@@ -289,11 +289,6 @@ export type { FlagValue } from './answer-types.js';
 /** The flag an entry is named by in issues: its long form (`--port`). */
 export const flagName = (e: AnswerEntry): string => /--[\w-]+/.exec(e.flag.spec)![0];
 
-/** The entry of an answer key (`imageName`) or file field (`name`). */
-export function answerEntry(key: string): AnswerEntry | undefined {
-  return (ANSWER_TABLE as readonly AnswerEntry[]).find((e) => e.key === key || e.file === key);
-}
-
 /** The fields of an answers file (`--answers`). */
 export const ANSWER_FILE_KEYS: readonly string[] = ANSWER_TABLE.map((e) => e.file);
 /** The fields of a `recipe test` fixture. */
