@@ -6,17 +6,20 @@
 // entry sees those before it (runtime sees the base, ports see the services).
 import { acceptBase, acceptFamily, acceptRuntime, acceptServices, acceptEnv, baseOptions, defaultPorts, promptRuntime, settleServices, timezoneOptions } from './answer-rules.js';
 import { questionLabel, resolveQuestions } from './questions.js';
-import type { AnswerContext, AnswerEntry, FlagValue } from './answer-types.js';
+import type { AnswerContext, AnswerEntry, FlagValue, RawAnswerValues, Shape } from './answer-types.js';
 import type { Prompter } from './prompter.js';
 import { SERVICES, SERVICE_NAMES } from './families.js';
 import { matchesWhen, whenFacts } from './facts.js';
-import type { Answers, PortSpec, Recipe } from './types.js';
+import type { Answers, PlannedCert, PortSpec, Recipe } from './types.js';
 import { RUNTIMES } from './types.js';
 import { checkImageName, checkLocale, checkTimezone, commonLocales, formatPort, normaliseLocale, parsePort, timezones } from './validate.js';
 
 // An entry keeps its flag's property and value kinds as literal types: the flags type is made from them.
 // (and its update rule: the update command's flags are those with one)
-const entry = <const P extends string, const V extends FlagValue, const U extends 'replace' | 'merge' = never>(e: AnswerEntry<P, V> & { update?: U }): AnswerEntry<P, V> & { update?: U } => e;
+// (its key and shape: the raw answers type is made from them)
+const entry = <const K extends keyof Answers, const S extends Shape, const P extends string, const V extends FlagValue, const U extends 'replace' | 'merge' = never>(
+  e: AnswerEntry<P, V> & { key: K; shape: S; update?: U },
+): AnswerEntry<P, V> & { key: K; shape: S; update?: U } => e;
 
 const portText = (p: PortSpec) => `${formatPort(p)}${p.proto === 'udp' ? '/udp' : ''}`;
 const portsText = (ports: PortSpec[]) => ports.map(portText).join(' ');
@@ -284,6 +287,22 @@ export const ANSWER_TABLE = [
 ] as const;
 
 export type AnswerTable = typeof ANSWER_TABLE;
+
+/** A given value before it is checked, by the shape it is read in. */
+type RawOf<S extends Shape> = S extends 'text' | 'runtime'
+  ? string
+  : S extends 'list' | 'ports'
+    ? string[]
+    : S extends 'env'
+      ? string[] | Record<string, string> // KEY=VALUE strings, or a map from an answers file
+      : S extends 'set'
+        ? Record<string, unknown>
+        : S extends 'boolean'
+          ? boolean
+          : PlannedCert[];
+
+/** Everything a user can give up front, by answer key, before it is checked: flags over files over defaults. */
+export type RawAnswers = { [E in AnswerTable[number] as E extends { byCaller: true } ? never : E['key']]?: RawOf<E['shape']> } & Pick<RawAnswerValues, 'from'>;
 export type { FlagValue } from './answer-types.js';
 
 /** The flag an entry is named by in issues: its long form (`--port`). */

@@ -1,24 +1,15 @@
-// The shapes of the answer table (answer-table.ts): an entry, what it sees while it is resolved, and the
-// raw answers every source of answers is read into.
+// The shapes of the answer table (answer-table.ts): an entry, and what it sees while it is resolved.
 import type { Prompter } from './prompter.js';
 import type { Answers, Issue, Manifest, PlannedCert, Recipe, When } from './types.js';
 
-/** Everything a user can give up front, by answer key, before it is checked: flags over files over defaults. */
-export interface RawAnswers {
-  imageName?: string;
-  base?: string;
-  family?: string;
-  runtime?: string;
-  tz?: string;
-  locale?: string;
-  services?: string[];
-  supervisor?: string;
-  ports?: string[];
-  /** KEY=VALUE strings, or a map from an answers file. */
-  env?: string[] | Record<string, string>;
+/**
+ * What an entry reads of the raw answers besides its own value (the whole type, RawAnswers, is made
+ * from the answer table in answer-table.ts).
+ */
+export interface RawAnswerValues {
   set?: Record<string, unknown>;
+  supervisor?: string;
   caCerts?: PlannedCert[];
-  caInFinal?: boolean;
   /**
    * Where each given answer came from, for issues: key (`base`, or `env NAME` / `set key` for an entry)
    * -> the path of the flag or file field that gave it (`--base`, `--answers base`). Unset: the flag.
@@ -29,7 +20,7 @@ export interface RawAnswers {
 /** What an entry sees while it is resolved. */
 export interface AnswerContext {
   readonly recipe: Recipe;
-  readonly raw: RawAnswers;
+  readonly raw: RawAnswerValues;
   /** The answers resolved so far, in table order. */
   readonly a: Partial<Answers>;
   /** Only given values are checked (a wizard's check before its first question): nothing else is refused. */

@@ -3,13 +3,14 @@
 // All questions are asked before anything is written, so a cancel leaves nothing half-done. Problems are
 // collected as `path: message` issues and thrown as one UsageError; in a wizard, before the next question.
 import { ANSWER_TABLE, flagName, ownerOfEnv } from './answer-table.js';
-import type { AnswerContext, AnswerEntry, RawAnswers } from './answer-types.js';
+import type { AnswerContext, AnswerEntry } from './answer-types.js';
+import type { RawAnswers } from './answer-table.js';
 import { UsageError } from './errors.js';
 import { whenFacts } from './facts.js';
 import type { Prompter } from './prompter.js';
 import type { Answers, Issue, Recipe, When } from './types.js';
 
-export type { RawAnswers } from './answer-types.js';
+export type { RawAnswers } from './answer-table.js';
 export type { Option, Prompter } from './prompter.js';
 export { defaultPorts } from './answer-rules.js';
 
@@ -35,7 +36,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
     return raw.from?.[key] ?? flagName(e);
   };
   const failed = new Set<string>();
-  const isGiven = (key: string) => raw[key as keyof RawAnswers] !== undefined;
+  const isGiven = (key: string) => (raw as Record<string, unknown>)[key] !== undefined;
   const reports = (e: AnswerEntry) => !opts.givenOnly || isGiven(e.key) || !!e.givenWith?.some(isGiven);
   const contextOf = (e: AnswerEntry): AnswerContext => ({
     recipe,
@@ -69,7 +70,7 @@ export async function resolveAnswers(recipe: Recipe, raw: RawAnswers, opts: Reso
 
 /** given ?? (asked ? prompt : fallback), then the entry's check. */
 async function oneRule(e: AnswerEntry, c: AnswerContext): Promise<unknown> {
-  const given = c.raw[e.key as keyof RawAnswers];
+  const given = (c.raw as Record<string, unknown>)[e.key];
   const asked = c.prompter && e.ask && c.asks.has(e.key) && (e.ask.when?.(c) ?? true);
   const value = given !== undefined ? given : asked ? await e.ask!.prompt(c.prompter!, c) : e.fallback?.(c);
   return e.accept ? e.accept(value, c) : value;

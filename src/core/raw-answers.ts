@@ -4,8 +4,8 @@
 // The shape is checked here, once for every source and by each answer's shape in the answer table: each
 // key's type, the size of every value, and env/set entries; each problem is a `path: message` issue
 // naming where the value came from.
-import { ANSWER_FILE_KEYS, ANSWER_TABLE, flagName } from './answer-table.js';
-import type { AnswerEntry, RawAnswers } from './answer-types.js';
+import { ANSWER_FILE_KEYS, ANSWER_TABLE, flagName, type RawAnswers } from './answer-table.js';
+import type { AnswerEntry } from './answer-types.js';
 import { UsageError } from './errors.js';
 import type { Issue, PlannedCert, PortSpec } from './types.js';
 import { checkValueSize, formatPort, MAX_ENTRIES, parseEnvAssignment, parseSetAssignment } from './validate.js';

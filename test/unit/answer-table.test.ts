@@ -10,7 +10,7 @@ import { generate } from '../../src/cli/generate.js';
 import { program } from '../../src/cli/main.js';
 import { ANSWER_FILE_KEYS, ANSWER_TABLE, flagName, FIXTURE_KEYS, ownerOfEnv, summaryRows } from '../../src/core/answer-table.js';
 import type { AnswerEntry } from '../../src/core/answer-types.js';
-import { resolveAnswers, type Prompter } from '../../src/core/answers.js';
+import { resolveAnswers, type Prompter, type RawAnswers } from '../../src/core/answers.js';
 import { UsageError } from '../../src/core/errors.js';
 import { questionLabel } from '../../src/core/questions.js';
 import { builtinRecipe } from '../helpers/recipe.js';
@@ -32,6 +32,14 @@ describe('the answer table', () => {
     expect([...common].sort()).toEqual([...schema.$defs.commonQuestion.enum].sort());
     const defaults = Object.keys(schema.properties.defaults.properties);
     for (const key of defaults) expect(common).toContain(key);
+  });
+
+  it('the raw answers type is made from the table: every answer by its key, nothing else', () => {
+    const all: RawAnswers = { imageName: 'x', base: 'debian', family: 'debian', runtime: 'node', tz: 'UTC', locale: 'C.UTF-8', services: [], supervisor: 'watchdog', ports: ['80'], env: {}, set: {}, caCerts: [], caInFinal: true, from: {} };
+    // @ts-expect-error no entry has this key (checked by the type check of `npm test`)
+    const wrong: RawAnswers = { nosuch: 1 };
+    expect(Object.keys(all).filter((k) => k !== 'from').sort()).toEqual(TABLE.filter((e) => !e.byCaller).map((e) => e.key).sort());
+    expect(wrong).toBeDefined();
   });
 
   it('answers files take every field, fixtures those update changes', () => {
