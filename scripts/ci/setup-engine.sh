@@ -18,28 +18,9 @@ die() { printf 'setup-engine: error: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (apt-get install, dockerd)"
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2> /dev/null | grep -q 'install ok installed'; }
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  installed "$pkg" || missing+=("$pkg")
-done
-
-if [[ ${#missing[@]} -eq 0 ]]; then
-  log "packages already installed: ${PACKAGES[*]}"
-else
-  export DEBIAN_FRONTEND=noninteractive
-  log "apt-get update"
-  apt-get update -qq < /dev/null || die "apt-get update failed"
-  log "apt-get install ${missing[*]}"
-  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${missing[@]}" < /dev/null > "${TMPDIR:-/tmp}/create-image-apt-install.log" 2>&1 \
-    || { tail -n 40 "${TMPDIR:-/tmp}/create-image-apt-install.log" >&2; die "apt-get install failed"; }
-  for pkg in "${missing[@]}"; do
-    installed "$pkg" || die "$pkg is still not installed after apt-get install"
-  done
-  log "installed ${missing[*]}"
-fi
+# shellcheck source=scripts/ci/apt-packages.sh
+source "$(dirname "$0")/apt-packages.sh"
+ensure_packages engine "${PACKAGES[@]}"
 
 command -v "$DOCKER" > /dev/null || die "docker client '$DOCKER' not found on PATH"
 

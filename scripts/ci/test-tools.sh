@@ -18,35 +18,15 @@ cd "$(dirname "$0")/../.."
 # this machine's cgroups ("cgroups in hybrid mode"), so it is never installed (--no-install-recommends)
 PACKAGES=(shellcheck podman buildah runc docker-registry apache2-utils curl chromium)
 CONTAINERS_CONF=/etc/containers/containers.conf.d/50-create-image.conf
-APT_LOG=${TMPDIR:-/tmp}/create-image-test-tools-install.log
 
 log() { printf 'test-tools: %s\n' "$*"; }
 die() { printf 'test-tools: error: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (apt-get install)"
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2> /dev/null | grep -q 'install ok installed'; }
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  installed "$pkg" || missing+=("$pkg")
-done
-
-if [[ ${#missing[@]} -eq 0 ]]; then
-  log "packages already installed: ${PACKAGES[*]}"
-else
-  export DEBIAN_FRONTEND=noninteractive
-  log "apt-get update"
-  apt-get update -qq < /dev/null || die "apt-get update failed"
-  log "apt-get install ${missing[*]}"
-  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${missing[@]}" < /dev/null > "$APT_LOG" 2>&1 \
-    || { tail -n 40 "$APT_LOG" >&2; die "apt-get install failed (log: $APT_LOG)"; }
-  for pkg in "${missing[@]}"; do
-    installed "$pkg" || die "$pkg is still not installed after apt-get install"
-  done
-  log "installed ${missing[*]}"
-fi
+# shellcheck source=scripts/ci/apt-packages.sh
+source scripts/ci/apt-packages.sh
+ensure_packages test-tools "${PACKAGES[@]}"
 
 # podman's defaults raise rlimits above this sandbox's hard limits ("error setting rlimit type 7"):
 # its containers get limits within them, and runc is the runtime

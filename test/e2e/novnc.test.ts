@@ -69,7 +69,7 @@ describeEngine('novnc recipe, built for real', () => {
   }
 
   beforeAll(async () => {
-    if (!(await haveChromium())) throw new Error('chromium is not installed: run scripts/ci/browser.sh (Debian package chromium)');
+    if (!(await haveChromium())) throw new Error('chromium is not installed: run scripts/ci/test-tools.sh (Debian package chromium)');
     work = await tempDir('ci-e2e-novnc-');
     builds.desk = generateAndBuild('desk', ['--set', 'desktop=true', '--supervisor', 'supervisord', '--tz', 'Asia/Shanghai', '--locale', 'zh_CN.UTF-8']);
     builds.dog = generateAndBuild('dog', ['--set', 'desktop=true', '--supervisor', 'watchdog']);

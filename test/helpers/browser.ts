@@ -11,7 +11,7 @@ import { inflateSync } from 'node:zlib';
 
 export const CHROMIUM = process.env.CHROMIUM ?? 'chromium';
 
-/** Is the browser installed? (scripts/ci/browser.sh installs it) */
+/** Is the browser installed? (scripts/ci/test-tools.sh installs it) */
 export async function haveChromium(): Promise<boolean> {
   return (await execa(CHROMIUM, ['--version'], { reject: false })).exitCode === 0;
 }
