@@ -58,7 +58,8 @@ const SH_DOUBLE_QUOTED = /([$`'\\]+)/;
 export function sh(value: string, position: 'argument' | 'command' = 'argument'): string {
   assertText(value, 'a shell word');
   if (value.includes('\0')) throw new EscapeError(value, 'a shell word', 'shell strings cannot contain a NUL character');
-  if (SH_SAFE.test(value) && !(position === 'command' && value.includes('='))) return value;
+  // a value opening with = would read as == after an assignment's own = (shellcheck SC1097): quoted, as an argument it means the same
+  if (SH_SAFE.test(value) && !value.startsWith('=') && !(position === 'command' && value.includes('='))) return value;
   if (value === '') return "''";
   return value
     .split(SH_DOUBLE_QUOTED)
