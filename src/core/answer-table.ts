@@ -25,6 +25,13 @@ const portText = (p: PortSpec) => `${formatPort(p)}${p.proto === 'udp' ? '/udp' 
 const portsText = (ports: PortSpec[]) => ports.map(portText).join(' ');
 const SUPERVISORS = ['supervisord', 'watchdog'] as const;
 
+/** An accept that keeps the value as given and reports what `check` says of it. */
+const checkedBy = (check: (value: string) => string | undefined) => (v: unknown, c: AnswerContext) => {
+  const err = check(String(v));
+  if (err) c.issue(err);
+  return v;
+};
+
 /** The supervisor prompt: with two or more services, and when a recipe's own processes are several. */
 const askSupervisor = (message: string) => (p: Prompter, c: AnswerContext) =>
   p.select({
@@ -56,11 +63,7 @@ export const ANSWER_TABLE = [
     label: 'Image name',
     show: (a) => a.imageName,
     fallback: (c) => c.recipe.manifest.name,
-    accept: (v, c) => {
-      const err = checkImageName(String(v));
-      if (err) c.issue(err);
-      return v;
-    },
+    accept: checkedBy(checkImageName),
   }),
   entry({
     key: 'base',
@@ -122,11 +125,7 @@ export const ANSWER_TABLE = [
           validate: (value, input) => (value === undefined ? (checkTimezone(input) ?? 'choose a time zone from the list') : checkTimezone(value)),
         }),
     },
-    accept: (v, c) => {
-      const err = checkTimezone(String(v));
-      if (err) c.issue(err);
-      return v;
-    },
+    accept: checkedBy(checkTimezone),
   }),
   entry({
     key: 'locale',
