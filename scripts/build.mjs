@@ -65,6 +65,47 @@ async function validatedManifests() {
   return hashes;
 }
 
+// Every built-in template compiled ahead (see src/core/precompiled-templates.ts): a module in that
+// one's place holding each compiled function under the sha256 of its template's text. Files a recipe
+// copies as they are (`copy`) are not templates.
+async function precompiledTemplates() {
+  const { compiledSource } = await load('src/core/render.ts');
+  const copied = new Set();
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'recipe.json') {
+        for (const f of JSON.parse(readFileSync(p, 'utf8')).files ?? []) if (f.copy) copied.add(join(dir, f.template));
+      } else files.push(p);
+    }
+  };
+  walk(join(root, 'recipes'));
+  const entries = new Map();
+  for (const file of files) {
+    if (copied.has(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    let body;
+    try {
+      body = compiledSource(text);
+      new Function('it', 'options', body); // what eta would refuse is left to it, to report at run time
+    } catch {
+      continue;
+    }
+    entries.set(createHash('sha256').update(text).digest('hex'), body);
+  }
+  const fns = [...entries].map(([hash, body]) => `[${JSON.stringify(hash)}, function (it, options) {\n${body}\n}]`);
+  return `export const precompiled = new Map([\n${fns.join(',\n')}\n]);\n`;
+}
+const aheadOfTime = (contents) => ({
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onResolve({ filter: /precompiled-templates\.js$/ }, (args) => (srcKey(args.importer) === 'src/core/render.ts' ? { path: 'precompiled-templates', namespace: 'precompiled-templates' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'precompiled-templates' }, () => ({ contents, loader: 'js' }));
+  },
+});
+
 // Bundles one src module for use by this script.
 async function load(entry) {
   const out = await build({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
@@ -83,6 +124,7 @@ const minify = !process.env.NO_MINIFY;
 // event name reaches it): the package ships no source maps, which were most of its size.
 const packing = process.env.npm_lifecycle_event === 'prepack';
 const VALIDATED = JSON.stringify((await validatedManifests()).join(' '));
+const PRECOMPILED = await precompiledTemplates();
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -125,7 +167,7 @@ const validatorFromLazy = (target) => ({
 });
 
 // 1. Which src modules the main bundle holds.
-const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyBuiltins, lazyBoundary('lazy.cjs'), validatorFromLazy('lazy.cjs')] });
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', metafile: true, plugins: [lazyBuiltins, lazyBoundary('lazy.cjs'), validatorFromLazy('lazy.cjs'), aheadOfTime(PRECOMPILED)] });
 const shared = Object.keys(probe.metafile.inputs)
   .filter((p) => p.startsWith('src/') && /\.(ts|js)$/.test(p))
   .sort();
@@ -155,7 +197,7 @@ const entry = [
   ...shared.map((k, i) => `import * as m${i} from './${k}';`),
   `export const __shared = { ${shared.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
 ].join('\n');
-const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyBuiltins, lazyBoundary(lazyName), validatorFromLazy(lazyName)] });
+const mainOut = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: 'cli-entry.js', loader: 'js' }, outfile: 'dist/cli.cjs', plugins: [lazyBuiltins, lazyBoundary(lazyName), validatorFromLazy(lazyName), aheadOfTime(PRECOMPILED)] });
 
 const keep = new Set();
 const outputs = [

@@ -56,7 +56,18 @@ function buildOptions(cmd: Command): Command {
     .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it');
 }
 
-export function program(): Command {
+/** The subcommands' names (program() defines them; a test holds the two together). */
+export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'recipe', 'ci', 'help'] as const;
+
+/**
+ * Whether a run's words may address a subcommand or ask for help: only then are the subcommands
+ * defined. Most runs are generations, and defining every subcommand's options is a fifth of what
+ * parsing their flags costs.
+ */
+const needsSubcommands = (args: string[]): boolean => args.some((a) => (COMMAND_NAMES as readonly string[]).includes(a) || a === '-h' || a === '--help');
+
+/** The command line; with `args` (argv after the script), only what those words can reach. */
+export function program(args?: string[]): Command {
   const prog = new Command('create-image')
     // `list --json` belongs to `list`: options after a subcommand are that subcommand's
     .enablePositionalOptions()
@@ -86,12 +97,13 @@ Examples:
   npx create-image ftp --recipe vsftpd --yes --build --tag registry.example.com/ftp:1.0 --push`,
     )
     .action(async (target: string | undefined, flags: GenerateFlags) => {
-      refuseCommandTypo(target, flags, prog);
+      refuseCommandTypo(target, flags);
       await generate(target, flags, later);
       generated = true;
     });
   recipeSourceOptions(prog);
   buildOptions(prog);
+  if (args && !needsSubcommands(args)) return prog;
 
   recipeSourceOptions(
     prog
@@ -242,10 +254,10 @@ function didYouMean(word: string, names: string[]): string | undefined {
  * when it names one that exists, when it has a path separator, or when `--yes` and a recipe (`--recipe`
  * or an `--answers` file) make the intent to generate plain.
  */
-function refuseCommandTypo(word: string | undefined, flags: GenerateFlags, prog: Command): void {
+function refuseCommandTypo(word: string | undefined, flags: GenerateFlags): void {
   if (word === undefined || /[/\\]/.test(word) || existsSync(word)) return;
   if (flags.yes && (flags.recipe || flags.answers)) return;
-  const unknown = didYouMean(word, prog.commands.map((c) => c.name()));
+  const unknown = didYouMean(word, [...COMMAND_NAMES]);
   if (!unknown) return;
   throw new UsageError([{ path: '', message: `${unknown} (to generate into a folder named ${word}, add --recipe <name> --yes, or create the folder first)` }]);
 }
@@ -271,7 +283,7 @@ function flagOf(e: CreateImageError): string | null {
 export async function run(argv: string[]): Promise<number> {
   resetJsonPrinted();
   const json = wantsJson(argv.slice(2));
-  const prog = program();
+  const prog = program(argv.slice(2));
   prog.exitOverride();
   // Nested subcommands too (`ci recipes`, `recipe test`): a bad flag there is a usage error, exit 2.
   const override = (cmd: Command): void => {

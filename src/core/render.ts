@@ -1,8 +1,10 @@
 // (Recipe, Answers) -> Plan. Reads templates only through the recipe's own loader; writes nothing.
 import { join, posix } from 'node:path';
-import { Eta } from 'eta';
+import { Eta, type EtaConfig } from 'eta';
 import { buildContext, type RenderContext } from './context.js';
 import { answerError } from './answer-errors.js';
+import { sha256 } from './hash.js';
+import { precompiled } from './precompiled-templates.js';
 import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
@@ -22,20 +24,19 @@ export function trimStatementLines(src: string): string {
   return src.replace(/^[ \t]*(<%(?![=~])(?:(?!%>)[\s\S])*?)([-_]?%>)[ \t]*(\r?\n)/gm, '$1$3$2');
 }
 
+// autoEscape is HTML escaping: wrong for Dockerfiles, shell and YAML. Templates escape per target via it.q.
+const ETA_OPTIONS: Partial<EtaConfig> = { autoEscape: false, autoTrim: false, cache: true, defaultExtension: '', plugins: [{ processTemplate: trimStatementLines }] };
+
+/** A template's compiled function body, as a render compiles it: the build compiles the built-ins ahead with it. */
+export const compiledSource = (src: string): string => new Eta(ETA_OPTIONS).compileToString(src);
+
 function engineFor(recipe: Recipe, dir: string, debug: boolean): Eta {
-  // autoEscape is HTML escaping: wrong for Dockerfiles, shell and YAML. Templates escape per target via it.q.
-  const eta = new Eta({
-    views: dir,
-    autoEscape: false,
-    autoTrim: false,
-    debug,
-    cache: true,
-    defaultExtension: '',
-    plugins: [{ processTemplate: trimStatementLines }],
-  });
+  const eta = new Eta({ ...ETA_OPTIONS, views: dir, debug });
   // A template that does not compile is reported at its own file:line:column, not as eta's compiled code.
   const compile = eta.compile.bind(eta);
   const compileAs = (src: string, options: Parameters<typeof compile>[1], file: string) => {
+    const ahead = debug || precompiled.size === 0 ? undefined : precompiled.get(sha256(src));
+    if (ahead) return ahead as ReturnType<typeof compile>;
     try {
       return compile(src, options);
     } catch (e) {

@@ -1,6 +1,5 @@
 // Writing a plan to disk, all or nothing: every file is first written to a temp file beside its destination,
 // then renamed into place; if anything fails, renamed files are put back and temp files removed.
-import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -101,7 +100,7 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
     unchanged: states.filter((s) => s.status === 'same').map((s) => s.file.path),
   };
 
-  const tag = `.create-image-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tag = `.create-image-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   // Into a target that does not exist yet nothing can conflict, be backed up or be a link: the
   // destinations are checked before anything is created, and then not looked up again.
   const root = resolve(target);

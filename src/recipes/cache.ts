@@ -1,7 +1,7 @@
 // Where fetched recipe sources live: $XDG_CACHE_HOME/create-image (default ~/.cache/create-image).
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { sha256 } from '../core/hash.js';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;
@@ -9,4 +9,4 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A short stable directory name for a key (URL and ref, or a package spec). */
-export const cacheKey = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 20);
+export const cacheKey = (...parts: string[]) => sha256(parts.join('\0')).slice(0, 20);

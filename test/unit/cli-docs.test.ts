@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { program } from '../../src/cli/main.js';
+import { COMMAND_NAMES, program } from '../../src/cli/main.js';
 
 const docs = readFileSync(path.join(import.meta.dirname, '../../docs/cli.md'), 'utf8');
 
@@ -32,5 +32,18 @@ describe('docs/cli.md documents every flag of --help', () => {
   it('shows --smoke-timeout\'s default as a number', () => {
     const test = commands(root).find((c) => c.path === 'recipe test')!.cmd;
     expect(test.helpInformation()).toMatch(/\(default: 90\)/);
+  });
+});
+
+describe('a generation defines no subcommand', () => {
+  it('COMMAND_NAMES names every subcommand program() defines', () => {
+    expect([...COMMAND_NAMES].sort()).toEqual(program().commands.map((c) => c.name()).sort());
+  });
+  it('a generation\'s words reach the root alone; a subcommand\'s word or --help defines them all', () => {
+    expect(program(['out', '--recipe', 'custom', '--yes']).commands).toEqual([]);
+    expect(program(['out', '--help']).commands.length).toBe(COMMAND_NAMES.length);
+    expect(program(['recipe', 'test', 'x']).commands.length).toBe(COMMAND_NAMES.length);
+    // the root's options are the same either way
+    expect(program(['out']).options.map((o) => o.flags)).toEqual(program().options.map((o) => o.flags));
   });
 });
