@@ -57,6 +57,14 @@ export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   json?: boolean;
 }
 
+export interface CheckFlags {
+  recipes?: string[];
+  refresh?: boolean;
+  json?: boolean;
+  ci?: 'gitlab' | 'github';
+  force?: boolean;
+}
+
 export interface RecipeTestFlags {
   build?: boolean;
   caCert?: string[];

@@ -143,6 +143,17 @@ Examples:
   );
   answerOptions(prog.commands.find((c) => c.name() === 'update')!, (e) => e.update !== undefined).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
 
+  prog
+    .command('check')
+    .description('tell whether a generated dir is behind its recipe: a newer recipe version, newer base releases, files edited since the last render; changes nothing (exit 0 current, 10 update available)')
+    .argument('[dir]', 'generated dir', '.')
+    .option('--recipes <source>', 'check against this recipe source instead of the recorded one (a dir, git URL[#ref][:subdir] or npm package)', collect)
+    .option('--refresh', 'fetch the recorded git/npm source again')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
+    .option('--force', 'with --ci: overwrite the job file when it differs')
+    .action(async (dir, flags) => (await later()).checkCommand(dir, flags));
+
   const recipe = prog.command('recipe').description('author recipes');
   recipe
     .command('new')
