@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../engines/build-dir.js';
 import { manualBuildHint, type BuilderKind } from '../engines/builder.js';
 import { imageFacts } from '../engines/image-facts.js';
+import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
 import { createProgressRenderer } from '../engines/progress.js';
 import { smokeForAnswers } from '../core/smoke.js';
 import { imageNameFromDir } from '../engines/tags.js';
@@ -182,9 +183,18 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  image   ${r.imageId}`);
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
+  if (r.layers) lines.push(...layerLines(r.layers));
   if (r.verify) lines.push(`  verify  ${verifyLine(r.verify)}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
   if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
+  return lines;
+}
+
+/** The largest layers with their instructions, then a hint per known waste. */
+export function layerLines(l: LayerSummary): string[] {
+  const lines = [`  layers  ${l.count} with bytes (${formatBytes(l.total)}); the largest:`];
+  for (const x of l.largest) lines.push(`          ${formatBytes(x.size).padStart(9)}  ${shortInstruction(x.instruction)}`);
+  for (const h of l.hints) lines.push(`  hint    ${h}`);
   return lines;
 }
 
@@ -196,17 +206,7 @@ export function verifyLine(v: VerifyReport): string {
 }
 
 /** Decimal units, as docker prints them: 330.1 MB. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
+export const formatSize = formatBytes;
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
 export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): Promise<BuildReport> {
