@@ -70,7 +70,7 @@ export function summarizeLayers(layers: Layer[], top = 3): LayerSummary {
   const largest = [...full].sort((a, b) => b.size - a.size).slice(0, top);
   const hints: string[] = [];
   for (const l of full) {
-    if (!l.instruction.startsWith('RUN ')) continue;
+    if (!/(^| \+ )RUN /.test(l.instruction)) continue;
     for (const r of RULES) {
       if (l.size >= r.min && r.test(l.instruction)) hints.push(`${r.hint} (${shortInstruction(l.instruction, 60)}, ${formatBytes(l.size)})`);
     }

@@ -38,8 +38,21 @@ async function buildahLayers(b: Builder, imageId: string): Promise<Layer[] | und
   if (r.exitCode !== 0) return undefined;
   const info = JSON.parse(r.stdout) as { Manifest?: string; OCIv1?: { history?: Array<{ created_by?: string; empty_layer?: boolean }> } };
   const sizes = ((JSON.parse(info.Manifest ?? '{}') as { layers?: Array<{ size?: number }> }).layers ?? []).map((l) => l.size ?? 0);
+  // Without --layers buildah commits one layer for all of a stage's instructions, recorded on the last
+  // one (often a CMD): the layer is named by the instructions that wrote files into it.
   const layers: Layer[] = [];
+  let pending: string[] = [];
   let i = 0;
-  for (const h of info.OCIv1?.history ?? []) layers.push({ size: h.empty_layer ? 0 : (sizes[i++] ?? 0), instruction: instructionOf(h.created_by ?? '') });
+  for (const h of info.OCIv1?.history ?? []) {
+    const instruction = instructionOf(h.created_by ?? '');
+    const writes = /^(RUN|COPY|ADD) /.test(instruction);
+    if (h.empty_layer) {
+      if (writes) pending.push(instruction);
+      continue;
+    }
+    const group = writes || !pending.length ? [...pending, instruction] : pending;
+    layers.push({ size: sizes[i++] ?? 0, instruction: group.join(' + ') });
+    pending = [];
+  }
   return layers;
 }

@@ -1,11 +1,12 @@
 // Where the bytes went, on a real build: the summary `create-image build` prints lists the largest
 // layers with their instruction and size (as the engine's history has them), and a hint for a layer
 // that keeps apt's lists. A small image: debian:bookworm-slim and one apt-get update.
+import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { formatBytes } from '../../src/core/layers.js';
-import { cli, describeEngine, docker, removeImageLater, tempDir, uniqueName, type CliResult } from '../helpers/engine.js';
+import { cli, describeEngine, docker, onCleanup, removeImageLater, tempDir, uniqueName, type CliResult } from '../helpers/engine.js';
 
 describeEngine('layer summary of a real build', () => {
   const name = uniqueName('ci-layers');
@@ -52,4 +53,18 @@ describeEngine('layer summary of a real build', () => {
     expect(layers.largest[1]!.size).toBeGreaterThan(1_000_000);
     expect(layers.hints).toHaveLength(1);
   });
+
+  it('buildah: the one layer it commits per stage is named by the instructions that wrote into it', async () => {
+    const ok = await execa('podman', ['image', 'exists', 'docker.io/library/debian:bookworm-slim'], { reject: false });
+    if (ok.exitCode !== 0) throw new Error('podman lacks docker.io/library/debian:bookworm-slim: run scripts/ci/setup-engine.sh and scripts/ci/podman-base-images.sh');
+    const ref = `localhost/${name}-buildah:1`;
+    onCleanup(() => execa('buildah', ['rmi', '-f', ref], { reject: false }));
+    writeFileSync(path.join(dir, 'Dockerfile'), ['FROM debian:bookworm-slim', 'RUN head -c 3000000 /dev/urandom > /opt/blob', 'CMD ["sh"]', ''].join('\n'));
+    const r = await cli(['build', dir, '--builder', 'buildah', '--tag', ref, '--no-verify'], { env: { CI: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const layers = r.stdout.split('\n');
+    const at = layers.findIndex((l) => l.startsWith('  layers  '));
+    expect(layers[at]).toMatch(/^ {2}layers {2}2 with bytes/);
+    expect(layers[at + 2]).toMatch(/^ +3\.\d MB {2}RUN head -c 3000000 \/dev\/urandom > \/opt\/blob$/);
+  }, 120_000);
 });
