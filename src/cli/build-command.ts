@@ -6,6 +6,7 @@ import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type Ver
 import { manualBuildHint, type BuilderKind } from '../engines/builder.js';
 import { imageFacts } from '../engines/image-facts.js';
 import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
+import type { SbomReport } from '../engines/sbom-file.js';
 import { createProgressRenderer } from '../engines/progress.js';
 import { smokeForAnswers } from '../core/smoke.js';
 import { imageNameFromDir } from '../engines/tags.js';
@@ -18,6 +19,7 @@ import { checkImageName, checkTag, imageTag, parseEnvAssignment, parsePort } fro
 import { builtinSource, loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
+import { VERSION } from './version.js';
 import { out } from './output.js';
 
 export type { BuildReport } from '../engines/build-dir.js';
@@ -64,6 +66,7 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
       flags.cacheFrom?.length ? '--cache-from' : '',
       flags.cacheTo?.length ? '--cache-to' : '',
       flags.verify === false ? '--no-verify' : '',
+      flags.sbom ? '--sbom' : '',
     ].filter(Boolean);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
     return undefined;
@@ -135,6 +138,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.cacheFrom?.length ? { cacheFrom: flags.cacheFrom } : {}),
         ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
         verify: flags.verify === false ? false : { smoke: opts.smoke },
+        ...(flags.sbom ? { sbom: { toolVersion: VERSION } } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
         image,
       },
@@ -185,9 +189,17 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  tags    ${r.tags.join(', ')}`);
   if (r.layers) lines.push(...layerLines(r.layers));
   if (r.verify) lines.push(`  verify  ${verifyLine(r.verify)}`);
+  if (r.sbom) lines.push(`  sbom    ${sbomLine(r.sbom)}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
   if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
   return lines;
+}
+
+/** `sbom.cdx.json: 88 OS packages (dpkg), 12 from package-lock.json`. */
+export function sbomLine(s: SbomReport): string {
+  const os = s.database === 'none' ? 'no OS package database in the image' : `${s.osPackages} OS packages (${s.database})`;
+  const locks = Object.entries(s.lockfiles).map(([f, n]) => `${n} from ${f}`);
+  return [`${s.file}: ${os}`, ...locks, ...(s.unreadable.length ? [`not read: ${s.unreadable.join(', ')}`] : [])].join(', ');
 }
 
 /** The largest layers with their instructions, then a hint per known waste. */

@@ -32,6 +32,8 @@ export interface BuildFlags {
   /** false with --no-verify */
   verify?: boolean;
   json?: boolean;
+  /** Write sbom.cdx.json after the build. */
+  sbom?: boolean;
 }
 
 export interface GenerateFlags extends BuildFlags, SourceFlags, AnswerFlags {

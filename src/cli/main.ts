@@ -53,7 +53,8 @@ function buildOptions(cmd: Command): Command {
     .option('--buildx-builder <name>', 'with --builder buildx: the buildx builder to use as it is (kubernetes, remote, cloud)')
     .option('--cache-from <ref>', 'with --builder buildx: cache source, passed to buildx as is (repeatable)', collect)
     .option('--cache-to <ref>', 'with --builder buildx: cache export, passed to buildx as is (repeatable)', collect)
-    .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it');
+    .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it')
+    .option('--sbom', 'after the build, write a CycloneDX JSON SBOM (sbom.cdx.json) beside the Dockerfile: OS packages and the lockfiles copied in');
 }
 
 export function program(): Command {

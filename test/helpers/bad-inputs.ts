@@ -100,6 +100,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     ['bad tag', '--build', '--tag', 'Bad Tag'],
     ['bad platform', '--build', '--platform', 'nonsense'],
     ['bad build-arg', '--build', '--build-arg', 'NOEQUALS'],
+    ['sbom without build', '--sbom'],
     ['ci unknown', '--ci', 'jenkins'],
     ['recipes source missing', '--recipes', f.missing],
     ['recipes source a file', '--recipes', f.file],
