@@ -5,6 +5,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../engines/build-dir.js';
 import { manualBuildHint, type BuilderKind } from '../engines/builder.js';
 import { imageFacts } from '../engines/image-facts.js';
+import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
+import type { SbomReport } from '../engines/sbom-file.js';
 import { createProgressRenderer } from '../engines/progress.js';
 import { smokeForAnswers } from '../core/smoke.js';
 import { imageNameFromDir } from '../engines/tags.js';
@@ -17,6 +19,7 @@ import { checkImageName, checkTag, imageTag, parseEnvAssignment, parsePort } fro
 import { builtinSource, loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { conflictMarkerLines } from '../update/merge.js';
 import type { BuildFlags } from './flags.js';
+import { VERSION } from './version.js';
 import { out } from './output.js';
 
 export type { BuildReport } from '../engines/build-dir.js';
@@ -63,6 +66,7 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
       flags.cacheFrom?.length ? '--cache-from' : '',
       flags.cacheTo?.length ? '--cache-to' : '',
       flags.verify === false ? '--no-verify' : '',
+      flags.sbom ? '--sbom' : '',
     ].filter(Boolean);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
     return undefined;
@@ -134,6 +138,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.cacheFrom?.length ? { cacheFrom: flags.cacheFrom } : {}),
         ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
         verify: flags.verify === false ? false : { smoke: opts.smoke },
+        ...(flags.sbom ? { sbom: { toolVersion: VERSION } } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
         image,
       },
@@ -182,9 +187,26 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  image   ${r.imageId}`);
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
+  if (r.layers) lines.push(...layerLines(r.layers));
   if (r.verify) lines.push(`  verify  ${verifyLine(r.verify)}`);
+  if (r.sbom) lines.push(`  sbom    ${sbomLine(r.sbom)}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
   if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
+  return lines;
+}
+
+/** `sbom.cdx.json: 88 OS packages (dpkg), 12 from package-lock.json`. */
+export function sbomLine(s: SbomReport): string {
+  const os = s.database === 'none' ? 'no OS package database in the image' : `${s.osPackages} OS packages (${s.database})`;
+  const locks = Object.entries(s.lockfiles).map(([f, n]) => `${n} from ${f}`);
+  return [`${s.file}: ${os}`, ...locks, ...(s.unreadable.length ? [`not read: ${s.unreadable.join(', ')}`] : [])].join(', ');
+}
+
+/** The largest layers with their instructions, then a hint per known waste. */
+export function layerLines(l: LayerSummary): string[] {
+  const lines = [`  layers  ${l.count} with bytes (${formatBytes(l.total)}); the largest:`];
+  for (const x of l.largest) lines.push(`          ${formatBytes(x.size).padStart(9)}  ${shortInstruction(x.instruction)}`);
+  for (const h of l.hints) lines.push(`  hint    ${h}`);
   return lines;
 }
 
@@ -196,17 +218,7 @@ export function verifyLine(v: VerifyReport): string {
 }
 
 /** Decimal units, as docker prints them: 330.1 MB. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
+export const formatSize = formatBytes;
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
 export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): Promise<BuildReport> {

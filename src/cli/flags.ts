@@ -32,6 +32,8 @@ export interface BuildFlags {
   /** false with --no-verify */
   verify?: boolean;
   json?: boolean;
+  /** Write sbom.cdx.json after the build. */
+  sbom?: boolean;
 }
 
 export interface GenerateFlags extends BuildFlags, SourceFlags, AnswerFlags {
@@ -55,6 +57,14 @@ export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   check?: boolean;
   dryRun?: boolean;
   json?: boolean;
+}
+
+export interface CheckFlags {
+  recipes?: string[];
+  refresh?: boolean;
+  json?: boolean;
+  ci?: 'gitlab' | 'github';
+  force?: boolean;
 }
 
 export interface RecipeTestFlags {

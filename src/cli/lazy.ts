@@ -6,6 +6,7 @@
 // interactive session, a build or `list` a few milliseconds.
 export { clackPrompter, clackUI } from '../edges/prompts.js';
 export { buildCommand, buildGenerated, checkBuildFlags } from './build-command.js';
+export { checkCommand } from './check-command.js';
 export { ciRecipes } from './ci-command.js';
 export { detect } from './detect-command.js';
 export { info, list, validate } from './inspect.js';

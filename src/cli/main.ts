@@ -53,7 +53,8 @@ function buildOptions(cmd: Command): Command {
     .option('--buildx-builder <name>', 'with --builder buildx: the buildx builder to use as it is (kubernetes, remote, cloud)')
     .option('--cache-from <ref>', 'with --builder buildx: cache source, passed to buildx as is (repeatable)', collect)
     .option('--cache-to <ref>', 'with --builder buildx: cache export, passed to buildx as is (repeatable)', collect)
-    .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it');
+    .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it')
+    .option('--sbom', 'after the build, write a CycloneDX JSON SBOM (sbom.cdx.json) beside the Dockerfile: OS packages and the lockfiles copied in');
 }
 
 /** The subcommands' names (program() defines them; a test holds the two together). */
@@ -154,6 +155,17 @@ Examples:
       .option('--json', 'machine-readable output'),
   );
   answerOptions(prog.commands.find((c) => c.name() === 'update')!, (e) => e.update !== undefined).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
+
+  prog
+    .command('check')
+    .description('tell whether a generated dir is behind its recipe: a newer recipe version, newer base releases, files edited since the last render; changes nothing (exit 0 current, 10 update available)')
+    .argument('[dir]', 'generated dir', '.')
+    .option('--recipes <source>', 'check against this recipe source instead of the recorded one (a dir, git URL[#ref][:subdir] or npm package)', collect)
+    .option('--refresh', 'fetch the recorded git/npm source again')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
+    .option('--force', 'with --ci: overwrite the job file when it differs')
+    .action(async (dir, flags) => (await later()).checkCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe

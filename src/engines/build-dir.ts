@@ -5,6 +5,9 @@ import { BUILD_LOG } from '../core/record.js';
 import { ensureStateGitignore } from '../edges/record-store.js';
 import { runSteps } from '../core/run-command.js';
 import { buildImage } from './build.js';
+import { summarizeLayers, type LayerSummary } from '../core/layers.js';
+import { readLayers } from './layers.js';
+import { writeSbom, type SbomReport } from './sbom-file.js';
 import type { SmokeCheck } from '../core/types.js';
 import { detectBuilder, usesDockerEngine, type Builder, type BuilderKind } from './builder.js';
 import type { ImageFacts } from './image-facts.js';
@@ -49,6 +52,8 @@ export interface BuildDirOptions {
   verify: { smoke: SmokeCheck | undefined; timeoutSeconds?: number } | false;
   /** What to say about building by hand when no builder is found. */
   manualHint: string;
+  /** Write an SBOM of the built image into the folder (sbom.cdx.json), stamped with this tool version. */
+  sbom?: { toolVersion: string };
   /** What the image exposes, for the run command; a function is asked after the build. */
   image: ImageFacts | ((b: Builder, imageId: string) => Promise<ImageFacts>);
 }
@@ -73,6 +78,10 @@ export interface BuildReport {
   pushed: { tag: string; digest: string }[];
   /** The exact command that runs the built image. */
   run: string;
+  /** With --sbom: the file written and what it lists. */
+  sbom?: SbomReport;
+  /** Where the bytes went: the largest layers and the waste hints (absent when the engine cannot say). */
+  layers?: LayerSummary;
   /** Every step to run it: the secret files it mounts (made in the built folder, after a `cd` there when it is not the current one), then `run`. */
   runSteps: string[];
 }
@@ -125,6 +134,8 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
   }
 
   const facts = typeof o.image === 'function' ? await o.image(builder, result.imageId) : o.image;
+  const history = await readLayers(builder, result.imageId);
+  const sbom = o.sbom ? await writeSbom(builder, dir, { name: o.tags[0]!, imageId: result.imageId, toolVersion: o.sbom.toolVersion }) : undefined;
   const runs = runSteps({
     bin: usesDockerEngine(builder) ? 'docker' : 'podman',
     image: o.tags[0]!,
@@ -134,7 +145,7 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
     env: facts.env.filter((e) => e.secret),
     ...(facts.interactive ? { interactive: true } : {}),
   });
-  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, ...(verify ? { verify } : {}), pushed, run: runs.at(-1)!, runSteps: runs };
+  return { imageId: result.imageId, size: result.size, tags: result.tags, logFile: result.logFile, builder: builder.kind, seconds, ...(verify ? { verify } : {}), pushed, run: runs.at(-1)!, runSteps: runs, ...(history?.length ? { layers: summarizeLayers(history) } : {}), ...(sbom ? { sbom } : {}) };
 }
 
 /** Why an image built for `platform` cannot run here, or undefined when it can (no platform: the engine's own). */

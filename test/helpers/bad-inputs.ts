@@ -100,6 +100,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     ['bad tag', '--build', '--tag', 'Bad Tag'],
     ['bad platform', '--build', '--platform', 'nonsense'],
     ['bad build-arg', '--build', '--build-arg', 'NOEQUALS'],
+    ['sbom without build', '--sbom'],
     ['ci unknown', '--ci', 'jenkins'],
     ['recipes source missing', '--recipes', f.missing],
     ['recipes source a file', '--recipes', f.file],
@@ -108,7 +109,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     { name: 'unknown flag', args: ['--bogus'] },
     { name: 'flag without its value', args: [t, '--tz'] },
     { name: 'mistyped command', args: ['lst'] },
-    { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, recipe, ci, help' },
+    { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, check, recipe, ci, help' },
     { name: 'help for a mistyped command', args: ['help', 'lst'], says: 'create-image: unknown command "lst": did you mean list?' },
     { name: 'no such recipe command', args: ['recipe', 'nosuch'], says: 'create-image: unknown command "nosuch"; recipe commands: new, test, help' },
     { name: 'a mistyped ci command', args: ['ci', 'recipe'], says: 'create-image: unknown command "recipe": did you mean recipes?' },
@@ -142,6 +143,15 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
       { name: 'update: bad record', args: ['update', f.badRecord] },
       { name: 'update: record with wrong types', args: ['update', f.typedRecord] },
       { name: 'update: check on a bad record', args: ['update', f.badRecord, '--check'] },
+    );
+  }
+  if (commands.includes('check')) {
+    cases.push(
+      { name: 'check: not generated', args: ['check', f.empty] },
+      { name: 'check: missing', args: ['check', f.missing] },
+      { name: 'check: a file', args: ['check', f.file] },
+      { name: 'check: bad record', args: ['check', f.badRecord] },
+      { name: 'check: unknown ci', args: ['check', f.typedRecord, '--ci', 'jenkins'] },
     );
   }
   if (commands.includes('recipe')) {

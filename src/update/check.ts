@@ -1,0 +1,78 @@
+// `check`: how a generated folder stands against its recipe, without changing it. Three findings: a newer
+// recipe version (the recorded source resolved again, as `update` would), the generated files edited
+// or removed since the last render (their hash against the record's), and FROM images whose release
+// has a newer one in the dated release table. The command (src/cli/check-command.ts) prints them.
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { newerBase, type BaseUpdate } from '../core/base-updates.js';
+import { UsageError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
+import { RECORD_FILE, type RecordFile } from '../core/record.js';
+import { argsAfterFlags, parseDockerfile } from '../lint/dockerfile-parse.js';
+import { isNewer, updateTarget } from './update.js';
+
+export interface CheckReport {
+  recipe: { name: string; current: string; latest: string; source: string; newer: boolean };
+  /** Generated files that differ from the last render (`edited`) or are gone (`missing`), sorted by path. */
+  files: Array<{ path: string; state: 'edited' | 'missing' }>;
+  /** FROM images with a newer release, per Dockerfile (path) and line. */
+  bases: Array<BaseUpdate & { file: string; line: number }>;
+  /** A newer recipe or a newer base release: what `update` (or a changed --base) would bring. */
+  updateAvailable: boolean;
+}
+
+/** Generated Dockerfiles: the recorded files named like one (Dockerfile, Containerfile, *.Dockerfile). */
+const isDockerfile = (path: string): boolean => /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i.test(basename(path));
+
+/** The record's files as they are now: edited (another hash) or missing. */
+export function editedFiles(dir: string, rec: RecordFile): CheckReport['files'] {
+  const files: CheckReport['files'] = [];
+  if (typeof rec.files !== 'object' || Array.isArray(rec.files)) throw new UsageError([{ path: `${RECORD_FILE} files`, message: 'is not an object of file hashes; regenerate the dir' }]);
+  for (const [path, hash] of Object.entries(rec.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (path === RECORD_FILE) continue;
+    const file = join(dir, path);
+    if (!existsSync(file) || !lstatSync(file).isFile()) files.push({ path, state: 'missing' });
+    else if (sha256(readFileSync(file, 'utf8')) !== hash) files.push({ path, state: 'edited' });
+  }
+  return files;
+}
+
+/** The FROM images of a Dockerfile's text, with their lines; a stage named earlier is no image. */
+export function fromImages(text: string): Array<{ image: string; line: number }> {
+  const stages = new Set<string>();
+  const images: Array<{ image: string; line: number }> = [];
+  for (const ins of parseDockerfile(text).instructions) {
+    if (ins.keyword !== 'FROM') continue;
+    const [image, as, name] = argsAfterFlags(ins).trim().split(/\s+/);
+    if (image && !stages.has(image.toLowerCase())) images.push({ image, line: ins.line });
+    if (as?.toLowerCase() === 'as' && name) stages.add(name.toLowerCase());
+  }
+  return images;
+}
+
+/** The base updates of the folder's Dockerfiles as they are now (a FROM the user changed counts as changed). */
+export function baseUpdates(dir: string, rec: RecordFile): CheckReport['bases'] {
+  const bases: CheckReport['bases'] = [];
+  for (const path of Object.keys(rec.files).filter(isDockerfile).sort()) {
+    const file = join(dir, path);
+    if (!existsSync(file) || !lstatSync(file).isFile()) continue;
+    for (const { image, line } of fromImages(readFileSync(file, 'utf8'))) {
+      const u = newerBase(image);
+      if (u) bases.push({ ...u, file: path, line });
+    }
+  }
+  return bases;
+}
+
+export async function checkDir(dir: string, rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; warn: (s: string) => void }): Promise<CheckReport> {
+  const { src, recipe } = await updateTarget(rec, opts);
+  const newer = isNewer(recipe, rec);
+  const files = editedFiles(dir, rec);
+  const bases = baseUpdates(dir, rec);
+  return {
+    recipe: { name: rec.recipe.name, current: rec.recipe.version, latest: recipe.manifest.version, source: src.label, newer },
+    files,
+    bases,
+    updateAvailable: newer || bases.length > 0,
+  };
+}
