@@ -58,7 +58,7 @@ function buildOptions(cmd: Command): Command {
 }
 
 /** The subcommands' names (program() defines them; a test holds the two together). */
-export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'recipe', 'ci', 'help'] as const;
+export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'check', 'recipe', 'ci', 'help'] as const;
 
 /**
  * Whether a run's words may address a subcommand or ask for help: only then are the subcommands
