@@ -6,6 +6,7 @@
 #   podman buildah runc                test/e2e/podman.test.ts builds with each (runc, not crun: see below)
 #   docker-registry apache2-utils curl the password-protected local registry (scripts/ci/registry.sh)
 #   chromium                           test/e2e/novnc.test.ts looks at the desktop through a real browser
+#   apt-cacher-ng                      the apt cache e2e builds share (scripts/ci/apt-cache.sh), started
 #   containers.conf                    podman's limits within this machine's hard limits, runc as runtime
 #   debian:bookworm (+ debian:12)      the non-slim base, next to setup.sh's debian:bookworm-slim
 #   the base images in podman's store  nothing can be pulled (scripts/ci/podman-base-images.sh)
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/../.."
 
 # podman and buildah build and run here as root with runc; crun (which podman would prefer) fails on
 # this machine's cgroups ("cgroups in hybrid mode"), so it is never installed (--no-install-recommends)
-PACKAGES=(shellcheck podman buildah runc docker-registry apache2-utils curl chromium)
+PACKAGES=(shellcheck podman buildah runc docker-registry apache2-utils curl chromium apt-cacher-ng)
 CONTAINERS_CONF=/etc/containers/containers.conf.d/50-create-image.conf
 
 log() { printf 'test-tools: %s\n' "$*"; }
@@ -46,3 +47,5 @@ fi
 bash scripts/ci/make-base-images.sh
 # then both in the store podman and buildah share
 bash scripts/ci/podman-base-images.sh
+# the apt cache test builds share: on loopback and the docker bridge, given to builds as http_proxy
+bash scripts/ci/apt-cache.sh start

@@ -220,7 +220,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     },
     repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
     compiledLocale: () => (localeCommands(a.family, a.locale).length ? '/usr/lib/locale/locale-archive' : undefined),
-    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user }) ?? [],
+    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user, services: a.services }) ?? [],
     serviceConfigs: () =>
       Object.entries(SERVICES)
         .filter(([name, def]) => def.config && a.services.includes(name))

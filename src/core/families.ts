@@ -1,5 +1,6 @@
 // What differs between base image families: package names, package manager, users, locales, service commands.
 // Plain tables and functions so templates stay declarative and the differences are reviewable in one place.
+import { shCommand } from './escape.js';
 import type { Family, Runtime, RuntimeName } from './types.js';
 
 export interface ServiceDef {
@@ -17,7 +18,7 @@ export interface ServiceDef {
    * Commands (run after the install) that fit the packaged service to a container: the port it listens
    * on, logs to the container's stdout/stderr, run-time dirs the non-root user can write.
    */
-  setup?: (family: Family, o: { port: number; user: UserSpec | null }) => string[];
+  setup?: (family: Family, o: { port: number; user: UserSpec | null; services: readonly string[] }) => string[];
   /** The config file a recipe renders for the service (`source` in the target dir) and where the image reads it. */
   config?: { source: string; target: (family: Family) => string };
 }
@@ -37,7 +38,8 @@ export const SERVICES: Record<string, ServiceDef> = {
   },
   apache: {
     description: 'Apache httpd (non-root on a high port)',
-    packages: { debian: ['apache2'], ubuntu: ['apache2'], alpine: ['apache2'], rhel: ['httpd'] },
+    // apache2-proxy on Alpine: mod_proxy_fcgi, which hands .php to php-fpm (the other families ship it)
+    packages: { debian: ['apache2'], ubuntu: ['apache2'], alpine: ['apache2', 'apache2-proxy'], rhel: ['httpd'] },
     command: {
       debian: ['apache2ctl', '-D', 'FOREGROUND'],
       ubuntu: ['apache2ctl', '-D', 'FOREGROUND'],
@@ -48,19 +50,29 @@ export const SERVICES: Record<string, ServiceDef> = {
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
     // Debian and Ubuntu split the config (ports.conf, sites-available/); Alpine and the rhel family keep one httpd.conf.
-    setup: (family, { port, user }) => {
+    setup: (family, { port, user, services }) => {
       const own = (dirs: string) => (user ? [`chown -R ${user.name}:${user.name} ${dirs}`] : []);
+      const php = services.includes('php-fpm') ? phpFpmHandler(family) : [];
       if (family === 'debian' || family === 'ubuntu') {
         return [
           `sed -i 's/^Listen 80$/Listen ${port}/' /etc/apache2/ports.conf`,
           `sed -i 's/<VirtualHost \\*:80>/<VirtualHost *:${port}>/' /etc/apache2/sites-available/000-default.conf`,
           'ln -sf /dev/stdout /var/log/apache2/access.log',
           'ln -sf /dev/stderr /var/log/apache2/error.log',
+          ...php,
+          // apache runs as the user the image runs as (chown to www-data of its mutexes and sockets fails
+          // otherwise); apache2ctl makes its run and lock dirs at start, which that user cannot: made here
+          ...(user
+            ? [
+                `sed -i -e 's/^export APACHE_RUN_USER=.*/export APACHE_RUN_USER=${user.name}/' -e 's/^export APACHE_RUN_GROUP=.*/export APACHE_RUN_GROUP=${user.name}/' /etc/apache2/envvars`,
+                'mkdir -p /var/run/apache2 /var/lock/apache2',
+              ]
+            : []),
           ...own('/var/run/apache2 /var/lock/apache2 /var/log/apache2'),
         ];
       }
       const [conf, dir] = family === 'alpine' ? ['/etc/apache2/httpd.conf', 'apache2'] : ['/etc/httpd/conf/httpd.conf', 'httpd'];
-      return [`sed -i 's/^Listen 80$/Listen ${port}/' ${conf}`, ...(user ? [`mkdir -p /run/${dir}`, ...own(`/run/${dir} /var/log/${dir}`)] : [])];
+      return [`sed -i 's/^Listen 80$/Listen ${port}/' ${conf}`, ...php, ...(user ? [`mkdir -p /run/${dir}`, ...own(`/run/${dir} /var/log/${dir}`)] : [])];
     },
   },
   'php-fpm': {
@@ -98,6 +110,24 @@ export const SERVICES: Record<string, ServiceDef> = {
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES);
+
+/** The php-fpm address the custom recipe's php-fpm.conf listens on (nginx and apache hand .php to it). */
+const PHP_FPM_ADDRESS = '127.0.0.1:9000';
+
+/**
+ * Apache beside php-fpm: .php handed to php-fpm over FastCGI (proxy_fcgi), index.php as a directory
+ * index. Without it Debian's, Ubuntu's and Alpine's apache serve PHP as source, and RHEL's php.conf
+ * points at a socket php-fpm does not listen on (a later conf.d file overrides its handler).
+ */
+function phpFpmHandler(family: Family): string[] {
+  const lines = ['<FilesMatch "\\.php$">', `    SetHandler "proxy:fcgi://${PHP_FPM_ADDRESS}"`, '</FilesMatch>', 'DirectoryIndex index.php index.html'];
+  const write = (file: string) => `${shCommand(['printf', '%s\\n', ...lines])} > ${file}`;
+  if (family === 'debian' || family === 'ubuntu') {
+    return ['a2enmod proxy_fcgi', write('/etc/apache2/conf-available/create-image-php-fpm.conf'), 'a2enconf create-image-php-fpm'];
+  }
+  // Alpine: apache2-proxy's conf.d/proxy.conf loads mod_proxy and mod_proxy_fcgi; RHEL's httpd loads them itself
+  return [write(family === 'alpine' ? '/etc/apache2/conf.d/zz-create-image-php-fpm.conf' : '/etc/httpd/conf.d/zz-create-image-php-fpm.conf')];
+}
 
 /** A release of a family's base image and the last day its distribution supports it (security updates). */
 export interface BaseRelease {

@@ -64,6 +64,40 @@ export function dockerClients(pathDocker = 'docker'): DockerClient[] {
 }
 
 const status0 = await engineStatus();
+
+/**
+ * The apt cache test builds share (apt-cacher-ng, started by scripts/ci/test-tools.sh through
+ * scripts/ci/apt-cache.sh) as `--build-arg` pairs: `http_proxy`, a predefined build arg that leaves no trace
+ * in the image's config or history, so apt over http goes through it; `no_proxy` keeps the https
+ * registries (npm, yarn) direct for the tools that would take http_proxy for https too. Empty when the
+ * cache does not answer on the docker bridge: builds then fetch directly (slower, same result).
+ */
+export const APT_CACHE_BUILD_ARGS: string[] = await aptCacheBuildArgs();
+
+async function aptCacheBuildArgs(): Promise<string[]> {
+  if (process.env.CREATE_IMAGE_APT_CACHE === 'off') return [];
+  const ip = (await execa('ip', ['-4', '-o', 'addr', 'show', 'dev', 'docker0'], { reject: false })).stdout.match(/inet (\d+\.\d+\.\d+\.\d+)\//)?.[1];
+  if (!ip) return [];
+  const url = `http://${ip}:${process.env.APT_CACHE_PORT ?? '3142'}`;
+  const ok = await fetch(`${url}/acng-report.html`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false);
+  if (!ok) return [];
+  const noProxy = 'localhost,127.0.0.1,::1,registry.npmjs.org,.npmjs.org,registry.yarnpkg.com,.yarnpkg.com';
+  return ['--build-arg', `http_proxy=${url}`, '--build-arg', `no_proxy=${noProxy}`];
+}
+
+/**
+ * `args` with the apt cache's build args when they run a build on the machine's engine with docker
+ * (podman and buildah have their own networks, a fresh engine of a test its own bridge), and the test
+ * gave no proxy of its own.
+ */
+export function withAptCache(args: string[], env: Record<string, string | undefined> = {}): string[] {
+  if (!APT_CACHE_BUILD_ARGS.length || env.DOCKER_HOST !== undefined) return args;
+  if (!(args[0] === 'build' || args.includes('--build'))) return args;
+  const builder = args[args.indexOf('--builder') + 1];
+  if (args.includes('--builder') && builder !== 'docker') return args;
+  if (args.some((a) => /^(http|https|no)_proxy=/i.test(a))) return args;
+  return [...args, ...APT_CACHE_BUILD_ARGS];
+}
 let skipNoted = false;
 
 /**
@@ -98,7 +132,7 @@ export interface CliResult {
 
 /** Run the built bin. Never prompts (no TTY); CI is not forced so tests can choose. */
 export async function cli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeout?: number } = {}): Promise<CliResult> {
-  const r = await execa(process.execPath, [BIN, ...args], {
+  const r = await execa(process.execPath, [BIN, ...withAptCache(args, opts.env)], {
     cwd: opts.cwd ?? os.tmpdir(),
     env: { NO_COLOR: '1', ...opts.env },
     input: opts.input ?? '',
@@ -135,7 +169,7 @@ export function uniqueName(prefix: string): string {
 /** Run a docker command with the given client; throws with stderr on failure unless reject=false. */
 export async function docker(args: string[], opts: { client?: DockerClient; reject?: boolean; input?: string; timeout?: number } = {}): Promise<CliResult> {
   const c = opts.client ?? dockerClients(process.env.CREATE_IMAGE_DOCKER ?? 'docker')[0]!;
-  const r = await execa(c.bin, args, { env: c.env, reject: false, input: opts.input, timeout: opts.timeout ?? 10 * 60_000 });
+  const r = await execa(c.bin, withAptCache(args, c.env), { env: c.env, reject: false, input: opts.input, timeout: opts.timeout ?? 10 * 60_000 });
   const res = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
   if (res.exitCode !== 0 && opts.reject !== false) {
     throw new Error(`docker ${args.join(' ')} exited ${res.exitCode}: ${res.stderr.slice(-2000)}`);

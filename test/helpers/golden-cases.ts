@@ -49,6 +49,7 @@ const CUSTOM_VARIANTS: Array<{ id: string; raw: RawAnswers }> = [
   { id: 'node-nginx', raw: { runtime: 'node', tz: 'Asia/Shanghai', locale: 'zh_CN.UTF-8', services: ['nginx'], ports: ['8080'], env: { GREETING: 'hello "world" $(id) `x`' } } },
   { id: 'supervisord', raw: { runtime: 'python', services: ['nginx', 'redis', 'cron'], supervisor: 'supervisord', ports: ['8080', '6379'] } },
   { id: 'watchdog-php', raw: { runtime: 'php', services: ['nginx', 'php-fpm'], supervisor: 'watchdog', ports: ['8080'] } },
+  { id: 'apache-php', raw: { services: ['apache', 'php-fpm'], ports: ['8080'] } },
 ];
 
 // The novnc recipe: the gateway alone, and the desktop under each supervisor (one with the seed's CJK locale).
