@@ -258,3 +258,39 @@ describe('wording', () => {
     expect((await runCli([path.join(file, 'sub'), '--recipe', 'custom', '--yes'])).stderr).toContain('is a file, not a folder');
   });
 });
+
+describe('--ca-cert takes certificates only', () => {
+  const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+  it('refuses a PEM holding a private key, naming the file, from the flag and from a folder config', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'both.pem'), KEY + CERT);
+    const r = await runCli([path.join(dir, 'out'), '--recipe', 'custom', '--yes', '--ca-cert', path.join(dir, 'both.pem')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`create-image: --ca-cert: ${path.join(dir, 'both.pem')} holds a private key: give the CA's certificate alone (certificates only; a key must never reach the image)`]);
+    writeFileSync(path.join(dir, 'create-image.config.json'), JSON.stringify({ caCerts: ['both.pem'] }));
+    const c = await runCli(['out', '--recipe', 'custom', '--yes'], { cwd: dir });
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(/caCerts of .*create-image\.config\.json: .*both\.pem holds a private key/);
+    expect(readdirSync(dir)).not.toContain('out');
+  });
+
+  it('fails fast on a device, a FIFO or a huge file; keeps only the certificate blocks; says where they came from', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'big.pem'), Buffer.alloc(2 * 1024 * 1024, 0x41));
+    for (const [file, said] of [['/dev/zero', 'is a device, not a regular file'], [path.join(dir, 'big.pem'), 'is over 1 MB (2 MB)']]) {
+      const start = Date.now();
+      const r = await runCli([path.join(dir, 'out'), '--recipe', 'custom', '--yes', '--ca-cert', file!]);
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`--ca-cert: ${file} ${said}`);
+    }
+    writeFileSync(path.join(dir, 'ca.pem'), `-----BEGIN X509 CRL-----\nMIIC\n-----END X509 CRL-----\n${CERT}`);
+    writeFileSync(path.join(dir, 'create-image.config.json'), JSON.stringify({ caCerts: ['ca.pem'] }));
+    const r = await runCli(['out', '--recipe', 'custom', '--yes'], { cwd: dir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/CA certificates from caCerts of .*create-image\.config\.json \(01-ca\.crt\): certificates only; the image keeps them in the layer that copies certs\//);
+    expect(read(path.join(dir, 'out'), 'certs/01-ca.crt')).toBe(CERT);
+  });
+});
