@@ -294,3 +294,36 @@ describe('--ca-cert takes certificates only', () => {
     expect(read(path.join(dir, 'out'), 'certs/01-ca.crt')).toBe(CERT);
   });
 });
+
+describe('secrets never become image config', () => {
+  it.each(['API_TOKEN', 'NPM_AUTH', 'GITHUB_PAT', 'DB_PWD', 'SSH_KEY', 'apiKey', 'AWS_CREDENTIALS', 'MY_PASS'])('--env %s=... is refused and pointed at --secret', async (name) => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', `${name}=x`]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`--env ${name}: looks like a secret`);
+    expect(r.stderr).toContain(`declare it with --secret ${name}`);
+  });
+
+  it('a URL with a password is refused whatever the name; names that are not secrets pass', async () => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', 'DATABASE_URL=postgres://app:s3cr3t@db/app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--env DATABASE_URL: is a URL with a password in it');
+    for (const env of ['PUBLIC_KEY=abc', 'DATABASE_URL=postgres://db/app', 'KEYBOARD=us', 'PASSAGE=x']) {
+      const ok = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', env]);
+      expect(ok.exitCode, `${env}: ${ok.stderr}`).toBe(0);
+    }
+  });
+
+  it('--secret NAME: the entrypoint reads NAME_FILE, compose mounts a secret, the printed run command a file; no value in the image', async () => {
+    const dir = fresh();
+    const r = await runCli([dir, '--recipe', 'custom', '--yes', '--secret', 'API_TOKEN', '--service', 'nginx', '--compose']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(read(dir, 'docker-entrypoint.sh')).toContain('file_env API_TOKEN\n');
+    expect(read(dir, 'compose.yaml')).toMatch(/API_TOKEN_FILE: "\/run\/secrets\/api_token"[\s\S]*secrets:\n {6}- api_token[\s\S]*api_token:\n {4}file: \.\/secrets\/api_token/);
+    expect(r.stdout).toContain('-v ./secrets/api_token:/run/secrets/api_token:ro -e API_TOKEN_FILE=/run/secrets/api_token');
+    expect(read(dir, 'Dockerfile')).not.toMatch(/^ENV[\s\S]*API_TOKEN=/m);
+    const bad = await runCli([fresh(), '--recipe', 'custom', '--yes', '--secret', '1BAD']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^create-image: --secret: 1BAD: /);
+  });
+});
