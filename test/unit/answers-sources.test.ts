@@ -146,6 +146,20 @@ describe('mistyped subcommands', () => {
     expect(help.stdout).toMatch(/^Usage: create-image/);
   });
 
+  it.each([
+    [['infoo', 'custom'], 'unknown command "infoo": did you mean info?'],
+    [['valiate', 'x'], 'unknown command "valiate": did you mean validate?'],
+    [['hepl'], 'unknown command "hepl": did you mean help? (to generate into a folder named hepl, add --recipe <name> --yes, or create the folder first)'],
+    [['recipe', 'nwe'], 'unknown command "nwe": did you mean new?'],
+  ])('%j gets one did-you-mean line, also in --json', async (args, said) => {
+    const r = await runCli(args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`create-image: ${said}\n`);
+    const j = await runCli([...args, '--json']);
+    expect(j.exitCode).toBe(2);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { code: 'usage', message: said } });
+  });
+
   it('edit distance', () => {
     expect(editDistance('lst', 'list')).toBe(1);
     expect(editDistance('Asia/Shangai', 'Asia/Shanghai')).toBe(1);
