@@ -310,7 +310,7 @@ export async function run(argv: string[]): Promise<number> {
         return 2;
       }
       process.stderr.write(commanderError);
-      if (json) jsonFailure(2, 'usage', e.message.replace(/^error: /, ''), /'(--?[\w-]+)'/.exec(e.message)?.[1] ?? null);
+      if (json) jsonFailure(2, 'usage', e.message.replace(/^error: /, ''), /'(--?[\w-]+)[^']*'/.exec(e.message)?.[1] ?? null);
       return 2;
     }
     if (e instanceof CreateImageError) {

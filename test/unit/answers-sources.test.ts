@@ -160,6 +160,12 @@ describe('mistyped subcommands', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { code: 'usage', message: said } });
   });
 
+  it('a value commander refuses names its flag in --json', async () => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--supervisor', 'bad', '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'usage', flag: '--supervisor' } });
+  });
+
   it('edit distance', () => {
     expect(editDistance('lst', 'list')).toBe(1);
     expect(editDistance('Asia/Shangai', 'Asia/Shanghai')).toBe(1);
