@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
-import { appAnswers, appLabel, detectApps, evidenceLine, MARKERS } from '../detect/detect.js';
+import { appAnswers, appLabel, detectFolder, evidenceLine, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
 import { snapshotDir } from '../edges/project-snapshot.js';
 import type { GenerateFlags } from './flags.js';
@@ -25,16 +25,16 @@ interface UI {
   note(text: string, title: string): void;
 }
 
-/** Apps in `dir`, narrowed to `--app` when given (a folder relative to `dir`). */
-export function appsIn(dir: string, appFlag: string | undefined): DetectedApp[] {
-  const apps = detectApps(snapshotDir(dir));
-  if (appFlag === undefined) return apps;
+/** Apps in `dir`, narrowed to `--app` when given (a folder relative to `dir`), and the project files no app could use. */
+export function appsIn(dir: string, appFlag: string | undefined): { apps: DetectedApp[]; problems: string[] } {
+  const { apps, problems } = detectFolder(snapshotDir(dir));
+  if (appFlag === undefined) return { apps, problems };
   const want = appFlag.replace(/^\.\//, '').replace(/\/+$/, '') || '.';
   const chosen = apps.filter((a) => a.dir === want);
   if (!chosen.length) {
-    throw new UsageError([{ path: '--app', message: `no app recognised in ${want}${apps.length ? `; found: ${apps.map(appLabel).join(', ')}` : ''}` }]);
+    throw new UsageError([{ path: '--app', message: `no app recognised in ${want}${apps.length ? `; found: ${apps.map(appLabel).join(', ')}` : problems.length ? ` (${problems.join(' ')})` : ''}` }]);
   }
-  return chosen;
+  return { apps: chosen, problems };
 }
 
 /** What a generation found in its project folder before anything is asked: the apps, and what settles the choice. */
@@ -61,11 +61,12 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
   // Without a target dir, only a folder that looks like a project is looked into.
   if (targetArg === undefined && flags.app === undefined && recipe === undefined && !readdirSync(dir).some((n) => MARKERS.has(n))) return undefined;
   const shown = relative(process.cwd(), dir) || '.';
-  const apps = appsIn(dir, flags.app);
+  const { apps, problems } = appsIn(dir, flags.app);
   if (!apps.length) {
-    out.notice(`no app recognised in ${shown} (see \`create-image detect\`)${interactive ? '; asking as usual' : ''}`);
+    out.notice(`no app recognised in ${shown}${problems.length ? `: ${problems.join(' ')}` : ' (see `create-image detect`)'}${interactive ? '; asking as usual' : ''}`);
     return undefined;
   }
+  for (const p of problems) out.notice(p);
   if (!interactive) {
     const why = notInteractiveBecause(flags) ?? 'here';
     // Writing into the folder the user stands in takes a yes: the wizard's confirmation, or --yes.

@@ -20,7 +20,7 @@ export async function checkCommand(dirArg: string, flags: CheckFlags): Promise<v
   const dir = resolve(dirArg);
   const rec = readRecord(dir);
   const ci = flags.ci ? writeCheckJob(dir, flags.ci, !!flags.force) : undefined;
-  const report = await checkDir(dir, rec, { ...(flags.recipes ? { recipes: flags.recipes } : {}), ...(flags.refresh ? { refresh: true } : {}), warn: out.warn });
+  const report = await checkDir(dir, rec, { ...(flags.recipes ? { recipes: flags.recipes } : {}), ...(flags.refresh ? { refresh: true } : {}), ...(flags.trust ? { trust: true } : {}), warn: out.warn });
   const update = shCommand(['create-image', 'update', dirArg]);
   if (flags.json) out.json({ ...report, ...(report.recipe.newer ? { next: update } : {}), ...(ci ? { ci } : {}) });
   else printReport(report, update, ci);

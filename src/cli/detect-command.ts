@@ -12,7 +12,7 @@ import { out } from './output.js';
 export function detect(dirArg: string, flags: DetectFlags): void {
   const dir = resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([{ path: 'dir', message: `${dirArg} is not a folder` }]);
-  const apps = appsIn(dir, flags.app);
+  const { apps, problems } = appsIn(dir, flags.app);
   const shown = relative(process.cwd(), dir) || '.';
   const results = apps.map((app) => {
     const { values, notes } = appAnswers(app);
@@ -21,14 +21,15 @@ export function detect(dirArg: string, flags: DetectFlags): void {
     return { dir: app.dir, stack: app.stack, facts: app.facts, ...(app.runtime ? { runtime: app.runtime } : {}), ...(app.port ? { port: app.port } : {}), answers: values, ...(app.choices ? { choices: app.choices } : {}), notes, command };
   });
   if (flags.json) {
-    out.json({ dir, apps: results });
+    out.json({ dir, apps: results, ...(problems.length ? { problems } : {}) });
     return;
   }
   if (!apps.length) {
     const markers = [...MARKERS];
-    out.line(`No app recognised in ${shown}: no ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}.`);
+    out.line(problems.length ? `No app recognised in ${shown}: ${problems.join(' ')}` : `No app recognised in ${shown}: no ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}.`);
     return;
   }
+  for (const p of problems) out.line(`note: ${p}`);
   for (const [i, app] of apps.entries()) {
     const r = results[i]!;
     out.line(`${appLabel(app)}: ${evidenceLine(app)}`);

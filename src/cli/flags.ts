@@ -62,6 +62,7 @@ export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
 export interface CheckFlags {
   recipes?: string[];
   refresh?: boolean;
+  trust?: boolean;
   json?: boolean;
   ci?: 'gitlab' | 'github';
   force?: boolean;

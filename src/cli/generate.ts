@@ -79,7 +79,10 @@ async function gather(targetArg: string | undefined, flags: GenerateFlags, later
   const fileLayer: AnswerLayer = { values: fileAnswers, path: (k: string) => `--answers ${k}`, keys: ANSWER_KEYS };
   const sources = await loadSources(flags, { warn: out.warn, external: async () => (await later()).externalSources });
   // CA certificates: --ca-cert, else the answers file, else the config's "caCerts".
-  const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts);
+  const certFrom = flags.caCert ? '--ca-cert' : listOf(fileAnswers.caCerts) ? '--answers caCerts' : `caCerts of ${sources.config.files.find((f) => f.caCerts.length)?.file ?? 'the config'}`;
+  const caCerts = readCaCerts(flags.caCert ?? listOf(fileAnswers.caCerts) ?? sources.config.caCerts, flags.caCert ? '--ca-cert' : certFrom);
+  // said every time: a folder's config can name certificates, and what stays in the image is the user's call
+  if (caCerts.length) out.notice(`CA certificates from ${certFrom} (${caCerts.map((c) => c.name).join(', ')}): certificates only; the image keeps them in the layer that copies certs/ (public certificates, no keys; --ca-in-final decides whether it trusts them at run time)`);
   const flagsLayer = flagLayer(flags as Record<string, unknown>, undefined, caCerts);
   // the shape of every given answer (types, sizes, keys), file and flags, before anything is asked
   const given = rawAnswersFrom([fileLayer, flagsLayer]);

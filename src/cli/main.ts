@@ -162,6 +162,7 @@ Examples:
     .argument('[dir]', 'generated dir', '.')
     .option('--recipes <source>', 'check against this recipe source instead of the recorded one (a dir, git URL[#ref][:subdir] or npm package)', collect)
     .option('--refresh', 'fetch the recorded git/npm source again')
+    .option('--trust', "run the templates of a recipe source the project names (its config, its record's source)")
     .option('--json', 'machine-readable output')
     .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
     .option('--force', 'with --ci: overwrite the job file when it differs')
@@ -256,7 +257,9 @@ function unknownCommand(word: string, parent: Command, label: string): UsageErro
 
 /** `unknown command "lst": did you mean list?`, or undefined when no command is near the word. */
 function didYouMean(word: string, names: string[]): string | undefined {
-  const near = closest(word, names, { maxDistance: word.length <= 4 ? 1 : 2, limit: 2 });
+  // two neighbouring letters swapped (`hepl`, `nwe`) is one slip of the fingers, though two edits
+  const swapped = names.filter((n) => n.length === word.length && n !== word && [...n].some((_, i) => i + 1 < n.length && word === n.slice(0, i) + n[i + 1] + n[i] + n.slice(i + 2)));
+  const near = [...new Set([...swapped, ...closest(word, names, { maxDistance: word.length <= 4 ? 1 : 2, limit: 2 })])].slice(0, 2);
   return near.length ? `unknown command "${word}": did you mean ${near.join(' or ')}?` : undefined;
 }
 
@@ -305,7 +308,17 @@ export async function run(argv: string[]): Promise<number> {
     }
   };
   override(prog);
-  prog.configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => process.stderr.write(s) });
+  // commander's own error line is held until the boundary knows whether a did-you-mean replaces it
+  let commanderError = '';
+  const output = { writeOut: (s: string) => out.write(s), writeErr: (s: string) => process.stderr.write(s), outputError: (s: string) => void (commanderError += s) };
+  prog.configureOutput(output);
+  const configure = (cmd: Command): void => {
+    for (const c of cmd.commands) {
+      c.configureOutput(output);
+      configure(c);
+    }
+  };
+  configure(prog);
   try {
     await prog.parseAsync(argv);
     return 0;
@@ -313,7 +326,16 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
       if (e.exitCode === 0) return 0;
-      if (json) jsonFailure(2, 'usage', e.message.replace(/^error: /, ''), /'(--?[\w-]+)'/.exec(e.message)?.[1] ?? null);
+      // `infoo custom`: more words than a target folder, the first one near a command's name
+      const first = argv.slice(2).find((a) => !a.startsWith('-'));
+      const typo = e.code === 'commander.excessArguments' && first !== undefined ? didYouMean(first, [...COMMAND_NAMES]) : undefined;
+      if (typo) {
+        process.stderr.write(`create-image: ${typo}\n`);
+        if (json) jsonFailure(2, 'usage', typo, null);
+        return 2;
+      }
+      process.stderr.write(commanderError);
+      if (json) jsonFailure(2, 'usage', e.message.replace(/^error: /, ''), /'(--?[\w-]+)[^']*'/.exec(e.message)?.[1] ?? null);
       return 2;
     }
     if (e instanceof CreateImageError) {

@@ -23,7 +23,7 @@ import { VERSION } from './version.js';
 export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise<void> {
   const dir = resolve(dirArg);
   const rec = readRecord(dir);
-  const { src, list, recipe } = await updateTarget(rec, { ...flags, warn: out.warn });
+  const { src, list, recipe } = await updateTarget(rec, { ...flags, dir, warn: out.warn });
   const from = `${rec.recipe.name} ${rec.recipe.version}`;
 
   if (flags.check) {

@@ -4,7 +4,7 @@ import type { AnswerContext } from './answer-types.js';
 import { describeWhen, matchesWhen } from './facts.js';
 import { PACKAGED_VERSIONS, releaseKey, SERVICES } from './families.js';
 import type { Option, Prompter } from './prompter.js';
-import { looksSecret } from './secret-names.js';
+import { hasUrlPassword, looksSecret } from './secret-names.js';
 import { sh } from './escape.js';
 import type { Family, Issue, Recipe, Runtime, RuntimeName, When } from './types.js';
 import { FAMILIES, RUNTIMES } from './types.js';
@@ -159,6 +159,19 @@ function refusal(c: AnswerContext, services: string[]): { now?: Issue; unless?: 
   return own.when ? { unless: { when: own.when, issue } } : {};
 }
 
+/** --secret names: variables the container reads at run time (NAME or NAME_FILE), never from the image. */
+export function acceptSecrets(value: unknown, c: AnswerContext): string[] {
+  const names = [...new Set(value as string[])];
+  const declared = new Set((c.recipe.manifest.env ?? []).map((e) => e.name));
+  for (const name of names) {
+    const err = checkEnvName(name);
+    if (err) c.issue(`${name}: ${err}`);
+    else if (declared.has(name)) c.issue(`${name} is already one of recipe ${c.recipe.manifest.name}'s variables; set it at run time as its README says`);
+    else if (/_FILE$/.test(name)) c.issue(`${name}: name the variable itself; its _FILE form is read too`);
+  }
+  return names;
+}
+
 /** --env entries: checked one by one; a variable another answer sets, a secret, or a value no environment can hold is refused. */
 export function acceptEnv(value: unknown, c: AnswerContext): Record<string, string> {
   const env: Record<string, string> = {};
@@ -194,7 +207,8 @@ function envValueError(name: string, value: string, secret: Set<string>, owner: 
   if (size) return size;
   if (secret.has(name)) return `is a secret: it is never baked into the image; pass it at run time (docker run -e ${name}=... or -e ${name}_FILE=/run/secrets/...)`;
   // --env values become ENV lines, readable by anyone who pulls the image
-  if (looksSecret(name) && value !== '') return `looks like a secret, and --env values are baked into the image for anyone who pulls it; pass it at run time instead (docker run -e ${name}=... or a ${name}_FILE secret mount)`;
+  if (looksSecret(name) && value !== '') return `looks like a secret, and --env values are baked into the image for anyone who pulls it; declare it with --secret ${name} (read at run time from ${name} or a ${name}_FILE secret mount)`;
+  if (hasUrlPassword(value)) return `is a URL with a password in it, and --env values are baked into the image for anyone who pulls it; declare it with --secret ${name} (read at run time from ${name} or a ${name}_FILE secret mount)`;
   if (value.includes('\0')) return 'contains a NUL byte, which no environment variable can hold';
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return 'contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode';
   return undefined;

@@ -4,7 +4,7 @@
 // the record and update's replay are all made from this table: adding an answer is one entry here plus
 // its use in templates. Order matters: answers are resolved, asked and recorded in table order, and an
 // entry sees those before it (runtime sees the base, ports see the services).
-import { acceptBase, acceptFamily, acceptRuntime, acceptServices, acceptEnv, baseOptions, defaultPorts, promptRuntime, settleServices, timezoneOptions } from './answer-rules.js';
+import { acceptBase, acceptFamily, acceptRuntime, acceptServices, acceptEnv, acceptSecrets, baseOptions, defaultPorts, promptRuntime, settleServices, timezoneOptions } from './answer-rules.js';
 import { questionLabel, resolveQuestions } from './questions.js';
 import type { AnswerContext, AnswerEntry, FlagValue, RawAnswerValues, Shape } from './answer-types.js';
 import type { Prompter } from './prompter.js';
@@ -246,6 +246,21 @@ export const ANSWER_TABLE = [
     },
     fallback: () => ({}),
     accept: acceptEnv,
+  }),
+  entry({
+    key: 'secrets',
+    file: 'secrets',
+    flag: { spec: '--secret <NAME>', prop: 'secret', value: 'texts', help: 'variable the container reads at run time from NAME or a NAME_FILE secret mount, never baked into the image (repeatable)' },
+    shape: 'list',
+    update: 'replace',
+    fixture: true,
+    replay: [],
+    label: 'Secrets',
+    show: (a) => a.secrets.join(', ') || undefined,
+    // left out of records that have none, as the records made before it
+    record: (a) => (a.secrets.length ? a.secrets : undefined),
+    fallback: () => [],
+    accept: acceptSecrets,
   }),
   entry({
     key: 'set',

@@ -178,6 +178,9 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     if (env.some((e) => e.name === name)) continue;
     env.push({ name, value, secret: false, required: false, inDockerfile: canDockerfile(value) });
   }
+  for (const name of a.secrets ?? []) {
+    if (!env.some((e) => e.name === name)) env.push({ name, description: 'secret given with --secret', secret: true, required: true, inDockerfile: false });
+  }
 
   const pm = packageManager(a.family, a.base);
   const h: Helpers = {

@@ -86,6 +86,8 @@ export interface Answers {
   env: Record<string, string>;
   /** Answers to the recipe's own questions. */
   set: Record<string, unknown>;
+  /** Variables read at run time from NAME or NAME_FILE (--secret), required, never in the image. */
+  secrets: string[];
   /** CA certificates to trust while building: file names under `certs/` in the target dir. */
   caCerts: PlannedCert[];
   /** Keep the CA certificates in the final image too (default: build stages only). */

@@ -6,7 +6,7 @@ import { java } from './java.js';
 import { node } from './node.js';
 import { php } from './php.js';
 import { python } from './python.js';
-import { gitignorePatterns } from './read.js';
+import { gitignorePatterns, problemsOf, reportProblem } from './read.js';
 import { ruby } from './ruby.js';
 import { staticSite } from './static.js';
 import type { DetectedApp, Provider, RuntimeBases, Snapshot } from './types.js';
@@ -21,7 +21,39 @@ export const MARKERS: ReadonlySet<string> = new Set(PROVIDERS.flatMap((p) => p.m
 const NOT_APPS = /(^|\/)(test|tests|__tests__|fixtures|testdata|e2e|examples?|samples?|docs?|public|static|assets|dist|build|out)(\/|$)/;
 const MAX_DEPTH = 3;
 
+/** Files whose problems (not a regular file, too big, unreadable) are worth a note: the manifests and pins providers read. */
+const MANIFESTS = new Set([...MARKERS, 'Procfile', 'go.mod', 'Gemfile', 'Pipfile', 'pyproject.toml', 'composer.json', '.nvmrc', '.node-version', '.python-version', 'runtime.txt', '.ruby-version']);
+
 export function detectApps(snap: Snapshot): DetectedApp[] {
+  return detectFolder(snap).apps;
+}
+
+/**
+ * The apps of a folder, and the project files that are there but could not be used (`package.json: is a
+ * FIFO, not a regular file: not read`); a file's problems inside an app's folder are that app's notes.
+ */
+export function detectFolder(project: Snapshot): { apps: DetectedApp[]; problems: string[] } {
+  const snap: Snapshot = {
+    paths: project.paths,
+    text(path) {
+      const t = project.text(path);
+      const why = t === undefined && MANIFESTS.has(path.slice(path.lastIndexOf('/') + 1)) ? project.problem?.(path) : undefined;
+      if (why) reportProblem(snap, path, why);
+      return t;
+    },
+  };
+  const apps = appsOf(snap);
+  const problems: string[] = [];
+  for (const { path, message } of problemsOf(snap)) {
+    const line = `${path} ${message}.`.replace(/\.\.$/, '.');
+    const owner = [...apps].sort((a, b) => depth(b.dir) - depth(a.dir)).find((a) => a.dir === '.' || path.startsWith(`${a.dir}/`));
+    if (owner) owner.notes.push(line);
+    else problems.push(line);
+  }
+  return { apps, problems };
+}
+
+function appsOf(snap: Snapshot): DetectedApp[] {
   const dirs = new Set<string>(['.']);
   for (const p of snap.paths) {
     const slash = p.lastIndexOf('/');

@@ -1,6 +1,6 @@
 // Go: go.mod. The version from its `go` line (toolchain), the main package at the root or under cmd/<name>
 // (several: asked), vendored modules (vendor/modules.txt) built with -mod=vendor, a static binary on scratch.
-import { at, exists, fact, filesIn, findPort, listenFacts } from './read.js';
+import { at, exists, fact, filesIn, findPort, listenFacts, reportProblem } from './read.js';
 import type { DetectedApp, Fact, Provider } from './types.js';
 
 export const go: Provider = {
@@ -11,6 +11,11 @@ export const go: Provider = {
   detect(snap, dir) {
     const mod = snap.text(at(dir, 'go.mod'));
     if (mod === undefined) return undefined;
+    // `go build` refuses a go.mod without a module line: nothing to build until the project has one
+    if (!/^module\s+\S/m.test(mod)) {
+      reportProblem(snap, at(dir, 'go.mod'), mod.trim() ? 'has no module line (go mod init NAME writes one): not a Go module' : 'is empty (go mod init NAME writes its module line): not a Go module');
+      return undefined;
+    }
     const facts: Fact[] = [];
     const notes: string[] = [];
     const env: Record<string, string> = {};

@@ -1,7 +1,8 @@
 // Node.js: package.json. The package manager from the lockfile, the version from engines / .nvmrc /
 // .node-version, a build stage when there is a `build` script, the start command from scripts.start,
 // `main` or a Procfile, and a static front end (a build producing dist/ or build/, no server) served as files.
-import { at, exists, fact, findPort, listenFacts, procfileWeb, readJson, sourceFiles, versionOf } from './read.js';
+import { sh } from '../core/escape.js';
+import { at, exists, fact, fields, findPort, listenFacts, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 /** Packages that make a server: their presence means the app is not a static front end. */
@@ -18,17 +19,21 @@ export const node: Provider = {
   markers: ['package.json'],
   bases: { bookworm: '18.19', images: ['node'], official: (v) => `node:${v}-bookworm-slim` },
   detect(snap, dir) {
-    const pkg = readJson(snap, at(dir, 'package.json')) as Pkg | undefined;
-    if (!pkg) return undefined;
+    const raw = readJson(snap, at(dir, 'package.json'));
+    if (!raw) return undefined;
+    const notes: string[] = [];
+    const pkg = typedPkg(raw, at(dir, 'package.json'), notes);
     const scripts = pkg.scripts ?? {};
     const deps = { ...pkg.dependencies };
     const all = { ...pkg.devDependencies, ...deps };
     const facts: Fact[] = [];
-    const notes: string[] = [];
     const set: DetectedApp['set'] = { stack: 'node', app: dir === '.' ? '' : dir };
 
     // A workspace root with nothing to start or build is a monorepo, not an app.
-    if (pkg.workspaces && !scripts.start && !scripts.build && !pkg.main) return undefined;
+    if (pkg.workspaces && !scripts.start && !scripts.build && !pkg.main) {
+      reportProblem(snap, at(dir, 'package.json'), 'is a workspace root with no start, build or main: its packages are the apps (detect one with --app)');
+      return undefined;
+    }
 
     const version = nodeVersion(snap, dir, pkg);
     if (version) facts.push(fact('runtime', `node ${version.value}`, version.evidence));
@@ -74,6 +79,17 @@ export const node: Provider = {
   },
 };
 
+/** package.json's fields read with their types checked: a field of another type is left out with a note. */
+function typedPkg(raw: Record<string, unknown>, file: string, notes: string[]): Pkg {
+  const f = fields(raw, file, notes);
+  const scripts = f.strings('scripts');
+  const start = f.nested('scripts', 'start');
+  if (start === undefined) delete scripts.start;
+  const build = f.nested('scripts', 'build');
+  if (build === undefined) delete scripts.build;
+  return { scripts, engines: { node: f.nested('engines', 'node') }, main: f.string('main'), packageManager: f.string('packageManager'), dependencies: f.strings('dependencies'), devDependencies: f.strings('devDependencies'), workspaces: raw.workspaces };
+}
+
 function nodeVersion(snap: Snapshot, dir: string, pkg: Pkg): { value: string; spec: string; evidence: string } | undefined {
   for (const f of ['.nvmrc', '.node-version']) {
     const text = snap.text(at(dir, f))?.trim();
@@ -107,7 +123,7 @@ function startCommand(snap: Snapshot, dir: string, pkg: Pkg): { command: string;
   if (s) return { command: s, evidence: 'scripts.start' };
   const web = procfileWeb(snap, dir);
   if (web) return { command: web, evidence: 'Procfile' };
-  if (pkg.main && exists(snap, at(dir, pkg.main))) return { command: `node ${pkg.main}`, evidence: 'package.json main' };
+  if (pkg.main && exists(snap, at(dir, pkg.main))) return { command: `node ${sh(pkg.main)}`, evidence: 'package.json main' };
   for (const f of ['server.js', 'index.js', 'app.js', 'main.js', 'server.mjs', 'index.mjs']) {
     if (exists(snap, at(dir, f))) return { command: `node ${f}`, evidence: f };
   }

@@ -29,6 +29,10 @@ export const python: Provider = {
     set.deps = tool;
     facts.push(fact('dependencies', tool === 'none' ? 'none (standard library only)' : tool === 'pip-project' ? 'pip install . (pyproject.toml)' : tool, tool === 'uv' ? 'uv.lock' : tool === 'poetry' ? 'poetry.lock / [tool.poetry]' : tool === 'pip' ? 'requirements.txt' : tool === 'pip-project' ? 'pyproject.toml' : 'no requirements.txt or pyproject.toml'));
 
+    // only requirements.txt reaches the dependency stage: a line naming another file or the project itself cannot install there
+    const include = /^\s*(-r|--requirement|-c|--constraint|-e|--editable)\b.*$/m.exec(req ?? '')?.[0]?.trim();
+    if (include) notes.push(`requirements.txt: \`${include.slice(0, 80)}\` needs files only the build context's app folder has, and the dependency stage copies requirements.txt alone; list the packages in requirements.txt itself.`);
+
     const framework = ['django', 'fastapi', 'flask'].find((f) => deps.includes(f));
     const pys = sourceFiles(snap, dir, ['.py'], ['app.py', 'main.py', 'server.py', 'wsgi.py']);
     let start = procfileWeb(snap, dir);

@@ -19,15 +19,76 @@ export function filesIn(snap: Snapshot, dir: string): string[] {
   return snap.paths.filter((p) => p.startsWith(prefix) && !p.endsWith('/')).map((p) => p.slice(prefix.length));
 }
 
+const problemSets = new WeakMap<Snapshot, Map<string, string>>();
+/** Notes a project file that is there but unusable as `path: what is wrong`, once per file. */
+export function reportProblem(snap: Snapshot, path: string, message: string): void {
+  let map = problemSets.get(snap);
+  if (!map) problemSets.set(snap, (map = new Map()));
+  if (!map.has(path)) map.set(path, message);
+}
+/** The files noted so far, as `path message` lines. */
+export function problemsOf(snap: Snapshot): Array<{ path: string; message: string }> {
+  return [...(problemSets.get(snap) ?? [])].map(([path, message]) => ({ path, message }));
+}
+
+/** A JSON object file; one that is there but unreadable, invalid or not an object is noted and read as absent. */
 export function readJson(snap: Snapshot, path: string): Record<string, unknown> | undefined {
   const t = snap.text(path);
   if (t === undefined) return undefined;
+  let v: unknown;
   try {
-    const v = JSON.parse(t) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
+    v = JSON.parse(t) as unknown;
+  } catch (e) {
+    reportProblem(snap, path, `is not valid JSON (${oneLine((e as Error).message)}): not read`);
     return undefined;
   }
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  reportProblem(snap, path, `is not a JSON object (${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}): not read`);
+  return undefined;
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').slice(0, 120);
+
+/** What a JSON value is, for a note: `a number`, `an array`, `null`. */
+export const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/**
+ * A typed view of a JSON object read from `file`: each getter gives the field when it has the expected
+ * type, else undefined with a note naming the file and the field (`package.json: scripts.start is a
+ * number, not a string; ignored`). Text with a line break or a NUL is refused too: no command holds one.
+ */
+export function fields(obj: Record<string, unknown>, file: string, notes: string[]) {
+  const note = (text: string) => {
+    if (!notes.includes(text)) notes.push(text);
+    return undefined;
+  };
+  const wrong = (name: string, v: unknown, want: string) => note(`${file}: ${name} is ${typeName(v)}, not ${want}; ignored.`);
+  const str = (name: string, v: unknown): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') return wrong(name, v, 'a string');
+    if (/[\n\r\0]/.test(v)) return note(`${file}: ${name} has a line break or NUL; ignored.`);
+    return v;
+  };
+  const record = (name: string, v: unknown): Record<string, unknown> | undefined => {
+    if (v === undefined) return undefined;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : wrong(name, v, 'an object');
+  };
+  return {
+    /** `obj[name]` as a string. */
+    string: (name: string) => str(name, obj[name]),
+    /** `obj[name][key]` as a string (`scripts.start`, `engines.node`). */
+    nested: (name: string, key: string) => str(`${name}.${key}`, record(name, obj[name])?.[key]),
+    /** `obj[name]` as an object of strings (dependencies): other values dropped with one note. */
+    strings: (name: string): Record<string, string> => {
+      const r = record(name, obj[name]) ?? {};
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r)) {
+        if (typeof v === 'string') out[k] = v;
+        else wrong(`${name}.${k}`, v, 'a string');
+      }
+      return out;
+    },
+  };
 }
 
 export const fact = (key: string, value: string, evidence: string): Fact => ({ key, value, evidence });
@@ -41,7 +102,9 @@ export function versionOf(spec: string | undefined, parts: 1 | 2 = 1): string | 
 
 /** A Procfile's `web:` command. */
 export function procfileWeb(snap: Snapshot, dir: string): string | undefined {
-  return /^web:\s*(.+)$/m.exec(snap.text(at(dir, 'Procfile')) ?? '')?.[1]?.trim();
+  const m = /^web:[ \t]*(.*?)[ \t\r]*$/m.exec(snap.text(at(dir, 'Procfile')) ?? '');
+  if (m && !m[1]) reportProblem(snap, at(dir, 'Procfile'), 'has an empty web: line; ignored');
+  return m?.[1] || undefined;
 }
 
 export interface PortFinding {

@@ -9,6 +9,8 @@ export interface Snapshot {
   paths: readonly string[];
   /** A file's text, or undefined when it is absent, over the size limit, or a link leaving the folder. */
   text(path: string): string | undefined;
+  /** Why `text(path)` gave nothing for a file that is there (not a regular file, over the size limit, unreadable), one line. */
+  problem?(path: string): string | undefined;
 }
 
 /** One finding and where it was read: `node 18 (package.json engines)`. */

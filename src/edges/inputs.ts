@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Issue, PlannedCert } from '../core/types.js';
+import { readBounded } from './bounded-read.js';
 
 /**
  * A mapping of answers from JSON or YAML. `yaml` loads the YAML parser, which only a YAML file needs.
@@ -33,23 +34,37 @@ function answersOfRecord(data: Record<string, unknown>, dir: string): Record<str
   return { ...rest, recipe: recipe.name, ...(imageName !== undefined ? { name: imageName } : {}), ...(certs !== undefined ? { caCerts: certs } : {}) };
 }
 
-/** PEM certificates, each named `NN-<file>.crt` under certs/ (update-ca-certificates reads only *.crt). */
+/** A CA bundle is a few hundred KB; anything bigger is not one (and `/dev/zero` must fail fast). */
+const MAX_CERT_BYTES = 1024 * 1024;
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * PEM certificates, each named `NN-<file>.crt` under certs/ (update-ca-certificates reads only *.crt).
+ * Certificates only: a file holding a private key is refused (it would be copied into the image), and of
+ * a file with other PEM blocks only its certificates are kept.
+ */
 export function readCaCerts(paths: string[], flag = '--ca-cert'): PlannedCert[] {
   const issues: Issue[] = [];
   const certs: PlannedCert[] = [];
   paths.forEach((path, i) => {
-    if (!existsSync(path)) {
-      issues.push({ path: flag, message: `${path} does not exist` });
+    const read = readBounded(path, MAX_CERT_BYTES);
+    if (read.problem !== undefined) {
+      issues.push({ path: flag, message: `${path} ${read.problem}${read.problem.startsWith('is over') ? ': not a CA certificate file' : ''}` });
       return;
     }
-    const content = readFileSync(path, 'utf8');
-    if (!content.includes('-----BEGIN CERTIFICATE-----')) {
+    const content = read.text;
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(content)) {
+      issues.push({ path: flag, message: `${path} holds a private key: give the CA's certificate alone (certificates only; a key must never reach the image)` });
+      return;
+    }
+    const blocks = content.match(CERT_BLOCK);
+    if (!blocks) {
       issues.push({ path: flag, message: `${path} is not a PEM certificate (no BEGIN CERTIFICATE line)` });
       return;
     }
     // a name this made before (read back from a record's certs/) keeps its own number: `01-proxy.crt`, not `01-01-proxy.crt`
     const stem = basename(path).replace(/\.(pem|crt|cer)$/i, '').replace(/^\d{2}-/, '').replace(/[^\w.-]/g, '_');
-    certs.push({ name: `${String(i + 1).padStart(2, '0')}-${stem}.crt`, content });
+    certs.push({ name: `${String(i + 1).padStart(2, '0')}-${stem}.crt`, content: `${blocks.join('\n')}\n` });
   });
   if (issues.length) throw new UsageError(issues);
   return certs;

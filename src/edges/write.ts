@@ -21,9 +21,11 @@ export interface FileState {
  */
 export function targetDirError(target: string): string | undefined {
   const root = resolve(target);
-  if (existsSync(root)) return statSync(root).isDirectory() ? undefined : `${target} is a file, not a folder: name a folder (new or existing)`;
-  let up = dirname(root);
+  let up = root;
   while (!existsSync(up)) up = dirname(up);
+  // the kernel's file systems hold no user files, and creating folders in /proc spins (mkdir says ENOENT for ever)
+  if (/^\/(proc|sys)(\/|$)/.test(realpathSync(up))) return `${target} is in ${realpathSync(up).split('/')[1] === 'proc' ? '/proc' : '/sys'}, a kernel file system: name a folder on disk`;
+  if (existsSync(root)) return statSync(root).isDirectory() ? undefined : `${target} is a file, not a folder: name a folder (new or existing)`;
   return statSync(up).isDirectory() ? undefined : `${target} cannot be created: ${up} is a file, not a folder`;
 }
 
@@ -58,12 +60,27 @@ export function unifiedDiff(path: string, before: string, after: string): string
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 });
 }
 
-/** Refuses paths that leave the target, including through a symlinked directory inside it. */
+/**
+ * Refuses paths that leave the target, and paths through any link inside it: a link to a folder the
+ * target does not own (`ci -> .git`) would put the files there, out of the user's sight.
+ */
 export function destination(target: string, rel: string): string {
   const root = resolve(target);
   const dest = inside(root, rel);
   // nothing exists under a target that does not exist yet: no link to follow
   if (!existsSync(root)) return dest;
+  for (let dir = dirname(dest); dir.startsWith(root + sep); dir = dirname(dir)) {
+    let link = false;
+    try {
+      link = lstatSync(dir).isSymbolicLink();
+    } catch {
+      continue; // not there yet: it will be made as a folder
+    }
+    if (link) throw new UsageError([{ path: 'target-dir', message: `${relative(root, dir)} is a link in the target dir; refusing to write ${rel} through it (make it a folder, or remove it)` }]);
+  }
+  if (existsSync(dest) || isLink(dest)) {
+    if (lstatSync(dest).isSymbolicLink()) throw new UsageError([{ path: 'target-dir', message: `${rel} is a link in the target dir; refusing to read or replace it (remove it, or put the file itself there)` }]);
+  }
   let dir = dirname(dest);
   while (!existsSync(dir)) dir = dirname(dir);
   const realRoot = existsSync(root) ? realpathSync(root) : root;
@@ -72,6 +89,14 @@ export function destination(target: string, rel: string): string {
     throw new UsageError([{ path: 'target-dir', message: `${relative(root, dir)} is a link out of the target dir; refusing to write ${rel} through it` }]);
   }
   return dest;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function inside(root: string, rel: string): string {

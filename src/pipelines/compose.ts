@@ -79,7 +79,8 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
   const img = plan.image;
   const service = containerName(img.name).replace(/[^a-z0-9_-]/g, '-') || 'app';
   const secrets = img.env.filter((e) => e.secret);
-  const required = new Set((recipe.manifest.env ?? []).filter((e) => e.required).map((e) => e.name));
+  // the recipe's required variables and the --secret ones the image declares
+  const required = new Set([...(recipe.manifest.env ?? []).filter((e) => e.required).map((e) => e.name), ...img.env.filter((e) => e.required).map((e) => e.name)]);
   const m = recipe.manifest;
   const out: string[] = [];
   out.push(

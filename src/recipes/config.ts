@@ -21,8 +21,8 @@ export interface ConfigFile {
 export interface Config {
   /** The files read, nearest first (project, then user). */
   files: ConfigFile[];
-  /** Recipe source specs, project before user; relative dirs already made absolute. */
-  recipes: { spec: string; baseDir: string; from: string }[];
+  /** Recipe source specs, project before user; relative dirs already made absolute; `project` when a project's file names it. */
+  recipes: { spec: string; baseDir: string; from: string; project?: boolean }[];
   /** The user config's "trusted" entries (a project config's are ignored, with a warning). */
   trusted: string[];
   /** CA certificate files: the project's list if it has one, else the user's. */
@@ -86,7 +86,7 @@ export function loadConfig(start: string = process.cwd(), env: NodeJS.ProcessEnv
     : [];
   return {
     files,
-    recipes: files.flatMap((f) => f.recipes.map((spec) => ({ spec, baseDir: dirname(f.file), from: f.file }))),
+    recipes: files.flatMap((f) => f.recipes.map((spec) => ({ spec, baseDir: dirname(f.file), from: f.file, ...(f === projectFile ? { project: true } : {}) }))),
     trusted: userFile?.trusted ?? [],
     caCerts: files.find((f) => f.caCerts.length)?.caCerts ?? [],
     warnings,

@@ -110,5 +110,5 @@ function recipeChoices(list: ResolvedSource[]): Option[] {
 /** The remote sources whose templates rendering `recipe` runs (its own and those of the recipes it extends): they need trust. */
 export function remoteSourcesOf(recipe: Recipe, sources: ResolvedSource[]): ResolvedSource[] {
   const dirs = [recipe.dir, ...(recipe.parents ?? [])];
-  return sources.filter((s) => (s.kind === 'git' || s.kind === 'npm') && dirs.some((d) => d === s.dir || d.startsWith(s.dir.endsWith(sep) ? s.dir : s.dir + sep)));
+  return sources.filter((s) => (s.kind === 'git' || s.kind === 'npm' || s.namedBy !== undefined) && dirs.some((d) => d === s.dir || d.startsWith(s.dir.endsWith(sep) ? s.dir : s.dir + sep)));
 }

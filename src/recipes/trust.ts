@@ -62,11 +62,11 @@ export function describeSource(s: ResolvedSource): string {
 export async function ensureTrusted(sources: ResolvedSource[], opts: TrustOptions): Promise<void> {
   const seen = new Set<string>();
   for (const s of sources) {
-    if ((s.kind !== 'git' && s.kind !== 'npm') || !s.trustKey || seen.has(s.trustKey)) continue;
+    if ((s.kind !== 'git' && s.kind !== 'npm' && s.namedBy === undefined) || !s.trustKey || seen.has(s.trustKey)) continue;
     seen.add(s.trustKey);
     const byConfig = isTrustedBy(s.trustKey, opts.trusted);
     // Always said, fresh or cached, trusted by config or not: which commit's templates run here.
-    opts.notice(`recipes from ${describeSource(s)}`);
+    opts.notice(`recipes from ${describeSource(s)}${s.namedBy ? ` (named by ${s.namedBy})` : ''}`);
     if (byConfig || opts.trust) continue;
     if (opts.interactive && opts.prompter) {
       if (remembered().includes(s.trustKey)) continue;

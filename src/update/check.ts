@@ -64,8 +64,8 @@ export function baseUpdates(dir: string, rec: RecordFile): CheckReport['bases'] 
   return bases;
 }
 
-export async function checkDir(dir: string, rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; warn: (s: string) => void }): Promise<CheckReport> {
-  const { src, recipe } = await updateTarget(rec, opts);
+export async function checkDir(dir: string, rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; trust?: boolean; warn: (s: string) => void }): Promise<CheckReport> {
+  const { src, recipe } = await updateTarget(rec, { ...opts, dir });
   const newer = isNewer(recipe, rec);
   const files = editedFiles(dir, rec);
   const bases = baseUpdates(dir, rec);

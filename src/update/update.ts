@@ -1,8 +1,8 @@
 // `update`: re-render a generated dir with a newer recipe (or new answers) and merge three ways: base (the
 // previous render, kept in .create-image/base.json), the user's files, the new render. The command
 // (src/cli/update-command.ts) sequences these steps and prints; nothing here writes to the terminal.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import semver from 'semver';
 import { defaultPorts, resolveAnswers, type RawAnswers } from '../core/answers.js';
 import { parsePort } from '../core/validate.js';
@@ -30,17 +30,40 @@ export interface UpdateTarget {
 }
 
 /** The source an update renders from: --recipes (one), else the recorded source at its newest release. */
-export async function updateTarget(rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; warn: (s: string) => void }): Promise<UpdateTarget> {
+export async function updateTarget(rec: RecordFile, opts: { dir: string; recipes?: string[]; refresh?: boolean; trust?: boolean; warn: (s: string) => void }): Promise<UpdateTarget> {
   if ((opts.recipes?.length ?? 0) > 1) throw new UsageError([{ path: '--recipes', message: 'update takes one source (the one to move to)' }]);
   let target: { spec: SourceSpec; refresh: boolean } | undefined;
+  let recorded = false;
   if (opts.recipes?.length) target = { spec: parseSpec(opts.recipes[0]!, process.cwd(), '--recipes'), refresh: !!opts.refresh };
   else if (rec.recipe.source !== 'builtin') {
-    const spec = parseSpec(rec.recipe.source, '/', `${RECORD_FILE} recipe.source`);
+    const spec = recordedSpec(rec, opts.dir, !!opts.trust)!;
     target = await providerOf(spec).newest(spec, { refresh: !!opts.refresh });
+    recorded = true;
   }
-  const src = target ? await providerOf(target.spec).resolve(target.spec, { refresh: target.refresh, warn: opts.warn }) : builtin();
+  let src = target ? await providerOf(target.spec).resolve(target.spec, { refresh: target.refresh, warn: opts.warn }) : builtin();
+  // a folder the record names is code of the project: trusted as a remote source is
+  if (recorded && src.kind === 'dir') src = { ...src, namedBy: `${RECORD_FILE} recipe.source`, trustKey: src.dir };
   const list = src.kind === 'builtin' ? [src] : [src, builtin()];
   return { src, list, recipe: findRecipe(rec.recipe.name, list) };
+}
+
+/**
+ * The source a record names, checked as project data: a folder must be inside the project (`dir`), and a
+ * bare name (records write npm:NAME) reaches the npm registry only with --trust.
+ */
+export function recordedSpec(rec: RecordFile, dir: string, trust: boolean): SourceSpec | undefined {
+  const raw = rec.recipe.source;
+  if (raw === 'builtin') return undefined;
+  const path = `${RECORD_FILE} recipe.source`;
+  const spec = parseSpec(raw, dir, path);
+  if (spec.kind === 'dir') {
+    const [real, root] = [realpathSync(spec.dir), realpathSync(dir)];
+    if (real !== root && !real.startsWith(root + sep)) throw new UsageError([{ path, message: `${raw} is outside the project folder ${dir}: a record names only the project's own recipes; to update from it, name it: --recipes ${real}` }]);
+  }
+  if (spec.kind === 'npm' && !raw.trim().startsWith('npm:') && !spec.pkg.startsWith('file:') && !trust) {
+    throw new UsageError([{ path, message: `"${raw}" is a bare name, which records never write (they write npm:NAME); it is fetched from the npm registry only with --trust` }]);
+  }
+  return spec;
 }
 
 /** Whether `recipe` is a newer version than the recorded one (by semver when both are versions). */
@@ -90,7 +113,7 @@ export async function previousRender(dir: string, rec: RecordFile, toolVersion: 
   if (stored?.size) return stored;
   const map = new Map<string, string>();
   try {
-    const spec = rec.recipe.source === 'builtin' ? undefined : parseSpec(rec.recipe.source, '/');
+    const spec = recordedSpec(rec, dir, true);
     const src = spec && rec.recipe.commit ? await providerOf(spec).at(spec, rec.recipe.commit, { warn }) : undefined;
     if (src) {
       const old = findRecipe(rec.recipe.name, [src, builtin()]);

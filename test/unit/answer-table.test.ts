@@ -35,7 +35,7 @@ describe('the answer table', () => {
   });
 
   it('the raw answers type is made from the table: every answer by its key, nothing else', () => {
-    const all: RawAnswers = { imageName: 'x', base: 'debian', family: 'debian', runtime: 'node', tz: 'UTC', locale: 'C.UTF-8', services: [], supervisor: 'watchdog', ports: ['80'], env: {}, set: {}, caCerts: [], caInFinal: true, from: {} };
+    const all: RawAnswers = { imageName: 'x', base: 'debian', family: 'debian', runtime: 'node', tz: 'UTC', locale: 'C.UTF-8', services: [], supervisor: 'watchdog', ports: ['80'], env: {}, set: {}, secrets: [], caCerts: [], caInFinal: true, from: {} };
     // @ts-expect-error no entry has this key (checked by the type check of `npm test`)
     const wrong: RawAnswers = { nosuch: 1 };
     expect(Object.keys(all).filter((k) => k !== 'from').sort()).toEqual(TABLE.filter((e) => !e.byCaller).map((e) => e.key).sort());

@@ -146,6 +146,26 @@ describe('mistyped subcommands', () => {
     expect(help.stdout).toMatch(/^Usage: create-image/);
   });
 
+  it.each([
+    [['infoo', 'custom'], 'unknown command "infoo": did you mean info?'],
+    [['valiate', 'x'], 'unknown command "valiate": did you mean validate?'],
+    [['hepl'], 'unknown command "hepl": did you mean help? (to generate into a folder named hepl, add --recipe <name> --yes, or create the folder first)'],
+    [['recipe', 'nwe'], 'unknown command "nwe": did you mean new?'],
+  ])('%j gets one did-you-mean line, also in --json', async (args, said) => {
+    const r = await runCli(args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`create-image: ${said}\n`);
+    const j = await runCli([...args, '--json']);
+    expect(j.exitCode).toBe(2);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { code: 'usage', message: said } });
+  });
+
+  it('a value commander refuses names its flag in --json', async () => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--supervisor', 'bad', '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'usage', flag: '--supervisor' } });
+  });
+
   it('edit distance', () => {
     expect(editDistance('lst', 'list')).toBe(1);
     expect(editDistance('Asia/Shangai', 'Asia/Shanghai')).toBe(1);
@@ -256,5 +276,74 @@ describe('wording', () => {
     expect(r.stderr).toBe('create-image: target-dir: config is a file in the target, but the recipe writes config/nginx.conf inside a folder of that name\n');
     expect(readdirSync(target)).toEqual(['config']);
     expect((await runCli([path.join(file, 'sub'), '--recipe', 'custom', '--yes'])).stderr).toContain('is a file, not a folder');
+  });
+});
+
+describe('--ca-cert takes certificates only', () => {
+  const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+  it('refuses a PEM holding a private key, naming the file, from the flag and from a folder config', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'both.pem'), KEY + CERT);
+    const r = await runCli([path.join(dir, 'out'), '--recipe', 'custom', '--yes', '--ca-cert', path.join(dir, 'both.pem')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`create-image: --ca-cert: ${path.join(dir, 'both.pem')} holds a private key: give the CA's certificate alone (certificates only; a key must never reach the image)`]);
+    writeFileSync(path.join(dir, 'create-image.config.json'), JSON.stringify({ caCerts: ['both.pem'] }));
+    const c = await runCli(['out', '--recipe', 'custom', '--yes'], { cwd: dir });
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(/caCerts of .*create-image\.config\.json: .*both\.pem holds a private key/);
+    expect(readdirSync(dir)).not.toContain('out');
+  });
+
+  it('fails fast on a device, a FIFO or a huge file; keeps only the certificate blocks; says where they came from', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'big.pem'), Buffer.alloc(2 * 1024 * 1024, 0x41));
+    for (const [file, said] of [['/dev/zero', 'is a device, not a regular file'], [path.join(dir, 'big.pem'), 'is over 1 MB (2 MB)']]) {
+      const start = Date.now();
+      const r = await runCli([path.join(dir, 'out'), '--recipe', 'custom', '--yes', '--ca-cert', file!]);
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`--ca-cert: ${file} ${said}`);
+    }
+    writeFileSync(path.join(dir, 'ca.pem'), `-----BEGIN X509 CRL-----\nMIIC\n-----END X509 CRL-----\n${CERT}`);
+    writeFileSync(path.join(dir, 'create-image.config.json'), JSON.stringify({ caCerts: ['ca.pem'] }));
+    const r = await runCli(['out', '--recipe', 'custom', '--yes'], { cwd: dir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/CA certificates from caCerts of .*create-image\.config\.json \(01-ca\.crt\): certificates only; the image keeps them in the layer that copies certs\//);
+    expect(read(path.join(dir, 'out'), 'certs/01-ca.crt')).toBe(CERT);
+  });
+});
+
+describe('secrets never become image config', () => {
+  it.each(['API_TOKEN', 'NPM_AUTH', 'GITHUB_PAT', 'DB_PWD', 'SSH_KEY', 'apiKey', 'AWS_CREDENTIALS', 'MY_PASS'])('--env %s=... is refused and pointed at --secret', async (name) => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', `${name}=x`]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`--env ${name}: looks like a secret`);
+    expect(r.stderr).toContain(`declare it with --secret ${name}`);
+  });
+
+  it('a URL with a password is refused whatever the name; names that are not secrets pass', async () => {
+    const r = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', 'DATABASE_URL=postgres://app:s3cr3t@db/app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--env DATABASE_URL: is a URL with a password in it');
+    for (const env of ['PUBLIC_KEY=abc', 'DATABASE_URL=postgres://db/app', 'KEYBOARD=us', 'PASSAGE=x']) {
+      const ok = await runCli([fresh(), '--recipe', 'custom', '--yes', '--env', env]);
+      expect(ok.exitCode, `${env}: ${ok.stderr}`).toBe(0);
+    }
+  });
+
+  it('--secret NAME: the entrypoint reads NAME_FILE, compose mounts a secret, the printed run command a file; no value in the image', async () => {
+    const dir = fresh();
+    const r = await runCli([dir, '--recipe', 'custom', '--yes', '--secret', 'API_TOKEN', '--service', 'nginx', '--compose']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(read(dir, 'docker-entrypoint.sh')).toContain('file_env API_TOKEN\n');
+    expect(read(dir, 'compose.yaml')).toMatch(/API_TOKEN_FILE: "\/run\/secrets\/api_token"[\s\S]*secrets:\n {6}- api_token[\s\S]*api_token:\n {4}file: \.\/secrets\/api_token/);
+    expect(r.stdout).toContain('-v ./secrets/api_token:/run/secrets/api_token:ro -e API_TOKEN_FILE=/run/secrets/api_token');
+    expect(read(dir, 'Dockerfile')).not.toMatch(/^ENV[\s\S]*API_TOKEN=/m);
+    const bad = await runCli([fresh(), '--recipe', 'custom', '--yes', '--secret', '1BAD']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^create-image: --secret: 1BAD: /);
   });
 });

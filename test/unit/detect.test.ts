@@ -2,14 +2,16 @@
 // Debian package meets maps to the official image and says so; hostile folders (links out, huge files,
 // dependency trees) are walked within bounds. Each provider's markers lead detection to its apps, and
 // what a stack adds to the answers comes from its provider.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appAnswers, detectApps, evidenceLine, PROVIDERS } from '../../src/detect/detect.js';
 import { satisfies } from '../../src/detect/versions.js';
 import { MAX_FILE_BYTES, snapshotDir } from '../../src/edges/project-snapshot.js';
-import { runCli } from '../helpers/cli-inprocess.js';
+import { crashIn, runCli } from '../helpers/cli-inprocess.js';
 import { APP_FIXTURES } from '../helpers/golden-cases.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-detect-'));
@@ -86,7 +88,8 @@ describe('markers', () => {
   for (const provider of PROVIDERS) {
     for (const marker of provider.markers) {
       it(`${marker} alone in a subfolder is a ${provider.stack} app there`, () => {
-        const dir = project(undefined, { [`apps/one/${marker}`]: marker.endsWith('.json') ? '{}' : '' });
+        // the least each marker needs to be valid: an object, a module line
+        const dir = project(undefined, { [`apps/one/${marker}`]: marker.endsWith('.json') ? '{}' : marker === 'go.mod' ? 'module one\n' : '' });
         expect(detect(dir).map((a) => `${a.dir} ${a.stack}`)).toEqual([`apps/one ${provider.stack}`]);
       });
     }
@@ -171,4 +174,114 @@ describe('hostile folders', () => {
     expect(snap.paths.length).toBeLessThan(20);
     expect(only(dir).set.start).toBe('node app.js');
   });
+});
+
+describe('project files read as untrusted data', () => {
+  const detectCli = (dir: string) => runCli(['detect', dir]);
+
+  it('notes a field of the wrong type naming the file and the field, and goes on', async () => {
+    const dir = project(undefined, { 'package.json': '{"scripts":{"start":123,"build":["x"]},"engines":{"node":123},"main":7,"dependencies":{"express":1}}', 'index.js': 'x' });
+    const app = only(dir);
+    expect(app.set.start).toBe('node index.js');
+    expect(app.notes).toEqual(expect.arrayContaining(['package.json: scripts.start is a number, not a string; ignored.', 'package.json: engines.node is a number, not a string; ignored.', 'package.json: main is a number, not a string; ignored.', 'package.json: dependencies.express is a number, not a string; ignored.']));
+    const r = await detectCli(dir);
+    expect(r.exitCode).toBe(0);
+    expect(crashIn(r.stdout + r.stderr)).toBeUndefined();
+  });
+
+  it('a start line with a line break names package.json and the field', () => {
+    const app = only(project(undefined, { 'package.json': JSON.stringify({ scripts: { start: 'node a.js\nrm -rf /' } }), 'server.js': 'x' }));
+    expect(app.set.start).toBe('node server.js');
+    expect(app.notes).toContain('package.json: scripts.start has a line break or NUL; ignored.');
+  });
+
+  it.each([
+    ['invalid JSON', '{"name": ', /package\.json is not valid JSON \(.+\): not read\./],
+    ['an array', '[1,2,3]', /package\.json is not a JSON object \(an array\)/],
+    ['null', 'null', /package\.json is not a JSON object \(null\)/],
+    ['a workspace root', '{"workspaces":["packages/*"]}', /package\.json is a workspace root/],
+  ])('says what is wrong with a package.json that is %s, never "no package.json"', async (_, text, said) => {
+    const r = await detectCli(project(undefined, { 'package.json': text }));
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(said);
+    expect(r.stdout).not.toMatch(/no package\.json/);
+  });
+
+  it('a broken manifest in a subfolder does not stop the parent', async () => {
+    const dir = project('node-npm', { 'svc/package.json': '{"scripts":{"start":123}}', 'tools/package.json': '{bad' });
+    const r = await detectCli(dir);
+    expect(r.exitCode).toBe(0);
+    expect(crashIn(r.stdout + r.stderr)).toBeUndefined();
+  });
+
+  it('keeps a main with spaces and quotes one word of the CMD', async () => {
+    for (const main of ['my server.js', "a b'c.js"]) {
+      const dir = project(undefined, { 'package.json': JSON.stringify({ main }), [main]: 'require("http").createServer().listen(3000)' });
+      const r = await runCli([dir, '--yes', '--recipe', 'app']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(`CMD ["node", ${JSON.stringify(main)}]`);
+    }
+  });
+
+  it('an empty web: line, an empty go.mod and one without a module line are notes, not commands', () => {
+    const app = only(project(undefined, { Procfile: 'web:\nworker: x\n', 'package.json': '{}' }));
+    expect(app.set.start).toBeUndefined();
+    expect(app.notes).toContain('Procfile has an empty web: line; ignored.');
+    expect(detect(project(undefined, { 'go.mod': '' }))).toEqual([]);
+    expect(detect(project(undefined, { 'go.mod': 'go 1.22\n', 'main.go': 'package main' }))).toEqual([]);
+  });
+});
+
+describe('special files and trees, each within 2 s', () => {
+  const timed = async (dir: string) => {
+    const start = Date.now();
+    const r = await runCli(['detect', dir]);
+    expect(Date.now() - start).toBeLessThan(2000);
+    expect(crashIn(r.stdout + r.stderr)).toBeUndefined();
+    expect(r.exitCode).toBe(0);
+    return r;
+  };
+  it('a FIFO named package.json or requirements.txt', async () => {
+    for (const name of ['package.json', 'requirements.txt']) {
+      const dir = project(undefined, { 'app.py': 'print(1)' });
+      execFileSync('mkfifo', [path.join(dir, name)]);
+      expect((await timed(dir)).stdout).toContain(`${name} is a FIFO, not a regular file`);
+    }
+  }, 10_000);
+  it('a socket named package.json', async () => {
+    const dir = project(undefined);
+    const server = net.createServer().listen(path.join(dir, 'package.json'));
+    await new Promise((r) => server.once('listening', r));
+    try {
+      expect((await timed(dir)).stdout).toContain('package.json is a socket, not a regular file');
+    } finally {
+      server.close();
+    }
+  });
+  it('a link to a device, a link loop and a dangling link', async () => {
+    const dir = project(undefined);
+    symlinkSync('/dev/zero', path.join(dir, 'package.json'));
+    symlinkSync('go.mod', path.join(dir, 'go.mod'));
+    symlinkSync('missing.txt', path.join(dir, 'requirements.txt'));
+    const r = await timed(dir);
+    expect(r.stdout).toContain('package.json is a link out of the project folder');
+  });
+  it('a file no one may read (root still can: it is read as usual)', async () => {
+    const dir = project('node-npm');
+    chmodSync(path.join(dir, 'package.json'), 0o000);
+    const r = await timed(dir);
+    if (process.getuid?.() === 0) expect(r.stdout).toMatch(/^\. \(node\)/);
+    else expect(r.stdout).toContain('package.json cannot be read (EACCES)');
+  });
+  it('a 50 MB package.json', async () => {
+    const dir = project(undefined);
+    writeFileSync(path.join(dir, 'package.json'), Buffer.alloc(50 * 1024 * 1024, 0x20));
+    expect((await timed(dir)).stdout).toContain('package.json is over 1 MB (50 MB): not read.');
+  });
+  it('60,000 files', async () => {
+    const dir = project('node-npm');
+    // made by touch in batches: 60,000 writeFileSync calls take a minute on a busy machine
+    execFileSync('sh', ['-c', 'for i in $(seq 60); do mkdir -p "src/m$i" && (cd "src/m$i" && seq 1000 | sed s/^/f/ | xargs touch); done'], { cwd: dir });
+    expect((await timed(dir)).stdout).toMatch(/^\. \(node\)/);
+  }, 120_000);
 });

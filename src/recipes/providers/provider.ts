@@ -7,6 +7,11 @@ export interface ResolvedSource extends RecipeSource {
   spec?: SourceSpec;
   /** Repository URL or package name trust is granted to (remote sources only). */
   trustKey?: string;
+  /**
+   * Where a local folder was named by something that came with the project (its create-image.config.json,
+   * a record's source): its templates are that folder's code, so it needs trust as a remote source does.
+   */
+  namedBy?: string;
   /** Fetched in this run rather than taken from the cache. */
   fresh?: boolean;
 }

@@ -121,7 +121,7 @@ setup() {
 	# --- TLS: on when the certificate is there ---
 	if [ -e "$TLS_CERT" ]; then
 		[ -r "$TLS_CERT" ] || die "TLS_CERT=$TLS_CERT is not readable by uid $(id -u)"
-		[ -r "$TLS_KEY" ] || die "TLS_KEY=$TLS_KEY is missing or not readable by uid $(id -u) (TLS_CERT=$TLS_CERT is there)"
+		[ -r "$TLS_PRIVKEY" ] || die "TLS_PRIVKEY=$TLS_PRIVKEY is missing or not readable by uid $(id -u) (TLS_CERT=$TLS_CERT is there)"
 		echo https >"$RUN_DIR/scheme"
 		echo "novnc: TLS on, with $TLS_CERT: https:// and wss:// only" >&2
 	else
