@@ -20,6 +20,7 @@ import {
   type OsFacts,
   type UserSpec,
 } from './families.js';
+import { TOOL_VERSIONS } from './releases.js';
 import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
 import { containerName, formatPort, mergePorts, parsePort } from './validate.js';
 
@@ -69,6 +70,8 @@ export interface RenderContext {
   env: EnvEntry[];
   caCerts: string[];
   caInFinal: boolean;
+  /** The exact versions of the tools templates install (uv, poetry, pnpm, corepack): releases.ts. */
+  tools: typeof TOOL_VERSIONS;
   q: typeof esc;
   h: Helpers;
 }
@@ -291,6 +294,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     user,
     env,
     caCerts: a.caCerts.map((c) => c.name),
+    tools: TOOL_VERSIONS,
     caInFinal: a.caInFinal,
     q: esc,
     h,

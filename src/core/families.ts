@@ -99,70 +99,8 @@ export const SERVICES: Record<string, ServiceDef> = {
 
 export const SERVICE_NAMES = Object.keys(SERVICES);
 
-/** A release of a family's base image and the last day its distribution supports it (security updates). */
-export interface BaseRelease {
-  /** The image's repository and release tag; variants (`-slim`, `3.22.1`, `@sha256:...`) match it too. */
-  image: string;
-  /** YYYY-MM-DD: end of security support (Debian: LTS; Ubuntu: standard support; Alpine: main repository). */
-  endOfSupport: string;
-}
-
-/**
- * The releases create-image knows per family, newest first, from each distribution's published schedule.
- * Data, not code: a new release or a moved date is one line here (and the default one below).
- */
-export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
-  debian: [
-    { image: 'debian:trixie', endOfSupport: '2030-06-30' },
-    { image: 'debian:13', endOfSupport: '2030-06-30' },
-    { image: 'debian:bookworm', endOfSupport: '2028-06-30' },
-    { image: 'debian:12', endOfSupport: '2028-06-30' },
-    { image: 'debian:bullseye', endOfSupport: '2026-08-31' },
-    { image: 'debian:11', endOfSupport: '2026-08-31' },
-    { image: 'debian:buster', endOfSupport: '2024-06-30' },
-    { image: 'debian:10', endOfSupport: '2024-06-30' },
-  ],
-  ubuntu: [
-    { image: 'ubuntu:24.04', endOfSupport: '2029-05-31' },
-    { image: 'ubuntu:22.04', endOfSupport: '2027-06-01' },
-    { image: 'ubuntu:20.04', endOfSupport: '2025-05-31' },
-  ],
-  alpine: [
-    { image: 'alpine:3.23', endOfSupport: '2027-11-01' },
-    { image: 'alpine:3.22', endOfSupport: '2027-05-01' },
-    { image: 'alpine:3.21', endOfSupport: '2026-11-01' },
-    { image: 'alpine:3.20', endOfSupport: '2026-04-01' },
-    { image: 'alpine:3.19', endOfSupport: '2025-11-01' },
-    { image: 'alpine:3.18', endOfSupport: '2025-05-09' },
-  ],
-  rhel: [
-    { image: 'almalinux:10', endOfSupport: '2035-05-31' },
-    { image: 'almalinux:9', endOfSupport: '2032-05-31' },
-    { image: 'almalinux:8', endOfSupport: '2029-03-01' },
-    { image: 'rockylinux:9', endOfSupport: '2032-05-31' },
-    { image: 'rockylinux:8', endOfSupport: '2029-05-31' },
-  ],
-};
-
-/** The pinned image of each family a recipe gets when its manifest names none for it (`bases.images`): a supported release. */
-export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.22', rhel: 'almalinux:9' };
-
-/** The known release `image` is (docker.io/library/ and variants such as -slim or a patch release allowed), if any. */
-export function baseRelease(image: string): BaseRelease | undefined {
-  const ref = image.replace(/^(docker\.io\/)?(library\/)?/, '').replace(/@sha256:[0-9a-f]+$/, '');
-  for (const list of Object.values(BASE_RELEASES)) {
-    for (const r of list) if (ref === r.image || (ref.startsWith(r.image) && /^[-.]/.test(ref.slice(r.image.length)))) return r;
-  }
-  return undefined;
-}
-
-/** One line when `image` is a release past its end of support on `day`, naming a supported one of its family. */
-export function endOfSupportWarning(image: string, day: string): string | undefined {
-  const r = baseRelease(image);
-  if (!r || r.endOfSupport >= day) return undefined;
-  const family = (Object.keys(BASE_RELEASES) as Family[]).find((f) => BASE_RELEASES[f].includes(r))!;
-  return `base image ${image} is past its end of support (${r.endOfSupport}): no more security updates; use a supported release such as ${BASE_IMAGES[family]} (--base ${BASE_IMAGES[family]})`;
-}
+// The dated releases (end of support, the default release per family) live in releases.ts.
+export { BASE_IMAGES, BASE_RELEASES, baseRelease, endOfSupportWarning, type BaseRelease } from './releases.js';
 
 /** Conventions of a family's base images that templates need as text: paths and file formats. */
 export interface OsFacts {
