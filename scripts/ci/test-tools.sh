@@ -9,6 +9,7 @@
 #   containers.conf                    podman's limits within this machine's hard limits, runc as runtime
 #   debian:trixie (+ debian:13)        the non-slim default base, next to setup.sh's debian:trixie-slim
 #   debian:bookworm(-slim) (+ 12)      the previous release, still selectable: one build per recipe
+#   node:22|24|26-trixie-slim          stand-ins for the official images (scripts/ci/node-images.sh)
 #   the base images in podman's store  nothing can be pulled (scripts/ci/podman-base-images.sh)
 #
 # Idempotent: installs only what is missing, writes the config only when absent, makes only missing images.
@@ -47,5 +48,7 @@ fi
 # and bookworm (both variants)
 bash scripts/ci/make-base-images.sh --suite trixie
 bash scripts/ci/make-base-images.sh --suite bookworm
+# the official node images a project's pin picks, made like the real ones (nothing can be pulled)
+bash scripts/ci/node-images.sh
 # then both in the store podman and buildah share
 bash scripts/ci/podman-base-images.sh
