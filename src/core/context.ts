@@ -208,7 +208,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const cmds = [
         ...repoSetupCommands(a.family, a.base, pkgs),
         // Debian's slim images drop /usr/share/man, and the OpenJDK postinst fails linking its man page there.
-        ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^openjdk-\d+-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
+        ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^(openjdk-\d+|default)-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
         ...withPreInstall(pm.install(pkgs), [...dpkgExcludeCommands(m.name, a.family, extra.dpkgExclude ?? []), ...(extra.preInstall ?? [])]),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),

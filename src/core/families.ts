@@ -66,7 +66,7 @@ export const SERVICES: Record<string, ServiceDef> = {
   'php-fpm': {
     description: 'PHP FastCGI process manager on 127.0.0.1:9000',
     packages: { debian: ['php-fpm'], ubuntu: ['php-fpm'], alpine: ['php83-fpm'], rhel: ['php-fpm'] },
-    // The binary is versioned on Debian (php-fpm8.2): the install step links it to /usr/local/sbin/php-fpm.
+    // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
@@ -132,16 +132,16 @@ const RUNTIME_PACKAGES: Record<Exclude<RuntimeName, 'none'>, Record<Family, stri
   node: { debian: ['nodejs', 'npm'], ubuntu: ['nodejs', 'npm'], alpine: ['nodejs', 'npm'], rhel: ['nodejs', 'npm'] },
   python: { debian: ['python3', 'python3-venv'], ubuntu: ['python3', 'python3-venv'], alpine: ['python3'], rhel: ['python3'] },
   go: { debian: ['golang-go'], ubuntu: ['golang-go'], alpine: ['go'], rhel: ['golang'] },
-  java: { debian: ['openjdk-17-jre-headless'], ubuntu: ['openjdk-17-jre-headless'], alpine: ['openjdk17-jre-headless'], rhel: ['java-17-openjdk-headless'] },
+  java: { debian: ['default-jre-headless'], ubuntu: ['default-jre-headless'], alpine: ['openjdk17-jre-headless'], rhel: ['java-17-openjdk-headless'] },
   ruby: { debian: ['ruby'], ubuntu: ['ruby'], alpine: ['ruby'], rhel: ['ruby'] },
   php: { debian: ['php-cli'], ubuntu: ['php-cli'], alpine: ['php83'], rhel: ['php-cli'] },
 };
 
 /** The runtime version each family release packages, where we know it: used to refuse impossible pins. */
 export const PACKAGED_VERSIONS: Record<string, Partial<Record<RuntimeName, string>>> = {
-  'debian:bookworm': { node: '18', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' },
-  'debian:trixie': { node: '20', python: '3.13', go: '1.24', java: '21', ruby: '3.3', php: '8.4' },
-  'ubuntu:24.04': { node: '18', python: '3.12', go: '1.22', java: '17', ruby: '3.2', php: '8.3' },
+  'debian:bookworm': { node: '18.19', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' },
+  'debian:trixie': { node: '20.19', python: '3.13', go: '1.24', java: '21', ruby: '3.3', php: '8.4' },
+  'ubuntu:24.04': { node: '18', python: '3.12', go: '1.22', java: '21', ruby: '3.2', php: '8.3' },
   'ubuntu:22.04': { node: '12', python: '3.10', go: '1.18', java: '17', ruby: '3.0', php: '8.1' },
 };
 

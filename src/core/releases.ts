@@ -67,7 +67,7 @@ export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
 };
 
 /** The pinned image of each family a recipe gets when its manifest names none for it (`bases.images`): a supported release. */
-export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.22', rhel: 'almalinux:9' };
+export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:trixie-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.22', rhel: 'almalinux:9' };
 
 /** The image's reference without registry prefix and digest: `docker.io/library/debian:12-slim@sha256:..` is `debian:12-slim`. */
 const bareRef = (image: string): string => image.replace(/^(docker\.io\/)?(library\/)?/, '').replace(/@sha256:[0-9a-f]+$/, '');

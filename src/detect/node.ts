@@ -16,7 +16,7 @@ type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; main
 export const node: Provider = {
   stack: 'node',
   markers: ['package.json'],
-  bases: { bookworm: '18.19', images: ['node'], official: (v) => `node:${v}-bookworm-slim` },
+  bases: { packaged: '20.19', images: ['node'], official: (v) => `node:${v}-trixie-slim` },
   detect(snap, dir) {
     const pkg = readJson(snap, at(dir, 'package.json')) as Pkg | undefined;
     if (!pkg) return undefined;

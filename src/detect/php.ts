@@ -8,7 +8,7 @@ export const php: Provider = {
   markers: ['composer.json', 'index.php'],
   // two processes: the watchdog (tini and a shell script) is far smaller than supervisord and its Python
   answers: { services: ['nginx', 'php-fpm'], supervisor: 'watchdog' },
-  bases: { bookworm: '8.2', images: ['php'] },
+  bases: { packaged: '8.4', images: ['php'] },
   detect(snap, dir) {
     const composer = readJson(snap, at(dir, 'composer.json')) as { require?: Record<string, string> } | undefined;
     const index = ['public/index.php', 'web/index.php', 'index.php'].find((f) => exists(snap, at(dir, f)));

@@ -36,14 +36,14 @@ const only = (dir: string) => {
 describe('detection per fixture', () => {
   const expected: Record<string, { stack: string; set: Record<string, unknown>; port?: number; env?: Record<string, string>; evidence: RegExp }> = {
     'node-npm': { stack: 'node', set: { pm: 'npm', start: 'node app.js' }, port: 3001, env: { PORT: '3001', HOST: '0.0.0.0' }, evidence: /node 18 \(package\.json engines: >=18\), npm \(package-lock\.json\), start: node app\.js \(scripts\.start\), port 3001 \(\$PORT default in app\.js\), listen: 0\.0\.0\.0 \(HOST=0\.0\.0\.0\)/ },
-    'node-yarn': { stack: 'node', set: { pm: 'yarn', start: 'node server.js' }, port: 3000, evidence: /node 18 \(\.nvmrc\), yarn \(yarn\.lock\)/ },
+    'node-yarn': { stack: 'node', set: { pm: 'yarn', start: 'node server.js' }, port: 3000, evidence: /node 20 \(\.nvmrc\), yarn \(yarn\.lock\)/ },
     'node-pnpm': { stack: 'node', set: { pm: 'pnpm', pmVersion: '9.15.9', start: 'node index.js' }, port: 4000, evidence: /pnpm 9\.15\.9 \(pnpm-lock\.yaml, packageManager\), start: node index\.js \(package\.json main\)/ },
     'node-ts': { stack: 'node', set: { build: 'build', start: 'node dist/server.js' }, port: 8081, evidence: /build: npm run build \(TypeScript\).*port 8081 \(\$PORT default in src\/server\.ts\)/ },
     spa: { stack: 'node', set: { build: 'build', serve: 'static', output: 'dist' }, port: 8080, evidence: /serve: static files from dist\/ \(scripts\.build and no server; build\.mjs writes dist\/\)/ },
     'go-cmd': { stack: 'go', set: { pkg: './cmd/server', args: '-addr=:8090', warm: 'flag fmt log net/http' }, port: 8090, evidence: /go 1\.19 \(go\.mod go directive\), main package: \.\/cmd\/server.*listen: 0\.0\.0\.0 \(-addr=:8090\)/ },
     'go-vendor': { stack: 'go', set: { pkg: '.', vendor: true, warm: 'example.com/greet fmt net/http os' }, port: 8080, evidence: /vendored \(-mod=vendor\) \(vendor\/modules\.txt\)/ },
     flask: { stack: 'python', set: { deps: 'pip', start: 'gunicorn --bind 0.0.0.0:5000 app:app' }, port: 5000, evidence: /framework: flask .*app = Flask\(\.\.\.\) in app\.py, gunicorn in the dependencies/ },
-    'python-stdlib': { stack: 'python', set: { deps: 'none', start: 'python app.py' }, port: 8000, env: { PORT: '8000', HOST: '0.0.0.0' }, evidence: /python 3\.11 \(\.python-version\), none \(standard library only\)/ },
+    'python-stdlib': { stack: 'python', set: { deps: 'none', start: 'python app.py' }, port: 8000, env: { PORT: '8000', HOST: '0.0.0.0' }, evidence: /python 3\.13 \(\.python-version\), none \(standard library only\)/ },
     'php-site': { stack: 'php', set: { root: '' }, port: 8080, evidence: /serve: nginx \+ php-fpm on 8080/ },
     'static-site': { stack: 'static', set: { ignore: '**/*.bak drafts' }, port: 8080, evidence: /static files on 8080/ },
     'java-maven': { stack: 'java', set: { tool: 'maven', artifact: 'jar' }, port: 8080, evidence: /java 17 \(pom\.xml compiler release\)/ },
@@ -111,16 +111,23 @@ describe('runtime pins and bases', () => {
     expect(satisfies('18.19', 'lts/*')).toBe(true);
   });
 
-  it('a pin Debian bookworm cannot meet picks the official image and says so in one line, with the override', () => {
-    const app = only(project('node-yarn', { '.nvmrc': '20\n' }));
+  it('a pin Debian trixie cannot meet picks the official image and says so in one line, with the override', () => {
+    const app = only(project('node-yarn', { '.nvmrc': '22\n' }));
     const { values, notes } = appAnswers(app);
-    expect(values.base).toBe('node:20-bookworm-slim');
-    expect(notes).toContain("node 20 (.nvmrc) is not Debian bookworm's node 18.19: the image builds on node:20-bookworm-slim; --base debian:bookworm-slim builds on Debian's 18.19 instead.");
-    const chosen = appAnswers(app, 'debian:bookworm-slim');
+    expect(values.base).toBe('node:22-trixie-slim');
+    expect(notes).toContain("node 22 (.nvmrc) is not Debian trixie's node 20.19: the image builds on node:22-trixie-slim; --base debian:trixie-slim builds on Debian's 20.19 instead.");
+    const chosen = appAnswers(app, 'debian:trixie-slim');
     expect(chosen.values.base).toBeUndefined();
-    expect(chosen.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-bookworm-slim brings 20\.$/m);
-    const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.22\n' })));
-    expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.22-bookworm');
+    expect(chosen.notes.join('\n')).toMatch(/^node 22 \(\.nvmrc\) is not met by debian:trixie-slim, which packages node 20\.19: the image runs 20\.19; --base node:22-trixie-slim brings 22\.$/m);
+    // a chosen bookworm is held to what bookworm packages
+    const old = appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' })), 'debian:bookworm-slim');
+    expect(old.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-trixie-slim brings 20\.$/m);
+    expect(appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' }))).notes).toEqual([]);
+    // go.mod's go line is a minimum: Debian's newer Go meets it; a newer one gets its own build stage
+    const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.25\n' })));
+    expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.25-trixie');
+    const older = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.19\n' })));
+    expect((older.values.set as Record<string, unknown>).builder).toBeUndefined();
   });
 
   it("a chosen base of the runtime's own image meets the pin; another says it does not", () => {
@@ -128,6 +135,7 @@ describe('runtime pins and bases', () => {
     expect(appAnswers(app, 'eclipse-temurin:21-jre').notes).toEqual([]);
     expect(appAnswers(app, 'docker.io/library/openjdk:21').notes).toEqual([]);
     expect(appAnswers(app, 'debian:bookworm-slim').notes.join('\n')).toMatch(/^java 21 \(pom\.xml compiler release\) is not met by debian:bookworm-slim, which packages java 17: the image runs 17\.$/m);
+    expect(appAnswers(app, 'debian:trixie-slim').notes).toEqual([]);
   });
 
   it("php's answers add nginx and php-fpm under the watchdog, each app its own copy", () => {
