@@ -63,6 +63,12 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
   const shown = relative(process.cwd(), dir) || '.';
   const apps = appsIn(dir, flags.app);
   if (!apps.length) {
+    // A script in a project folder nothing recognises would get a generic image written into it: say so
+    // instead (an empty folder is a new image's folder, not a project).
+    if (!interactive && recipe === undefined && readdirSync(dir).length > 0) {
+      const markers = [...MARKERS];
+      throw new UsageError([{ path: '--recipe', message: `no app recognised in ${shown} (looked for ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}, and .php files at its root or in public/); to write a generic image here: --recipe custom` }]);
+    }
     out.notice(`no app recognised in ${shown} (see \`create-image detect\`)${interactive ? '; asking as usual' : ''}`);
     return undefined;
   }

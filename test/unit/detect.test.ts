@@ -2,7 +2,7 @@
 // Debian package meets maps to the official image and says so; hostile folders (links out, huge files,
 // dependency trees) are walked within bounds. Each provider's markers lead detection to its apps, and
 // what a stack adds to the answers comes from its provider.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,44 @@ describe('detection per fixture', () => {
     expect(app.set).toMatchObject({ pm: 'yarn-berry', build: 'build', start: 'node server.js' });
     expect(app.set.serve).toBeUndefined();
     expect(app.port).toBe(5173);
+  });
+});
+
+describe('php entries other than index.php', () => {
+  it('a single .php file at the root is the app, and nginx serves it as the index', async () => {
+    const dir = project(undefined, { 'tinyfilemanager.php': '<?php echo "hi";\n', 'README.md': '# files\n' });
+    const app = only(dir);
+    expect(app.stack).toBe('php');
+    expect(app.set).toMatchObject({ root: '', index: 'tinyfilemanager.php' });
+    expect(evidenceLine(app)).toContain('index: tinyfilemanager.php (the only .php file in the app folder)');
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const conf = readFileSync(path.join(dir, 'config/nginx.conf'), 'utf8');
+    expect(conf).toMatch(/^\s*index tinyfilemanager\.php index\.html;$/m);
+    expect(conf).toContain('try_files $uri $uri/ /tinyfilemanager.php?$query_string;');
+  });
+
+  it('one in public/ sets the document root; several ask which, index.php wins without asking', () => {
+    expect(only(project(undefined, { 'public/app.php': '<?php\n' })).set).toMatchObject({ root: 'public', index: 'app.php' });
+    const several = only(project(undefined, { 'a.php': '<?php\n', 'b.php': '<?php\n' }));
+    expect(several.choices).toEqual({ key: 'index', values: ['a.php', 'b.php'] });
+    expect(several.set.index).toBeUndefined();
+    const withIndex = only(project(undefined, { 'a.php': '<?php\n', 'index.php': '<?php\n' }));
+    expect(withIndex.choices).toBeUndefined();
+    expect(withIndex.set.index).toBeUndefined();
+  });
+});
+
+describe('a folder nothing recognises', () => {
+  it('--yes without --recipe stops with one line naming what was looked for and --recipe custom; an empty folder is a new one', async () => {
+    const dir = project(undefined, { 'notes.txt': 'hello\n' });
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--recipe: no app recognised in .* \(looked for package\.json, .* and \.php files at its root or in public\/\); to write a generic image here: --recipe custom/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    expect((await runCli([dir, '--yes', '--recipe', 'custom'])).exitCode).toBe(0);
+    expect((await runCli([project(undefined), '--yes'])).exitCode).toBe(0);
   });
 });
 
