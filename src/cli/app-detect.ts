@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
-import { appAnswers, appLabel, detectApps, evidenceLine, MARKERS } from '../detect/detect.js';
+import { appAnswers, appLabel, detectApps, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
 import { snapshotDir } from '../edges/project-snapshot.js';
 import type { GenerateFlags } from './flags.js';
@@ -106,6 +106,8 @@ export async function chooseApp(found: FoundApps, flags: GenerateFlags, set: Rec
     const choice = await io.prompter!.select({ message: `${shown} holds several apps: which one?`, options: apps.map((a, i) => ({ value: String(i), label: appLabel(a) })) });
     app = apps[Number(choice)]!;
   }
+  const impossible = impossiblePin(app);
+  if (impossible) throw new UsageError([{ path: `${app.dir === '.' ? '' : `${app.dir}/`}${impossible.file}`, message: impossible.message }]);
   const { values, notes } = appAnswers(app, flags.base);
   if (app.choices && set[app.choices.key] === undefined) {
     (values.set as Record<string, unknown>)[app.choices.key] = await io.prompter!.select({ message: `Several main packages: which one to build?`, options: app.choices.values.map((v) => ({ value: v })) });

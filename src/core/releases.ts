@@ -139,6 +139,19 @@ export function supportedNodeMajors(day: string): number[] {
   return NODE_LINES.filter((l) => l.endOfLife >= day).map((l) => l.major);
 }
 
+/**
+ * The release lines of each runtime that exist as official images (node: majors; the others major.minor,
+ * java majors), newest first: a pin none of them meets cannot be built, whatever the base.
+ */
+export const RUNTIME_LINES: Readonly<Record<'node' | 'python' | 'go' | 'java' | 'ruby' | 'php', readonly string[]>> = {
+  node: NODE_LINES.map((l) => String(l.major)),
+  python: ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9'],
+  go: ['1.27', '1.26', '1.25', '1.24', '1.23', '1.22'],
+  java: ['25', '21', '17', '11', '8'],
+  ruby: ['4.0', '3.4', '3.3', '3.2', '3.1'],
+  php: ['8.5', '8.4', '8.3', '8.2', '8.1'],
+};
+
 /** Versions of the tools the templates install, each a release the build installs exactly (repeatable images). */
 export const TOOL_VERSIONS = {
   /** uv (Python), installed with pip into its own venv. */

@@ -2,6 +2,7 @@
 // hold a stack's manifest) asked of every provider, an app's own subfolders not asked again. Then the
 // answers an app pre-fills for the app recipe, with the evidence for each and the base its pin needs.
 import { PACKAGED_VERSIONS, releaseKey } from '../core/families.js';
+import { RUNTIME_LINES } from '../core/releases.js';
 import { go } from './go.js';
 import { java } from './java.js';
 import { node } from './node.js';
@@ -82,7 +83,7 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
   const bases = rt ? provider?.bases : undefined;
   // a chosen Debian or Ubuntu release is held to what it packages; otherwise the default base's
   const packaged = (bases && rt && chosenBase && PACKAGED_VERSIONS[releaseKey(chosenBase) ?? '']?.[rt.name]) || bases?.packaged;
-  if (rt && spec && bases && packaged && !satisfies(packaged, spec)) {
+  if (rt && spec && bases && packaged && !satisfies(packaged, spec) && !impossiblePin(app)) {
     const want = rt.version ?? spec;
     const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
     const official = bases.official?.(want);
@@ -101,6 +102,23 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
     }
   }
   return { values, notes };
+}
+
+/**
+ * One line when the app's pin matches no release of its runtime (engines `>=99`, `go 1.99`): the file it
+ * was read from, the pin, and the lines there are. A generation stops on it (exit 2); detect shows it.
+ */
+export function impossiblePin(app: DetectedApp): { file: string; message: string } | undefined {
+  const rt = app.runtime;
+  const spec = rt?.spec ?? rt?.version;
+  if (!rt || !spec) return undefined;
+  const lines = RUNTIME_LINES[rt.name];
+  // a line meets a pin when its newest release does (`^22.18.0` on 22), or the pin names a release of it (`20.3.0`)
+  const plain = spec.trim().replace(/^[~^=v]+/, '');
+  if (lines.some((v) => satisfies(`${v}.999`, spec) || (/^\d+(\.\d+)*$/.test(plain) && satisfies(plain, v)))) return undefined;
+  const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
+  const file = evidence.split(/[\s:]/)[0]!;
+  return { file, message: `${rt.name} ${spec} (${evidence}) matches no ${rt.name} release; there are ${lines.join(', ')}` };
 }
 
 /** Whether `base` (`eclipse-temurin:21-jre`, `docker.io/library/node:20`) is one of the runtime's own images. */

@@ -18,7 +18,7 @@ export const php: Provider = {
     const facts: Fact[] = [];
     const set: DetectedApp['set'] = { stack: 'php', app: dir === '.' ? '' : dir };
     const spec = composer?.require?.php;
-    const version = /(\d+\.\d+)/.exec(spec ?? '')?.[1];
+    const version = /(\d+(?:\.\d+)?)/.exec(spec ?? '')?.[1];
     if (version) facts.push(fact('runtime', `php ${version}`, `composer.json require.php: ${spec}`));
     if (composer) {
       set.deps = 'composer';
@@ -36,7 +36,7 @@ export const php: Provider = {
       facts.push(fact('index', file, `the only .php file in ${root ? `${root}/` : 'the app folder'}`));
     }
     facts.push(fact('serve', 'nginx + php-fpm on 8080', 'as the lnmp recipe'));
-    return { stack: 'php', dir, facts, runtime: version ? { name: 'php', version } : { name: 'php' }, port: 8080, env: {}, set, notes: [], ...(choices ? { choices } : {}) };
+    return { stack: 'php', dir, facts, runtime: version ? { name: 'php', version, spec: spec! } : { name: 'php' }, port: 8080, env: {}, set, notes: [], ...(choices ? { choices } : {}) };
   },
 };
 
