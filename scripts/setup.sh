@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What a fresh (Debian, root) machine needs to run create-image and build an image with it:
 #   1. docker.io and debootstrap, dockerd started           (scripts/ci/setup-engine.sh)
-#   2. debian:bookworm-slim (and debian:12-slim), made       (scripts/ci/make-base-images.sh --slim-only)
+#   2. debian:trixie-slim (and debian:13-slim), made         (scripts/ci/make-base-images.sh --slim-only)
 #      locally with debootstrap since nothing can be pulled;
 #      it is the default base of every built-in debian recipe
+#      (bookworm, still selectable, is made by scripts/ci/test-tools.sh for the tests)
 #   3. the locked node packages (npm ci), then dist/          (npm run build)
 # Step 3 needs only node and runs alongside 1 and 2. The tests need more: .ci/run adds it with
 # scripts/ci/test-tools.sh. Idempotent: each step does only what is missing.
@@ -25,7 +26,7 @@ npm_pid=$!
 trap 'kill -- "-$npm_pid" 2> /dev/null || true' EXIT
 
 bash scripts/ci/setup-engine.sh
-bash scripts/ci/make-base-images.sh --slim-only
+bash scripts/ci/make-base-images.sh --suite trixie --slim-only
 
 if ! wait "$npm_pid"; then
   tail -n 30 "$NPM_LOG" >&2

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Make the Debian base images locally, without pulling from any registry.
 #
-#   debian:bookworm      (= debian:12)       debootstrap --variant=minbase + the official image's
-#                                            minimizing config (apt/dpkg snippets, policy-rc.d)
-#   debian:bookworm-slim (= debian:12-slim)  the same, slimmed the way the official "slim"
-#                                            variant is (dpkg path-excludes + files removed)
+#   debian:SUITE      (= debian:N)       debootstrap --variant=minbase + the official image's
+#                                        minimizing config (apt/dpkg snippets, policy-rc.d)
+#   debian:SUITE-slim (= debian:N-slim)  the same, slimmed the way the official "slim"
+#                                        variant is (dpkg path-excludes + files removed)
 #
+# SUITE is trixie (Debian 13, the recipes' default base) or bookworm (Debian 12, still selectable).
 # The pristine debootstrap rootfs is cached as a tarball at
-#   ${CREATE_IMAGE_CACHE:-$HOME/.cache/create-image}/debian-bookworm-minbase.tar
+#   ${CREATE_IMAGE_CACHE:-$HOME/.cache/create-image}/debian-SUITE-minbase.tar
 # and reused when present and readable. The cache is an optimisation only: a missing or
 # corrupt tarball is rebuilt with debootstrap.
 #
-# Usage: make-base-images.sh [--slim-only] [--rebuild] [--no-cache]
-#   --slim-only only debian:bookworm-slim (the recipes' default base, all that scripts/setup.sh needs);
-#               without it both images (the tests' set-up, scripts/ci/test-tools.sh)
+# Usage: make-base-images.sh [--suite trixie|bookworm] [--slim-only] [--rebuild] [--no-cache]
+#   --suite     the Debian release (default trixie)
+#   --slim-only only debian:SUITE-slim (for trixie the recipes' default base, all that scripts/setup.sh
+#               needs); without it both images (the tests' set-up, scripts/ci/test-tools.sh)
 #   --rebuild   rebuild the images even if they already exist
 #   --no-cache  ignore (and refresh) the rootfs tarball cache; implies --rebuild
 #
@@ -21,19 +23,21 @@
 # (default http://deb.debian.org/debian), CREATE_IMAGE_CACHE, TMPDIR.
 set -Eeuo pipefail
 
-SUITE=bookworm
-VERSION=12
+SUITE=trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 CACHE_DIR=${CREATE_IMAGE_CACHE:-${HOME:-/root}/.cache/create-image}
-CACHE_TAR=$CACHE_DIR/debian-$SUITE-minbase.tar
 DOCKER=${CREATE_IMAGE_DOCKER:-docker}
 IMAGE_PATH_ENV='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 rebuild=0
 use_cache=1
 slim_only=0
-for arg in "$@"; do
+while [[ $# -gt 0 ]]; do
+  arg=$1
+  shift
   case "$arg" in
+    --suite) SUITE=${1:-}; shift || true ;;
+    --suite=*) SUITE=${arg#--suite=} ;;
     --slim-only) slim_only=1 ;;
     --rebuild) rebuild=1 ;;
     --no-cache) rebuild=1; use_cache=0 ;;
@@ -44,6 +48,13 @@ done
 
 log() { printf 'make-base-images: %s\n' "$*"; }
 die() { printf 'make-base-images: error: %s\n' "$*" >&2; exit 1; }
+
+case "$SUITE" in
+  trixie) VERSION=13 ;;
+  bookworm) VERSION=12 ;;
+  *) echo "make-base-images: --suite: '$SUITE' is not offered (trixie or bookworm)" >&2; exit 2 ;;
+esac
+CACHE_TAR=$CACHE_DIR/debian-$SUITE-minbase.tar
 
 image_exists() { "$DOCKER" image inspect "$1" > /dev/null 2>&1; }
 image_id() { "$DOCKER" image inspect --format '{{.Id}}' "$1" 2> /dev/null || true; }

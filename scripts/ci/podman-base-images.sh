@@ -8,7 +8,7 @@
 set -Eeuo pipefail
 
 DOCKER=${CREATE_IMAGE_DOCKER:-docker}
-IMAGES=(debian:bookworm debian:bookworm-slim debian:12 debian:12-slim)
+IMAGES=(debian:trixie debian:trixie-slim debian:13 debian:13-slim debian:bookworm debian:bookworm-slim debian:12 debian:12-slim)
 
 log() { printf 'podman-base-images: %s\n' "$*"; }
 die() { printf 'podman-base-images: error: %s\n' "$*" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the tests need on top of scripts/setup.sh (the main job's set-up: docker.io, dockerd,
-# debian:bookworm-slim, node packages, dist/). Debian, as root; .ci/run runs it after setup.sh.
+# debian:trixie-slim, node packages, dist/). Debian, as root; .ci/run runs it after setup.sh.
 #
 #   the shell linter (shellcheck)      the unit and e2e tests lint every generated shell script
 #   podman buildah runc                test/e2e/podman.test.ts builds with each (runc, not crun: see below)
@@ -8,7 +8,9 @@
 #   chromium                           test/e2e/novnc.test.ts looks at the desktop through a real browser
 #   apt-cacher-ng                      the apt cache e2e builds share (scripts/ci/apt-cache.sh), started
 #   containers.conf                    podman's limits within this machine's hard limits, runc as runtime
-#   debian:bookworm (+ debian:12)      the non-slim base, next to setup.sh's debian:bookworm-slim
+#   debian:trixie (+ debian:13)        the non-slim default base, next to setup.sh's debian:trixie-slim
+#   debian:bookworm(-slim) (+ 12)      the previous release, still selectable: one build per recipe
+#   node:22|24|26-trixie-slim          stand-ins for the official images (scripts/ci/node-images.sh)
 #   the base images in podman's store  nothing can be pulled (scripts/ci/podman-base-images.sh)
 #
 # Idempotent: installs only what is missing, writes the config only when absent, makes only missing images.
@@ -43,8 +45,12 @@ if [[ ! -f $CONTAINERS_CONF ]]; then
   log "wrote $CONTAINERS_CONF"
 fi
 
-# debian:bookworm beside setup.sh's debian:bookworm-slim (from the same cached rootfs when there is one)
-bash scripts/ci/make-base-images.sh
+# debian:trixie beside setup.sh's debian:trixie-slim (from the same cached rootfs when there is one),
+# and bookworm (both variants)
+bash scripts/ci/make-base-images.sh --suite trixie
+bash scripts/ci/make-base-images.sh --suite bookworm
+# the official node images a project's pin picks, made like the real ones (nothing can be pulled)
+bash scripts/ci/node-images.sh
 # then both in the store podman and buildah share
 bash scripts/ci/podman-base-images.sh
 # the apt cache test builds share: on loopback and the docker bridge, given to builds as http_proxy

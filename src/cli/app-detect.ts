@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
-import { appAnswers, appLabel, detectFolder, evidenceLine, MARKERS } from '../detect/detect.js';
+import { appAnswers, appLabel, detectFolder, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
 import { snapshotDir } from '../edges/project-snapshot.js';
 import type { GenerateFlags } from './flags.js';
@@ -63,6 +63,12 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
   const shown = relative(process.cwd(), dir) || '.';
   const { apps, problems } = appsIn(dir, flags.app);
   if (!apps.length) {
+    // A script in a project folder nothing recognises would get a generic image written into it: say so
+    // instead (an empty folder is a new image's folder, not a project).
+    if (!interactive && recipe === undefined && readdirSync(dir).length > 0) {
+      const markers = [...MARKERS];
+      throw new UsageError([{ path: '--recipe', message: `no app recognised in ${shown} (looked for ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}, and .php files at its root or in public/); to write a generic image here: --recipe custom${problems.length ? `; ${problems.join(' ')}` : ''}` }]);
+    }
     out.notice(`no app recognised in ${shown}${problems.length ? `: ${problems.join(' ')}` : ' (see `create-image detect`)'}${interactive ? '; asking as usual' : ''}`);
     return undefined;
   }
@@ -101,6 +107,8 @@ export async function chooseApp(found: FoundApps, flags: GenerateFlags, set: Rec
     const choice = await io.prompter!.select({ message: `${shown} holds several apps: which one?`, options: apps.map((a, i) => ({ value: String(i), label: appLabel(a) })) });
     app = apps[Number(choice)]!;
   }
+  const impossible = impossiblePin(app);
+  if (impossible) throw new UsageError([{ path: `${app.dir === '.' ? '' : `${app.dir}/`}${impossible.file}`, message: impossible.message }]);
   const { values, notes } = appAnswers(app, flags.base);
   if (app.choices && set[app.choices.key] === undefined) {
     (values.set as Record<string, unknown>)[app.choices.key] = await io.prompter!.select({ message: `Several main packages: which one to build?`, options: app.choices.values.map((v) => ({ value: v })) });

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
-import { appAnswers, appLabel, evidenceLine, MARKERS } from '../detect/detect.js';
+import { appAnswers, appLabel, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import { appsIn } from './app-detect.js';
 import type { DetectFlags } from './flags.js';
 import { out } from './output.js';
@@ -16,6 +16,8 @@ export function detect(dirArg: string, flags: DetectFlags): void {
   const shown = relative(process.cwd(), dir) || '.';
   const results = apps.map((app) => {
     const { values, notes } = appAnswers(app);
+    const impossible = impossiblePin(app);
+    if (impossible) notes.unshift(`${impossible.file}: ${impossible.message}: a generation stops here (exit 2)`);
     // The generation that takes these answers, as a command line (one app of several needs --app).
     const command = shCommand(['npx', 'create-image', shown, ...(apps.length > 1 ? ['--app', app.dir] : [])]);
     return { dir: app.dir, stack: app.stack, facts: app.facts, ...(app.runtime ? { runtime: app.runtime } : {}), ...(app.port ? { port: app.port } : {}), answers: values, ...(app.choices ? { choices: app.choices } : {}), notes, command };

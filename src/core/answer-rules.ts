@@ -101,7 +101,7 @@ function runtimeVersionError(name: RuntimeName, version: string, base: string): 
   if (!/^\d+(?:\.\d+){0,2}$/.test(version)) return `version "${version}" is not a version like 20 or 3.12`;
   const packaged = PACKAGED_VERSIONS[releaseKey(base) ?? '']?.[name];
   if (packaged && !packaged.startsWith(version) && !version.startsWith(packaged)) {
-    return `${name} ${version} is not what ${base} packages (${packaged}); drop the version, or use a base image that ships it (e.g. ${name === 'go' ? 'golang' : name}:${version}-bookworm)`;
+    return `${name} ${version} is not what ${base} packages (${packaged}); drop the version, or use a base image that ships it (e.g. ${name === 'go' ? 'golang' : name}:${version}-trixie)`;
   }
   return undefined;
 }

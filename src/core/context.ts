@@ -20,6 +20,7 @@ import {
   type OsFacts,
   type UserSpec,
 } from './families.js';
+import { TOOL_VERSIONS } from './releases.js';
 import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
 import { containerName, formatPort, mergePorts, parsePort } from './validate.js';
 
@@ -69,6 +70,8 @@ export interface RenderContext {
   env: EnvEntry[];
   caCerts: string[];
   caInFinal: boolean;
+  /** The exact versions of the tools templates install (uv, poetry, pnpm, corepack): releases.ts. */
+  tools: typeof TOOL_VERSIONS;
   q: typeof esc;
   h: Helpers;
 }
@@ -208,7 +211,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const cmds = [
         ...repoSetupCommands(a.family, a.base, pkgs),
         // Debian's slim images drop /usr/share/man, and the OpenJDK postinst fails linking its man page there.
-        ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^openjdk-\d+-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
+        ...((a.family === 'debian' || a.family === 'ubuntu') && pkgs.some((p) => /^(openjdk-\d+|default)-j/.test(p)) ? ['mkdir -p /usr/share/man/man1'] : []),
         ...withPreInstall(pm.install(pkgs), [...dpkgExcludeCommands(m.name, a.family, extra.dpkgExclude ?? []), ...(extra.preInstall ?? [])]),
         ...(a.caCerts.length ? ['update-ca-certificates'] : []),
         ...timezoneCommands(a.tz),
@@ -294,6 +297,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     user,
     env,
     caCerts: a.caCerts.map((c) => c.name),
+    tools: TOOL_VERSIONS,
     caInFinal: a.caInFinal,
     q: esc,
     h,

@@ -78,7 +78,7 @@ export const SERVICES: Record<string, ServiceDef> = {
   'php-fpm': {
     description: 'PHP FastCGI process manager on 127.0.0.1:9000',
     packages: { debian: ['php-fpm'], ubuntu: ['php-fpm'], alpine: ['php83-fpm'], rhel: ['php-fpm'] },
-    // The binary is versioned on Debian (php-fpm8.2): the install step links it to /usr/local/sbin/php-fpm.
+    // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
@@ -129,70 +129,8 @@ function phpFpmHandler(family: Family): string[] {
   return [write(family === 'alpine' ? '/etc/apache2/conf.d/zz-create-image-php-fpm.conf' : '/etc/httpd/conf.d/zz-create-image-php-fpm.conf')];
 }
 
-/** A release of a family's base image and the last day its distribution supports it (security updates). */
-export interface BaseRelease {
-  /** The image's repository and release tag; variants (`-slim`, `3.22.1`, `@sha256:...`) match it too. */
-  image: string;
-  /** YYYY-MM-DD: end of security support (Debian: LTS; Ubuntu: standard support; Alpine: main repository). */
-  endOfSupport: string;
-}
-
-/**
- * The releases create-image knows per family, newest first, from each distribution's published schedule.
- * Data, not code: a new release or a moved date is one line here (and the default one below).
- */
-export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
-  debian: [
-    { image: 'debian:trixie', endOfSupport: '2030-06-30' },
-    { image: 'debian:13', endOfSupport: '2030-06-30' },
-    { image: 'debian:bookworm', endOfSupport: '2028-06-30' },
-    { image: 'debian:12', endOfSupport: '2028-06-30' },
-    { image: 'debian:bullseye', endOfSupport: '2026-08-31' },
-    { image: 'debian:11', endOfSupport: '2026-08-31' },
-    { image: 'debian:buster', endOfSupport: '2024-06-30' },
-    { image: 'debian:10', endOfSupport: '2024-06-30' },
-  ],
-  ubuntu: [
-    { image: 'ubuntu:24.04', endOfSupport: '2029-05-31' },
-    { image: 'ubuntu:22.04', endOfSupport: '2027-06-01' },
-    { image: 'ubuntu:20.04', endOfSupport: '2025-05-31' },
-  ],
-  alpine: [
-    { image: 'alpine:3.23', endOfSupport: '2027-11-01' },
-    { image: 'alpine:3.22', endOfSupport: '2027-05-01' },
-    { image: 'alpine:3.21', endOfSupport: '2026-11-01' },
-    { image: 'alpine:3.20', endOfSupport: '2026-04-01' },
-    { image: 'alpine:3.19', endOfSupport: '2025-11-01' },
-    { image: 'alpine:3.18', endOfSupport: '2025-05-09' },
-  ],
-  rhel: [
-    { image: 'almalinux:10', endOfSupport: '2035-05-31' },
-    { image: 'almalinux:9', endOfSupport: '2032-05-31' },
-    { image: 'almalinux:8', endOfSupport: '2029-03-01' },
-    { image: 'rockylinux:9', endOfSupport: '2032-05-31' },
-    { image: 'rockylinux:8', endOfSupport: '2029-05-31' },
-  ],
-};
-
-/** The pinned image of each family a recipe gets when its manifest names none for it (`bases.images`): a supported release. */
-export const BASE_IMAGES: Readonly<Record<Family, string>> = { debian: 'debian:bookworm-slim', ubuntu: 'ubuntu:24.04', alpine: 'alpine:3.22', rhel: 'almalinux:9' };
-
-/** The known release `image` is (docker.io/library/ and variants such as -slim or a patch release allowed), if any. */
-export function baseRelease(image: string): BaseRelease | undefined {
-  const ref = image.replace(/^(docker\.io\/)?(library\/)?/, '').replace(/@sha256:[0-9a-f]+$/, '');
-  for (const list of Object.values(BASE_RELEASES)) {
-    for (const r of list) if (ref === r.image || (ref.startsWith(r.image) && /^[-.]/.test(ref.slice(r.image.length)))) return r;
-  }
-  return undefined;
-}
-
-/** One line when `image` is a release past its end of support on `day`, naming a supported one of its family. */
-export function endOfSupportWarning(image: string, day: string): string | undefined {
-  const r = baseRelease(image);
-  if (!r || r.endOfSupport >= day) return undefined;
-  const family = (Object.keys(BASE_RELEASES) as Family[]).find((f) => BASE_RELEASES[f].includes(r))!;
-  return `base image ${image} is past its end of support (${r.endOfSupport}): no more security updates; use a supported release such as ${BASE_IMAGES[family]} (--base ${BASE_IMAGES[family]})`;
-}
+// The dated releases (end of support, the default release per family) live in releases.ts.
+export { BASE_IMAGES, BASE_RELEASES, baseRelease, endOfSupportWarning, type BaseRelease } from './releases.js';
 
 /** Conventions of a family's base images that templates need as text: paths and file formats. */
 export interface OsFacts {
@@ -224,16 +162,16 @@ const RUNTIME_PACKAGES: Record<Exclude<RuntimeName, 'none'>, Record<Family, stri
   node: { debian: ['nodejs', 'npm'], ubuntu: ['nodejs', 'npm'], alpine: ['nodejs', 'npm'], rhel: ['nodejs', 'npm'] },
   python: { debian: ['python3', 'python3-venv'], ubuntu: ['python3', 'python3-venv'], alpine: ['python3'], rhel: ['python3'] },
   go: { debian: ['golang-go'], ubuntu: ['golang-go'], alpine: ['go'], rhel: ['golang'] },
-  java: { debian: ['openjdk-17-jre-headless'], ubuntu: ['openjdk-17-jre-headless'], alpine: ['openjdk17-jre-headless'], rhel: ['java-17-openjdk-headless'] },
+  java: { debian: ['default-jre-headless'], ubuntu: ['default-jre-headless'], alpine: ['openjdk17-jre-headless'], rhel: ['java-17-openjdk-headless'] },
   ruby: { debian: ['ruby'], ubuntu: ['ruby'], alpine: ['ruby'], rhel: ['ruby'] },
   php: { debian: ['php-cli'], ubuntu: ['php-cli'], alpine: ['php83'], rhel: ['php-cli'] },
 };
 
 /** The runtime version each family release packages, where we know it: used to refuse impossible pins. */
 export const PACKAGED_VERSIONS: Record<string, Partial<Record<RuntimeName, string>>> = {
-  'debian:bookworm': { node: '18', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' },
-  'debian:trixie': { node: '20', python: '3.13', go: '1.24', java: '21', ruby: '3.3', php: '8.4' },
-  'ubuntu:24.04': { node: '18', python: '3.12', go: '1.22', java: '17', ruby: '3.2', php: '8.3' },
+  'debian:bookworm': { node: '18.19', python: '3.11', go: '1.19', java: '17', ruby: '3.1', php: '8.2' },
+  'debian:trixie': { node: '20.19', python: '3.13', go: '1.24', java: '21', ruby: '3.3', php: '8.4' },
+  'ubuntu:24.04': { node: '18', python: '3.12', go: '1.22', java: '21', ruby: '3.2', php: '8.3' },
   'ubuntu:22.04': { node: '12', python: '3.10', go: '1.18', java: '17', ruby: '3.0', php: '8.1' },
 };
 

@@ -1,6 +1,8 @@
 // Which apps a folder holds: each candidate folder (the root, and folders up to three levels down that
 // hold a stack's manifest) asked of every provider, an app's own subfolders not asked again. Then the
 // answers an app pre-fills for the app recipe, with the evidence for each and the base its pin needs.
+import { PACKAGED_VERSIONS, releaseKey } from '../core/families.js';
+import { RUNTIME_LINES } from '../core/releases.js';
 import { go } from './go.js';
 import { java } from './java.js';
 import { node } from './node.js';
@@ -9,7 +11,7 @@ import { python } from './python.js';
 import { gitignorePatterns, problemsOf, reportProblem } from './read.js';
 import { ruby } from './ruby.js';
 import { staticSite } from './static.js';
-import type { DetectedApp, Provider, RuntimeBases, Snapshot } from './types.js';
+import { DEFAULT_DEBIAN, type DetectedApp, type Provider, type RuntimeBases, type Snapshot } from './types.js';
 import { satisfies } from './versions.js';
 
 /** In precedence order: a folder with a server stack's manifest and an index.html is that stack, not a static site. */
@@ -95,7 +97,7 @@ export interface AppAnswers {
 
 /**
  * The answers an app pre-fills. `base` is the base the user chose (--base), if any: a pin it cannot meet
- * is said in one line with the override; without one, the pin picks the base (Debian bookworm's packaged
+ * is said in one line with the override; without one, the pin picks the base (Debian trixie's packaged
  * runtime when it satisfies the pin, else the official image for the version).
  */
 export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
@@ -111,8 +113,9 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
 
   const spec = rt?.spec ?? rt?.version;
   const bases = rt ? provider?.bases : undefined;
-  if (rt && spec && bases && !satisfies(bases.bookworm, spec)) {
-    const packaged = bases.bookworm;
+  // a chosen Debian or Ubuntu release is held to what it packages; otherwise the default base's
+  const packaged = (bases && rt && chosenBase && PACKAGED_VERSIONS[releaseKey(chosenBase) ?? '']?.[rt.name]) || bases?.packaged;
+  if (rt && spec && bases && packaged && !satisfies(packaged, spec) && !impossiblePin(app)) {
     const want = rt.version ?? spec;
     const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
     const official = bases.official?.(want);
@@ -120,17 +123,34 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
       const { name } = bases.builder;
       const builder = bases.builder.image(want);
       if (chosenBase === undefined || set.builder === undefined) set.builder = builder;
-      notes.push(`${rt.name} ${want} (${evidence}) is newer than Debian bookworm's ${name} ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's ${name} instead.`);
+      notes.push(`${rt.name} ${want} (${evidence}) is newer than Debian ${DEFAULT_DEBIAN}'s ${name} ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's ${name} instead.`);
     } else if (chosenBase !== undefined && !ships(bases, chosenBase)) {
       notes.push(`${rt.name} ${spec} (${evidence}) is not met by ${chosenBase}, which packages ${rt.name} ${packaged}: the image runs ${packaged}${official ? `; --base ${official} brings ${want}` : ''}.`);
     } else if (chosenBase === undefined && official) {
       values.base = official;
-      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian bookworm's ${rt.name} ${packaged}: the image builds on ${official}; --base debian:bookworm-slim builds on Debian's ${packaged} instead.`);
+      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}: the image builds on ${official}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
     } else if (chosenBase === undefined) {
-      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian bookworm's ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
+      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
     }
   }
   return { values, notes };
+}
+
+/**
+ * One line when the app's pin matches no release of its runtime (engines `>=99`, `go 1.99`): the file it
+ * was read from, the pin, and the lines there are. A generation stops on it (exit 2); detect shows it.
+ */
+export function impossiblePin(app: DetectedApp): { file: string; message: string } | undefined {
+  const rt = app.runtime;
+  const spec = rt?.spec ?? rt?.version;
+  if (!rt || !spec) return undefined;
+  const lines = RUNTIME_LINES[rt.name];
+  // a line meets a pin when its newest release does (`^22.18.0` on 22), or the pin names a release of it (`20.3.0`)
+  const plain = spec.trim().replace(/^[~^=v]+/, '');
+  if (lines.some((v) => satisfies(`${v}.999`, spec) || (/^\d+(\.\d+)*$/.test(plain) && satisfies(plain, v)))) return undefined;
+  const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
+  const file = evidence.split(/[\s:]/)[0]!;
+  return { file, message: `${rt.name} ${spec} (${evidence}) matches no ${rt.name} release; there are ${lines.join(', ')}` };
 }
 
 /** Whether `base` (`eclipse-temurin:21-jre`, `docker.io/library/node:20`) is one of the runtime's own images. */

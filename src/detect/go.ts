@@ -7,7 +7,7 @@ export const go: Provider = {
   stack: 'go',
   markers: ['go.mod'],
   // the binary needs no Go at run time: only the build stage moves to the official image
-  bases: { bookworm: '1.19', images: ['golang'], builder: { image: (v) => `golang:${v}-bookworm`, name: 'Go' } },
+  bases: { packaged: '1.24', images: ['golang'], builder: { image: (v) => `golang:${v}-trixie`, name: 'Go' } },
   detect(snap, dir) {
     const mod = snap.text(at(dir, 'go.mod'));
     if (mod === undefined) return undefined;
@@ -53,6 +53,6 @@ export const go: Provider = {
       set.args = `-${found.loopback.flag}=:${found.port}`;
       facts.push(fact('listen', `0.0.0.0 (-${found.loopback.flag}=:${found.port})`, `${found.evidence.split(' in ')[1]} binds localhost unless -${found.loopback.flag} is given, which would leave it unreachable from outside the container`));
     }
-    return { stack: 'go', dir, facts, runtime: version ? { name: 'go', version } : { name: 'go' }, ...(port ? { port } : {}), env, set, notes, ...(mains.length > 1 ? { choices: { key: 'pkg', values: mains } } : {}) };
+    return { stack: 'go', dir, facts, runtime: version ? { name: 'go', version, spec: `>=${version}` } : { name: 'go' }, ...(port ? { port } : {}), env, set, notes, ...(mains.length > 1 ? { choices: { key: 'pkg', values: mains } } : {}) };
   },
 };

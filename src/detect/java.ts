@@ -6,7 +6,7 @@ import type { DetectedApp, Fact, Provider } from './types.js';
 export const java: Provider = {
   stack: 'java',
   markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
-  bases: { bookworm: '17', images: ['eclipse-temurin', 'openjdk'] },
+  bases: { packaged: '21', images: ['eclipse-temurin', 'openjdk'] },
   detect(snap, dir) {
     const pom = snap.text(at(dir, 'pom.xml'));
     const gradleFile = ['build.gradle.kts', 'build.gradle'].find((f) => exists(snap, at(dir, f)));

@@ -1,23 +1,54 @@
 // Node.js: package.json. The package manager from the lockfile, the version from engines / .nvmrc /
 // .node-version, a build stage when there is a `build` script, the start command from scripts.start,
 // `main` or a Procfile, and a static front end (a build producing dist/ or build/, no server) served as files.
+// Frameworks (NestJS, Next.js, Nuxt, SvelteKit, Astro, React Router, Remix) start their production server,
+// and a start line that runs a development tool (nest start, ts-node, nodemon, next dev) is said and replaced.
 import { sh } from '../core/escape.js';
 import { at, exists, fact, fields, findPort, listenFacts, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 /** Packages that make a server: their presence means the app is not a static front end. */
-const SERVERS = ['express', 'fastify', 'koa', '@hapi/hapi', 'hapi', 'next', 'nuxt', '@nestjs/core', '@remix-run/serve', 'restify', 'polka', 'socket.io', '@sveltejs/adapter-node', 'h3'];
+const SERVERS = ['express', 'fastify', 'koa', '@hapi/hapi', 'hapi', 'next', 'nuxt', '@nestjs/core', '@remix-run/serve', '@react-router/serve', 'restify', 'polka', 'socket.io', '@sveltejs/adapter-node', '@astrojs/node', 'h3', 'hono'];
 /** Front-end build tools and the folder each writes by default. */
 const FRONTENDS: Record<string, string> = { vite: 'dist', 'react-scripts': 'build', '@vue/cli-service': 'dist', parcel: 'dist', 'parcel-bundler': 'dist', '@angular/cli': 'dist', webpack: 'dist', 'webpack-cli': 'dist', astro: 'dist', gatsby: 'public' };
 /** Commands that serve a front end in development: never what an image should run. */
 const DEV_SERVERS = /^(vite|react-scripts start|vue-cli-service serve|parcel|ng serve|webpack serve|webpack-dev-server|astro dev|gatsby develop)\b/;
+
+/** Start commands that run a development tool (watchers, TypeScript on the fly, dev servers): never what an image should run. */
+const DEV_TOOLS = /^(nest start|ts-node(-dev)?|nodemon|tsx|next dev|nuxt dev|nuxi dev|astro dev|remix dev|react-router dev|vite|svelte-kit dev)\b/;
+
+/**
+ * Frameworks and their production start: the command, the port it listens on by default, and the
+ * environment that makes it listen on every address (several bind localhost unless told otherwise).
+ */
+interface Framework {
+  dep: string;
+  name: string;
+  port: number;
+  env?: Record<string, string>;
+  start(pkg: Pkg, snap: Snapshot, dir: string): { command: string; evidence: string };
+}
+const FRAMEWORKS: readonly Framework[] = [
+  { dep: '@nestjs/core', name: 'NestJS', port: 3000, start: (pkg) => plainNode(pkg.scripts?.['start:prod'], 'scripts.start:prod') ?? { command: 'node dist/main', evidence: 'NestJS builds dist/main.js' } },
+  { dep: 'next', name: 'Next.js', port: 3000, env: { HOSTNAME: '0.0.0.0' }, start: () => ({ command: 'next start', evidence: "Next.js's production server" }) },
+  { dep: 'nuxt', name: 'Nuxt', port: 3000, env: { HOST: '0.0.0.0' }, start: () => ({ command: 'node .output/server/index.mjs', evidence: 'Nuxt (Nitro) builds .output/server' }) },
+  { dep: '@sveltejs/adapter-node', name: 'SvelteKit', port: 3000, env: { HOST: '0.0.0.0' }, start: () => ({ command: 'node build', evidence: 'adapter-node builds build/' }) },
+  { dep: '@astrojs/node', name: 'Astro', port: 4321, env: { HOST: '0.0.0.0' }, start: () => ({ command: 'node dist/server/entry.mjs', evidence: "Astro's node adapter builds dist/server" }) },
+  { dep: '@react-router/serve', name: 'React Router', port: 3000, start: () => ({ command: 'react-router-serve ./build/server/index.js', evidence: 'React Router builds build/server' }) },
+  { dep: '@remix-run/serve', name: 'Remix', port: 3000, start: () => ({ command: 'remix-serve ./build/server/index.js', evidence: 'Remix builds build/server' }) },
+];
+
+/** A script that is a plain `node <file>` line, as a start command. */
+function plainNode(script: string | undefined, evidence: string): { command: string; evidence: string } | undefined {
+  return script && /^node\s+[\w./-]+$/.test(script.trim()) ? { command: script.trim(), evidence } : undefined;
+}
 
 type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; main?: string; packageManager?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; workspaces?: unknown };
 
 export const node: Provider = {
   stack: 'node',
   markers: ['package.json'],
-  bases: { bookworm: '18.19', images: ['node'], official: (v) => `node:${v}-bookworm-slim` },
+  bases: { packaged: '20.19', images: ['node'], official: (v) => `node:${v}-trixie-slim` },
   detect(snap, dir) {
     const raw = readJson(snap, at(dir, 'package.json'));
     if (!raw) return undefined;
@@ -50,7 +81,14 @@ export const node: Provider = {
       facts.push(fact('build', `npm run build${ts ? ' (TypeScript)' : ''}`, `scripts.build: ${scripts.build}${ts ? ', tsconfig.json' : ''}`));
     }
 
-    const start = startCommand(snap, dir, pkg);
+    let start = startCommand(snap, dir, pkg);
+    const framework = FRAMEWORKS.find((f) => f.dep in deps);
+    const dev = start && DEV_TOOLS.exec(start.command)?.[0];
+    if (framework && (!start || dev || start.evidence !== 'scripts.start')) {
+      const prod = framework.start(pkg, snap, dir);
+      if (dev) notes.push(`${start!.evidence} runs a development tool (${start!.command}): the image runs ${framework.name}'s production command, ${prod.command}.`);
+      start = prod;
+    }
     const frontend = Object.keys(FRONTENDS).find((k) => k in all);
     const server = SERVERS.find((k) => k in deps);
     const isStatic = !!scripts.build && !server && (!start || DEV_SERVERS.test(start.command)) && (!!frontend || exists(snap, at(dir, 'index.html')) || exists(snap, at(dir, 'public/index.html')));
@@ -62,6 +100,11 @@ export const node: Provider = {
       return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, port: 8080, env: {}, set, notes };
     }
 
+    if (start && dev && !framework) {
+      const prod = productionOf(start.command, !!scripts.build);
+      notes.push(`${start.evidence} runs a development tool (${start.command}): ${prod ? `the image runs ${prod.command} instead` : 'give the production command with --set start="node dist/main.js"'}.`);
+      if (prod) start = prod;
+    }
     if (start) {
       set.start = start.command;
       facts.push(fact('start', start.command, start.evidence));
@@ -74,7 +117,15 @@ export const node: Provider = {
     const firsts = entry ? [entry, entry.replace(/^(dist|build|out|lib)\//, 'src/').replace(/\.[cm]?js$/, '.ts')] : [];
     const found = findPort(snap, dir, sourceFiles(snap, dir, ['.js', '.mjs', '.cjs', '.ts', '.mts'], firsts));
     const env: Record<string, string> = {};
-    const port = listenFacts(found ?? (server ? { port: 3000, evidence: `${server}'s usual default` } : undefined), facts, env, notes);
+    const fallback = framework ? { port: framework.port, evidence: `${framework.name}'s default` } : server ? { port: 3000, evidence: `${server}'s usual default` } : undefined;
+    const port = listenFacts(found ?? fallback, facts, env, notes);
+    // fastify-cli listens on localhost unless told otherwise
+    const bind = framework?.env ?? (start && /^fastify start\b/.test(start.command) ? { FASTIFY_ADDRESS: '0.0.0.0' } : undefined);
+    for (const [k, v] of Object.entries(bind ?? {})) {
+      if (env[k] !== undefined) continue;
+      env[k] = v;
+      facts.push(fact('listen', `0.0.0.0 (${k}=${v})`, `${framework?.name ?? 'fastify-cli'} listens on localhost unless ${k} is set`));
+    }
     return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, ...(port ? { port } : {}), env, set, notes };
   },
 };
@@ -88,6 +139,16 @@ function typedPkg(raw: Record<string, unknown>, file: string, notes: string[]): 
   const build = f.nested('scripts', 'build');
   if (build === undefined) delete scripts.build;
   return { scripts, engines: { node: f.nested('engines', 'node') }, main: f.string('main'), packageManager: f.string('packageManager'), dependencies: f.strings('dependencies'), devDependencies: f.strings('devDependencies'), workspaces: raw.workspaces };
+}
+
+/** The production form of a dev tool's start line: `nodemon app.js` is `node app.js`; TypeScript run on the fly is its build's output. */
+function productionOf(command: string, built: boolean): { command: string; evidence: string } | undefined {
+  const file = command.split(/\s+/).find((w) => /\.[cm]?[jt]s$/.test(w));
+  if (!file) return undefined;
+  if (/\.[cm]?js$/.test(file)) return { command: `node ${file}`, evidence: `the file ${command.split(/\s+/)[0]} runs` };
+  if (!built) return undefined;
+  const out = file.replace(/^(\.\/)?src\//, 'dist/').replace(/\.([cm]?)ts$/, '.$1js');
+  return { command: `node ${out}`, evidence: `the build's output of ${file}` };
 }
 
 function nodeVersion(snap: Snapshot, dir: string, pkg: Pkg): { value: string; spec: string; evidence: string } | undefined {

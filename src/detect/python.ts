@@ -9,7 +9,7 @@ const DEFAULT_PORT: Record<string, number> = { flask: 5000, django: 8000, fastap
 export const python: Provider = {
   stack: 'python',
   markers: ['requirements.txt', 'pyproject.toml', 'Pipfile', 'manage.py', 'app.py', 'main.py'],
-  bases: { bookworm: '3.11', images: ['python'], official: (v) => `python:${v}-slim-bookworm` },
+  bases: { packaged: '3.13', images: ['python'], official: (v) => `python:${v}-slim-trixie` },
   detect(snap, dir) {
     const req = snap.text(at(dir, 'requirements.txt'));
     const pyproject = snap.text(at(dir, 'pyproject.toml'));

@@ -6,7 +6,7 @@ import type { DetectedApp, Fact, Provider } from './types.js';
 export const ruby: Provider = {
   stack: 'ruby',
   markers: ['Gemfile'],
-  bases: { bookworm: '3.1', images: ['ruby'], official: (v) => `ruby:${v}-slim-bookworm` },
+  bases: { packaged: '3.3', images: ['ruby'], official: (v) => `ruby:${v}-slim-trixie` },
   detect(snap, dir) {
     const gemfile = snap.text(at(dir, 'Gemfile'));
     if (gemfile === undefined) return undefined;

@@ -42,15 +42,18 @@ export interface DetectedApp {
 
 /** Where a stack's runtime comes from when the project pins a version. */
 export interface RuntimeBases {
-  /** The version Debian bookworm (the default base) packages, as major.minor. */
-  bookworm: string;
+  /** The version Debian trixie (the default base, DEFAULT_DEBIAN) packages, as major.minor. */
+  packaged: string;
   /** Image names (before the tag) that ship the runtime: a chosen base of one of them meets any pin. */
   images: readonly string[];
-  /** The official image bringing `version` on bookworm, which a pin bookworm misses builds on. */
+  /** The official image bringing `version` on trixie, which a pin trixie misses builds on. */
   official?(version: string): string;
   /** A runtime only the build needs: its build stage's image for `version`, and Debian's name for the toolchain. */
   builder?: { image(version: string): string; name: string };
 }
+
+/** The Debian release of the default base, as the official images name it in their tags. */
+export const DEFAULT_DEBIAN = 'trixie';
 
 export interface Provider {
   stack: Stack;

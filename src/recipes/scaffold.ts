@@ -18,7 +18,7 @@ export function scaffoldFiles(name: string, schema: string, toolVersion: string)
     requires: `>=${toolVersion}`,
     bases: {
       families: ['debian', 'ubuntu', 'alpine', 'rhel'],
-      default: 'debian:bookworm-slim',
+      default: 'debian:trixie-slim',
     },
     ask: ['base', 'tz', 'locale'],
     defaults: { tz: 'UTC', locale: 'C.UTF-8' },

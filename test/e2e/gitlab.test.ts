@@ -1,5 +1,5 @@
 // gitlab: a full build needs gitlab.com and hours, so this runs what can run here for real: the rendered
-// entrypoint and runtime assets in a tiny debian:bookworm-slim image, turning env vars into config files.
+// entrypoint and runtime assets in a tiny debian:trixie-slim image, turning env vars into config files.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';

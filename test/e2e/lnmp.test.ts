@@ -1,4 +1,4 @@
-// lnmp: generate with the built bin, build on debian:bookworm-slim, and check that nginx really hands
+// lnmp: generate with the built bin, build on debian:trixie-slim (PHP 8.4), and check that nginx really hands
 // PHP to php-fpm (the page shows values only a running PHP can compute), as a non-root user.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,7 +35,7 @@ describeEngine('lnmp recipe (nginx + php-fpm under supervisord)', () => {
     expect(page.body).toContain('<h1>PHP is running</h1>');
     expect(page.body).toContain('6 * 7 = 42');
     expect(page.body).toContain('<td>fpm-fcgi</td>');
-    expect(page.body).toMatch(/<td>8\.2\.\d+<\/td>/);
+    expect(page.body).toMatch(/<td>8\.4\.\d+<\/td>/);
     expect(page.body).not.toContain('<?php');
     // A front controller: unknown paths go to index.php as well.
     expect((await httpGet(`http://127.0.0.1:${port}/some/route`)).body).toContain('6 * 7 = 42');

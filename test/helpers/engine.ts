@@ -19,7 +19,7 @@ import type { SmokeCheck } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/create-image.cjs');
-export const BASE_IMAGE = 'debian:bookworm-slim';
+export const BASE_IMAGE = 'debian:trixie-slim';
 const IN_CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
 /** A docker client flavour to test with: the 28.x classic builder on PATH, or Debian's 20.10 with BuildKit. */

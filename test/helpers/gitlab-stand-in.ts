@@ -1,5 +1,5 @@
 // A real GitLab build needs gitlab.com, ubuntu:24.04 and hours, none of which a test machine has. The
-// stand-in is the generated image's runtime half on debian:bookworm-slim: the rendered entrypoint and
+// stand-in is the generated image's runtime half on debian:trixie-slim: the rendered entrypoint and
 // runtime assets, as the generated Dockerfile installs them, without the network-bound install.sh.
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,7 +24,7 @@ export async function gitlabStandInContext(dir: string, ctx: string, opts: { dec
   await writeFile(
     path.join(ctx, 'Dockerfile'),
     [
-      'FROM debian:bookworm-slim',
+      'FROM debian:trixie-slim',
       ...declared,
       'RUN useradd --create-home --home-dir /home/git --shell /bin/sh git',
       'COPY assets/runtime/ /etc/docker-gitlab/runtime/',

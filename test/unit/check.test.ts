@@ -12,7 +12,7 @@ describe('newerBase', () => {
     // a patch release is no variant: the suggestion is the newer release line
     expect(newerBase('alpine:3.21.3')).toMatchObject({ release: 'alpine:3.21', suggested: 'alpine:3.23' });
     // another repository of the family is no newer release of this one
-    expect(newerBase('rockylinux:8')).toMatchObject({ suggested: 'rockylinux:9' });
+    expect(newerBase('rockylinux:8')).toMatchObject({ suggested: 'rockylinux:10' });
   });
   it('says nothing for the newest release, an unknown image or a variable', () => {
     for (const image of ['debian:trixie-slim', 'debian:13', 'ubuntu:24.04', 'node:22-bookworm-slim', '$BASE', 'almalinux:10']) expect(newerBase(image), image).toBeUndefined();

@@ -3,7 +3,7 @@
 // dependency trees) are walked within bounds. Each provider's markers lead detection to its apps, and
 // what a stack adds to the answers comes from its provider.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,14 +38,14 @@ const only = (dir: string) => {
 describe('detection per fixture', () => {
   const expected: Record<string, { stack: string; set: Record<string, unknown>; port?: number; env?: Record<string, string>; evidence: RegExp }> = {
     'node-npm': { stack: 'node', set: { pm: 'npm', start: 'node app.js' }, port: 3001, env: { PORT: '3001', HOST: '0.0.0.0' }, evidence: /node 18 \(package\.json engines: >=18\), npm \(package-lock\.json\), start: node app\.js \(scripts\.start\), port 3001 \(\$PORT default in app\.js\), listen: 0\.0\.0\.0 \(HOST=0\.0\.0\.0\)/ },
-    'node-yarn': { stack: 'node', set: { pm: 'yarn', start: 'node server.js' }, port: 3000, evidence: /node 18 \(\.nvmrc\), yarn \(yarn\.lock\)/ },
+    'node-yarn': { stack: 'node', set: { pm: 'yarn', start: 'node server.js' }, port: 3000, evidence: /node 20 \(\.nvmrc\), yarn \(yarn\.lock\)/ },
     'node-pnpm': { stack: 'node', set: { pm: 'pnpm', pmVersion: '9.15.9', start: 'node index.js' }, port: 4000, evidence: /pnpm 9\.15\.9 \(pnpm-lock\.yaml, packageManager\), start: node index\.js \(package\.json main\)/ },
     'node-ts': { stack: 'node', set: { build: 'build', start: 'node dist/server.js' }, port: 8081, evidence: /build: npm run build \(TypeScript\).*port 8081 \(\$PORT default in src\/server\.ts\)/ },
     spa: { stack: 'node', set: { build: 'build', serve: 'static', output: 'dist' }, port: 8080, evidence: /serve: static files from dist\/ \(scripts\.build and no server; build\.mjs writes dist\/\)/ },
     'go-cmd': { stack: 'go', set: { pkg: './cmd/server', args: '-addr=:8090', warm: 'flag fmt log net/http' }, port: 8090, evidence: /go 1\.19 \(go\.mod go directive\), main package: \.\/cmd\/server.*listen: 0\.0\.0\.0 \(-addr=:8090\)/ },
     'go-vendor': { stack: 'go', set: { pkg: '.', vendor: true, warm: 'example.com/greet fmt net/http os' }, port: 8080, evidence: /vendored \(-mod=vendor\) \(vendor\/modules\.txt\)/ },
     flask: { stack: 'python', set: { deps: 'pip', start: 'gunicorn --bind 0.0.0.0:5000 app:app' }, port: 5000, evidence: /framework: flask .*app = Flask\(\.\.\.\) in app\.py, gunicorn in the dependencies/ },
-    'python-stdlib': { stack: 'python', set: { deps: 'none', start: 'python app.py' }, port: 8000, env: { PORT: '8000', HOST: '0.0.0.0' }, evidence: /python 3\.11 \(\.python-version\), none \(standard library only\)/ },
+    'python-stdlib': { stack: 'python', set: { deps: 'none', start: 'python app.py' }, port: 8000, env: { PORT: '8000', HOST: '0.0.0.0' }, evidence: /python 3\.13 \(\.python-version\), none \(standard library only\)/ },
     'php-site': { stack: 'php', set: { root: '' }, port: 8080, evidence: /serve: nginx \+ php-fpm on 8080/ },
     'static-site': { stack: 'static', set: { ignore: '**/*.bak drafts' }, port: 8080, evidence: /static files on 8080/ },
     'java-maven': { stack: 'java', set: { tool: 'maven', artifact: 'jar' }, port: 8080, evidence: /java 17 \(pom\.xml compiler release\)/ },
@@ -84,6 +84,44 @@ describe('detection per fixture', () => {
   });
 });
 
+describe('php entries other than index.php', () => {
+  it('a single .php file at the root is the app, and nginx serves it as the index', async () => {
+    const dir = project(undefined, { 'tinyfilemanager.php': '<?php echo "hi";\n', 'README.md': '# files\n' });
+    const app = only(dir);
+    expect(app.stack).toBe('php');
+    expect(app.set).toMatchObject({ root: '', index: 'tinyfilemanager.php' });
+    expect(evidenceLine(app)).toContain('index: tinyfilemanager.php (the only .php file in the app folder)');
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const conf = readFileSync(path.join(dir, 'config/nginx.conf'), 'utf8');
+    expect(conf).toMatch(/^\s*index tinyfilemanager\.php index\.html;$/m);
+    expect(conf).toContain('try_files $uri $uri/ /tinyfilemanager.php?$query_string;');
+  });
+
+  it('one in public/ sets the document root; several ask which, index.php wins without asking', () => {
+    expect(only(project(undefined, { 'public/app.php': '<?php\n' })).set).toMatchObject({ root: 'public', index: 'app.php' });
+    const several = only(project(undefined, { 'a.php': '<?php\n', 'b.php': '<?php\n' }));
+    expect(several.choices).toEqual({ key: 'index', values: ['a.php', 'b.php'] });
+    expect(several.set.index).toBeUndefined();
+    const withIndex = only(project(undefined, { 'a.php': '<?php\n', 'index.php': '<?php\n' }));
+    expect(withIndex.choices).toBeUndefined();
+    expect(withIndex.set.index).toBeUndefined();
+  });
+});
+
+describe('a folder nothing recognises', () => {
+  it('--yes without --recipe stops with one line naming what was looked for and --recipe custom; an empty folder is a new one', async () => {
+    const dir = project(undefined, { 'notes.txt': 'hello\n' });
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--recipe: no app recognised in .* \(looked for package\.json, .* and \.php files at its root or in public\/\); to write a generic image here: --recipe custom/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    expect((await runCli([dir, '--yes', '--recipe', 'custom'])).exitCode).toBe(0);
+    expect((await runCli([project(undefined), '--yes'])).exitCode).toBe(0);
+  });
+});
+
 describe('markers', () => {
   for (const provider of PROVIDERS) {
     for (const marker of provider.markers) {
@@ -114,16 +152,23 @@ describe('runtime pins and bases', () => {
     expect(satisfies('18.19', 'lts/*')).toBe(true);
   });
 
-  it('a pin Debian bookworm cannot meet picks the official image and says so in one line, with the override', () => {
-    const app = only(project('node-yarn', { '.nvmrc': '20\n' }));
+  it('a pin Debian trixie cannot meet picks the official image and says so in one line, with the override', () => {
+    const app = only(project('node-yarn', { '.nvmrc': '22\n' }));
     const { values, notes } = appAnswers(app);
-    expect(values.base).toBe('node:20-bookworm-slim');
-    expect(notes).toContain("node 20 (.nvmrc) is not Debian bookworm's node 18.19: the image builds on node:20-bookworm-slim; --base debian:bookworm-slim builds on Debian's 18.19 instead.");
-    const chosen = appAnswers(app, 'debian:bookworm-slim');
+    expect(values.base).toBe('node:22-trixie-slim');
+    expect(notes).toContain("node 22 (.nvmrc) is not Debian trixie's node 20.19: the image builds on node:22-trixie-slim; --base debian:trixie-slim builds on Debian's 20.19 instead.");
+    const chosen = appAnswers(app, 'debian:trixie-slim');
     expect(chosen.values.base).toBeUndefined();
-    expect(chosen.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-bookworm-slim brings 20\.$/m);
-    const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.22\n' })));
-    expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.22-bookworm');
+    expect(chosen.notes.join('\n')).toMatch(/^node 22 \(\.nvmrc\) is not met by debian:trixie-slim, which packages node 20\.19: the image runs 20\.19; --base node:22-trixie-slim brings 22\.$/m);
+    // a chosen bookworm is held to what bookworm packages
+    const old = appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' })), 'debian:bookworm-slim');
+    expect(old.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-trixie-slim brings 20\.$/m);
+    expect(appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' }))).notes).toEqual([]);
+    // go.mod's go line is a minimum: Debian's newer Go meets it; a newer one gets its own build stage
+    const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.25\n' })));
+    expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.25-trixie');
+    const older = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.19\n' })));
+    expect((older.values.set as Record<string, unknown>).builder).toBeUndefined();
   });
 
   it("a chosen base of the runtime's own image meets the pin; another says it does not", () => {
@@ -131,6 +176,7 @@ describe('runtime pins and bases', () => {
     expect(appAnswers(app, 'eclipse-temurin:21-jre').notes).toEqual([]);
     expect(appAnswers(app, 'docker.io/library/openjdk:21').notes).toEqual([]);
     expect(appAnswers(app, 'debian:bookworm-slim').notes.join('\n')).toMatch(/^java 21 \(pom\.xml compiler release\) is not met by debian:bookworm-slim, which packages java 17: the image runs 17\.$/m);
+    expect(appAnswers(app, 'debian:trixie-slim').notes).toEqual([]);
   });
 
   it("php's answers add nginx and php-fpm under the watchdog, each app its own copy", () => {

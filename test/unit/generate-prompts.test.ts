@@ -107,8 +107,8 @@ describe('interactive generation', () => {
       interactive: true,
     });
     await t.answer('Language runtime', KEY.down, KEY.enter); // node
-    await t.answer('node version', ...'20'.split(''), KEY.enter);
-    await t.answer('is not what debian:bookworm-slim packages (18)');
+    await t.answer('node version', ...'22'.split(''), KEY.enter);
+    await t.answer('is not what debian:trixie-slim packages (20.19)');
     expect(t.screen()).not.toContain('--runtime');
     await t.answer('node version', '\u007f', '\u007f', KEY.enter); // empty: the packaged one
     await t.answer('Write these files?', KEY.enter);

@@ -125,7 +125,7 @@ describe('go recipe', () => {
 
   it('runs a distro final stage as the app user and distroless as its nonroot uid', async () => {
     const distro = stage(dockerfile(await render({ set: { final: 'distro' } })), 1);
-    expect(distro.split('\n')[0]).toBe('FROM debian:bookworm-slim');
+    expect(distro.split('\n')[0]).toBe('FROM debian:trixie-slim');
     expect(distro).toMatch(/useradd --system --uid 10001/);
     expect(distro).toMatch(/^USER app$/m);
     expect(distro).not.toContain('golang-go');
