@@ -55,7 +55,12 @@ export interface DetectFlags {
 
 export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   check?: boolean;
+  refreshLock?: boolean;
   dryRun?: boolean;
+  json?: boolean;
+}
+
+export interface LockFlags {
   json?: boolean;
 }
 

@@ -58,7 +58,7 @@ function buildOptions(cmd: Command): Command {
 }
 
 /** The subcommands' names (program() defines them; a test holds the two together). */
-export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'check', 'recipe', 'ci', 'help'] as const;
+export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'check', 'lock', 'recipe', 'ci', 'help'] as const;
 
 /**
  * Whether a run's words may address a subcommand or ask for help: only then are the subcommands
@@ -152,6 +152,7 @@ Examples:
       .argument('[dir]', 'generated dir', '.')
       .option('--check', 'only tell (exit 0: up to date, 1: newer recipe available)')
       .option('--dry-run', 'show the merged result as a diff; write nothing')
+      .option('--refresh-lock', 'resolve the FROM images of a locked dir to their digests again (default: the lock is re-applied; images it lacks are resolved)')
       .option('--json', 'machine-readable output'),
   );
   answerOptions(prog.commands.find((c) => c.name() === 'update')!, (e) => e.update !== undefined).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
@@ -166,6 +167,13 @@ Examples:
     .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
     .option('--force', 'with --ci: overwrite the job file when it differs')
     .action(async (dir, flags) => (await later()).checkCommand(dir, flags));
+
+  prog
+    .command('lock')
+    .description('pin every FROM image of a generated dir to its registry digest (FROM name:tag@sha256:...) and write .create-image/lock.json')
+    .argument('[dir]', 'generated dir', '.')
+    .option('--json', 'machine-readable output')
+    .action(async (dir, flags) => (await later()).lockCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe
