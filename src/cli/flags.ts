@@ -32,6 +32,8 @@ export interface BuildFlags {
   /** false with --no-verify */
   verify?: boolean;
   json?: boolean;
+  /** Timestamps pinned (buildah/podman --timestamp 0). */
+  reproducible?: boolean;
   /** Write sbom.cdx.json after the build. */
   sbom?: boolean;
 }
