@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../engines/build-dir.js';
-import { manualBuildHint, type BuilderKind } from '../engines/builder.js';
+import { manualBuildHint, reproducibleRefused, type BuilderKind } from '../engines/builder.js';
 import { imageFacts } from '../engines/image-facts.js';
 import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
 import type { SbomReport } from '../engines/sbom-file.js';
@@ -67,6 +67,7 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
       flags.cacheTo?.length ? '--cache-to' : '',
       flags.verify === false ? '--no-verify' : '',
       flags.sbom ? '--sbom' : '',
+      flags.reproducible ? '--reproducible' : '',
     ].filter(Boolean);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
     return undefined;
@@ -80,6 +81,7 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
     throw new UsageError([{ path: '--platform', message: 'one platform per build here (a multi-platform push needs docker buildx build --push)' }]);
   }
   checkBuildxFlags(flags);
+  if (flags.reproducible && (flags.builder === 'docker' || flags.builder === 'buildx')) throw reproducibleRefused();
   return { tags, buildArgs };
 }
 
@@ -139,6 +141,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
         verify: flags.verify === false ? false : { smoke: opts.smoke },
         ...(flags.sbom ? { sbom: { toolVersion: VERSION } } : {}),
+        ...(flags.reproducible ? { reproducible: true } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
         image,
       },

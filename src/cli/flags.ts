@@ -32,6 +32,8 @@ export interface BuildFlags {
   /** false with --no-verify */
   verify?: boolean;
   json?: boolean;
+  /** Timestamps pinned (buildah/podman --timestamp 0). */
+  reproducible?: boolean;
   /** Write sbom.cdx.json after the build. */
   sbom?: boolean;
 }
@@ -55,7 +57,12 @@ export interface DetectFlags {
 
 export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   check?: boolean;
+  refreshLock?: boolean;
   dryRun?: boolean;
+  json?: boolean;
+}
+
+export interface LockFlags {
   json?: boolean;
 }
 

@@ -97,7 +97,7 @@ async function gather(targetArg: string | undefined, flags: GenerateFlags, later
   return { interactive, ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}), fileAnswers, fileLayer, flagsLayer, given, sources, ...(found ? { found } : {}), ...(ci ? { ci } : {}) };
 }
 
-const hasBuildFlags = (f: GenerateFlags) => !!(f.build || f.tag || f.push || f.platform || f.cache === false || f.buildArg || f.builder || f.buildxBuilder || f.cacheFrom || f.cacheTo || f.verify === false || f.sbom);
+const hasBuildFlags = (f: GenerateFlags) => !!(f.build || f.tag || f.push || f.platform || f.cache === false || f.buildArg || f.builder || f.buildxBuilder || f.cacheFrom || f.cacheTo || f.verify === false || f.sbom || f.reproducible);
 
 /** Phase 2: the recipe, the target and every answer, asked where not given (the only phase that prompts). */
 interface Resolved {

@@ -10,6 +10,7 @@ export { checkCommand } from './check-command.js';
 export { ciRecipes } from './ci-command.js';
 export { detect } from './detect-command.js';
 export { info, list, validate } from './inspect.js';
+export { lockCommand } from './lock-command.js';
 export { recipeNew, recipeTest } from './recipe-command.js';
 export { updateCommand } from './update-command.js';
 export { extraFiles } from '../pipelines/index.js';

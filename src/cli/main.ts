@@ -54,11 +54,12 @@ function buildOptions(cmd: Command): Command {
     .option('--cache-from <ref>', 'with --builder buildx: cache source, passed to buildx as is (repeatable)', collect)
     .option('--cache-to <ref>', 'with --builder buildx: cache export, passed to buildx as is (repeatable)', collect)
     .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it')
+    .option('--reproducible', 'pin the image\'s timestamps so the same sources give the same image id (buildah and podman: --timestamp 0)')
     .option('--sbom', 'after the build, write a CycloneDX JSON SBOM (sbom.cdx.json) beside the Dockerfile: OS packages and the lockfiles copied in');
 }
 
 /** The subcommands' names (program() defines them; a test holds the two together). */
-export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'check', 'recipe', 'ci', 'help'] as const;
+export const COMMAND_NAMES = ['list', 'info', 'detect', 'validate', 'build', 'update', 'check', 'lock', 'recipe', 'ci', 'help'] as const;
 
 /**
  * Whether a run's words may address a subcommand or ask for help: only then are the subcommands
@@ -152,6 +153,7 @@ Examples:
       .argument('[dir]', 'generated dir', '.')
       .option('--check', 'only tell (exit 0: up to date, 1: newer recipe available)')
       .option('--dry-run', 'show the merged result as a diff; write nothing')
+      .option('--refresh-lock', 'resolve the FROM images of a locked dir to their digests again (default: the lock is re-applied; images it lacks are resolved)')
       .option('--json', 'machine-readable output'),
   );
   answerOptions(prog.commands.find((c) => c.name() === 'update')!, (e) => e.update !== undefined).action(async (dir, flags) => (await later()).updateCommand(dir, flags));
@@ -167,6 +169,13 @@ Examples:
     .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
     .option('--force', 'with --ci: overwrite the job file when it differs')
     .action(async (dir, flags) => (await later()).checkCommand(dir, flags));
+
+  prog
+    .command('lock')
+    .description('pin every FROM image of a generated dir to its registry digest (FROM name:tag@sha256:...) and write .create-image/lock.json')
+    .argument('[dir]', 'generated dir', '.')
+    .option('--json', 'machine-readable output')
+    .action(async (dir, flags) => (await later()).lockCommand(dir, flags));
 
   const recipe = prog.command('recipe').description('author recipes');
   recipe

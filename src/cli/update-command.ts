@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
 import { ExitError } from '../core/errors.js';
 import { flagLayer } from '../core/raw-answers.js';
-import { readRecord } from '../edges/record-store.js';
+import { readLock, readRecord } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import { unifiedDiff } from '../edges/write.js';
 import { clackPrompter } from '../edges/prompts.js';
@@ -14,6 +14,7 @@ import { loadConfig } from '../recipes/config.js';
 import { checkRequires } from '../recipes/requires.js';
 import { ensureRecipeTrusted, sourcesFrom } from '../recipes/sources.js';
 import { ensureTrusted } from '../recipes/trust.js';
+import { lockDir, lockEngine, pinnedBase, pinnedRender } from '../update/lock.js';
 import type { FileAction } from '../update/merge.js';
 import { applyUpdate, isNewer, mergeActions, previousRender, readIn, recordedAnswers, updateTarget } from '../update/update.js';
 import type { UpdateFlags } from './flags.js';
@@ -43,9 +44,12 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   const changes = flagLayer(flags as Record<string, unknown>, (e) => e.update !== undefined);
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });
   const plan = renderPlan(recipe, answers, VERSION);
-  const base = await previousRender(dir, rec, VERSION, out.warn);
+  const lock = readLock(dir);
+  const rendered = await previousRender(dir, rec, VERSION, out.warn);
+  // A locked dir merges pinned texts: the digests it holds are no edit of the user's.
+  const base = lock ? pinnedBase(rendered, lock) : rendered;
   const to = `${recipe.manifest.name} ${recipe.manifest.version}`;
-  const u = mergeActions(dir, rec, base, plan, { from, to });
+  const u = mergeActions(dir, rec, base, lock ? { ...plan, files: pinnedRender(plan.files, lock) } : plan, { from, to });
   const { actions, writes, deletes, conflicted, kept } = u;
 
   if (flags.dryRun) {
@@ -61,7 +65,8 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   }
 
   applyUpdate(dir, plan, u);
-  if (flags.json) out.json({ from, to, source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: actions.map((a) => ({ path: a.path, action: a.action, why: a.why, ...(a.action === 'write' && a.conflicts ? { conflicts: a.conflicts } : {}) })), conflicts: conflicted.map((c) => c.path) });
+  const locked = lock || flags.refreshLock ? await lockDir(dir, readRecord(dir), { refresh: !!flags.refreshLock, engine: lockEngine }) : undefined;
+  if (flags.json) out.json({ from, to, source: src.label, ...(src.commit ? { commit: src.commit } : {}), files: actions.map((a) => ({ path: a.path, action: a.action, why: a.why, ...(a.action === 'write' && a.conflicts ? { conflicts: a.conflicts } : {}) })), conflicts: conflicted.map((c) => c.path), ...(locked ? { lock: locked.images.map(({ image, tag, digest, source, kept }) => ({ image, tag, digest, source, kept })) } : {}) });
   else {
     const at = `${src.label}${src.commit && src.kind === 'git' ? ` at ${src.commit.slice(0, 12)}` : ''}`;
     const unchanged = !writes.length && !deletes.length;
@@ -69,6 +74,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
     else out.line(unchanged ? `Already up to date: ${to} (${at})` : `Re-rendered ${to} with the changed answers (${at})`);
     for (const a of [...writes, ...deletes, ...kept]) out.line(`  ${label(a)} ${a.path}${a.action === 'keep' ? ` (${a.why})` : a.action === 'write' && a.conflicts ? ` (${a.conflicts} conflict${a.conflicts === 1 ? '' : 's'})` : ''}`);
     if (unchanged) out.line('  nothing to change');
+    for (const i of locked?.images ?? []) out.line(`  ${i.kept ? 'locked  ' : 'resolved'} ${i.image}:${i.tag}@${i.digest}`);
   }
   if (conflicted.length) throw new ExitError(1, `conflicts in ${conflicted.map((c) => c.path).join(', ')}: resolve the <<<<<<< yours / >>>>>>> recipe blocks (your text is kept in them), then rebuild`);
 }

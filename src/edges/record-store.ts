@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { BASE_FILE, baseText, LEGACY_BASE_DIR, parseRecord, RECORD_FILE, STATE_DIR, STATE_GITIGNORE, STATE_GITIGNORE_TEXT, type RecordFile } from '../core/record.js';
+import { LOCK_FILE, lockText, parseLock, type LockFile } from '../core/lock.js';
 import type { PlannedFile } from '../core/types.js';
 
 /** Writes .create-image/.gitignore unless it is there (a user's own edits to it are kept). */
@@ -33,12 +34,7 @@ export function readRecord(dir: string): RecordFile {
 
 /** Replaces the stored base with the recipe output among `files` (temp file, then rename). */
 export function saveBase(target: string, files: PlannedFile[]): void {
-  const file = join(target, BASE_FILE);
-  mkdirSync(join(target, STATE_DIR), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, baseText(files));
-  renameSync(tmp, file);
-  ensureStateGitignore(target);
+  writeState(target, BASE_FILE, baseText(files));
   const legacy = join(target, LEGACY_BASE_DIR);
   if (existsSync(legacy)) rmSync(legacy, { recursive: true, force: true });
 }
@@ -74,4 +70,25 @@ function readStoredBase(target: string): Array<[string, string]> | undefined {
   };
   walk(dir);
   return out;
+}
+
+/** The lock of `target` (.create-image/lock.json), or undefined when it was never locked. */
+export function readLock(target: string): LockFile | undefined {
+  const file = join(target, LOCK_FILE);
+  return existsSync(file) ? parseLock(readFileSync(file, 'utf8')) : undefined;
+}
+
+/** Replaces the lock (temp file, then rename). */
+export function saveLock(target: string, lock: LockFile): void {
+  writeState(target, LOCK_FILE, lockText(lock));
+}
+
+/** A file of the state folder written whole or not at all (temp file, then rename). */
+function writeState(target: string, path: string, text: string): void {
+  const file = join(target, path);
+  mkdirSync(join(target, STATE_DIR), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  ensureStateGitignore(target);
 }

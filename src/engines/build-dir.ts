@@ -9,7 +9,7 @@ import { summarizeLayers, type LayerSummary } from '../core/layers.js';
 import { readLayers } from './layers.js';
 import { writeSbom, type SbomReport } from './sbom-file.js';
 import type { SmokeCheck } from '../core/types.js';
-import { detectBuilder, usesDockerEngine, type Builder, type BuilderKind } from './builder.js';
+import { detectBuilder, reproducibleRefused, usesDockerEngine, type Builder, type BuilderKind } from './builder.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Progress } from './progress.js';
 import { pushImage } from './push.js';
@@ -52,6 +52,8 @@ export interface BuildDirOptions {
   verify: { smoke: SmokeCheck | undefined; timeoutSeconds?: number } | false;
   /** What to say about building by hand when no builder is found. */
   manualHint: string;
+  /** Pin the image's timestamps (buildah/podman --timestamp 0); refused for the docker engine's builders. */
+  reproducible?: boolean;
   /** Write an SBOM of the built image into the folder (sbom.cdx.json), stamped with this tool version. */
   sbom?: { toolVersion: string };
   /** What the image exposes, for the run command; a function is asked after the build. */
@@ -88,6 +90,7 @@ export interface BuildReport {
 
 export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
   const builder = await detectBuilder({ ...(o.builder ? { builder: o.builder } : {}), ...(o.buildxBuilder ? { buildxBuilder: o.buildxBuilder } : {}), hint: o.manualHint });
+  if (o.reproducible && usesDockerEngine(builder)) throw reproducibleRefused();
   const started = Date.now();
   ensureStateGitignore(dir);
   const result = await buildImage(builder, {
@@ -95,6 +98,7 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
     tags: o.tags,
     ...(o.platform ? { platform: o.platform } : {}),
     ...(o.noCache ? { noCache: true } : {}),
+    ...(o.reproducible ? { reproducible: true } : {}),
     buildArgs: o.buildArgs ?? {},
     ...(o.cacheFrom?.length ? { cacheFrom: o.cacheFrom } : {}),
     ...(o.cacheTo?.length ? { cacheTo: o.cacheTo } : {}),

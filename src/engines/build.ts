@@ -22,6 +22,8 @@ export interface BuildOptions {
   /** e.g. `linux/arm64`; passed only when given. */
   platform?: string;
   noCache?: boolean;
+  /** buildah/podman: every timestamp (history, config, file times in the layers) set to the epoch. */
+  reproducible?: boolean;
   buildArgs?: Record<string, string>;
   target?: string;
   /** buildx only: `--cache-from` / `--cache-to` values passed as they are (e.g. `type=registry,ref=...`). */
@@ -137,10 +139,13 @@ export function buildArgs(b: Builder, o: Omit<BuildOptions, 'logFile'> & { dir: 
   if (b.kind === 'buildx') args.push('--load');
   // the classic builder keeps a failed step's container unless told not to; nobody comes back for it
   if (b.kind === 'docker' && !b.buildkit) args.push('--force-rm');
-  // podman and buildah write OCI images by default, which have no HEALTHCHECK: docker's format keeps it
-  if (!usesDockerEngine(b)) args.push('--format', 'docker');
+  // podman and buildah write OCI images by default, which have no HEALTHCHECK: docker's format keeps it,
+  // but its config names the build container and its hostname (random per build), so a reproducible
+  // build is OCI (measured with buildah 1.28: two --timestamp 0 builds differ in docker format only)
+  if (!usesDockerEngine(b)) args.push('--format', o.reproducible ? 'oci' : 'docker');
   if (o.platform !== undefined) args.push('--platform', o.platform);
   if (o.noCache) args.push('--no-cache');
+  if (o.reproducible && !usesDockerEngine(b)) args.push('--timestamp', '0');
   if (o.target !== undefined) args.push('--target', o.target);
   for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   for (const c of o.cacheFrom ?? []) args.push('--cache-from', c);

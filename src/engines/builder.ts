@@ -5,7 +5,7 @@ import { access, constants, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ToolError } from '../core/errors.js';
+import { ToolError, UsageError } from '../core/errors.js';
 import { sh } from '../core/escape.js';
 
 export type BuilderKind = 'docker' | 'podman' | 'buildah' | 'buildx';
@@ -202,4 +202,9 @@ export function lastLine(s: string): string {
 /** How to name the client in messages: `docker`, or the overriding path. */
 export function clientName(b: Builder): string {
   return b.bin;
+}
+
+/** --reproducible with the docker engine: one line naming the builders that pin timestamps. */
+export function reproducibleRefused(): UsageError {
+  return new UsageError([{ path: '--reproducible', message: "needs a builder that pins the image's timestamps: --builder buildah or --builder podman (--timestamp 0); docker's classic builder has none, and BuildKit's SOURCE_DATE_EPOCH needs BuildKit 0.13+ with rewrite-timestamp, which create-image does not drive" }]);
 }

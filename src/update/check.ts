@@ -22,7 +22,7 @@ export interface CheckReport {
 }
 
 /** Generated Dockerfiles: the recorded files named like one (Dockerfile, Containerfile, *.Dockerfile). */
-const isDockerfile = (path: string): boolean => /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i.test(basename(path));
+export const isDockerfile = (path: string): boolean => /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i.test(basename(path));
 
 /** The record's files as they are now: edited (another hash) or missing. */
 export function editedFiles(dir: string, rec: RecordFile): CheckReport['files'] {

@@ -33,6 +33,7 @@ export function badFixtures(dir: string) {
     typedRecipe: path.join(dir, 'typed-recipe'),
     badRecord: path.join(dir, 'bad-record'),
     typedRecord: path.join(dir, 'typed-record'),
+    badLock: path.join(dir, 'bad-lock'),
     noDockerfile: path.join(dir, 'no-dockerfile'),
     missing: path.join(dir, 'missing'),
   };
@@ -56,6 +57,10 @@ export function badFixtures(dir: string) {
     writeFileSync(path.join(d, '.create-image.json'), record);
   }
   mkdirSync(f.noDockerfile);
+  mkdirSync(path.join(f.badLock, '.create-image'), { recursive: true });
+  writeFileSync(path.join(f.badLock, 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+  writeFileSync(path.join(f.badLock, '.create-image.json'), JSON.stringify({ recipe: { name: 'custom', version: '1.0.0', source: 'builtin' }, answers: {}, files: { Dockerfile: 'x' } }));
+  writeFileSync(path.join(f.badLock, '.create-image', 'lock.json'), '{ "lockVersion": 1, "images": [{ "image": "debian" }] }');
   return f;
 }
 
@@ -109,7 +114,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     { name: 'unknown flag', args: ['--bogus'] },
     { name: 'flag without its value', args: [t, '--tz'] },
     { name: 'mistyped command', args: ['lst'] },
-    { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, check, recipe, ci, help' },
+    { name: 'help for no such command', args: ['help', 'nosuch'], says: 'create-image: unknown command "nosuch"; commands: list, info, detect, validate, build, update, check, lock, recipe, ci, help' },
     { name: 'help for a mistyped command', args: ['help', 'lst'], says: 'create-image: unknown command "lst": did you mean list?' },
     { name: 'no such recipe command', args: ['recipe', 'nosuch'], says: 'create-image: unknown command "nosuch"; recipe commands: new, test, help' },
     { name: 'a mistyped ci command', args: ['ci', 'recipe'], says: 'create-image: unknown command "recipe": did you mean recipes?' },
@@ -152,6 +157,14 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
       { name: 'check: a file', args: ['check', f.file] },
       { name: 'check: bad record', args: ['check', f.badRecord] },
       { name: 'check: unknown ci', args: ['check', f.typedRecord, '--ci', 'jenkins'] },
+    );
+  }
+  if (commands.includes('lock')) {
+    cases.push(
+      { name: 'lock: not generated', args: ['lock', f.empty] },
+      { name: 'lock: missing', args: ['lock', f.missing] },
+      { name: 'lock: bad record', args: ['lock', f.badRecord] },
+      { name: 'lock: a lock file not of this version', args: ['lock', f.badLock], says: 'create-image: .create-image/lock.json: is not a lock file of this version (lockVersion 1, images of image, tag, digest); run create-image lock again' },
     );
   }
   if (commands.includes('recipe')) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArgs, buildImage, normalisePlatform, parseHumanSize, TAIL_LINES } from '../../src/engines/build.js';
+import { checkBuildFlags } from '../../src/cli/build-command.js';
 import { detectBuilder, type Builder } from '../../src/engines/builder.js';
 import type { Progress } from '../../src/engines/progress.js';
 import { pushImage } from '../../src/engines/push.js';
@@ -179,6 +180,34 @@ describe('buildImage', () => {
     expect(buildArgs(b, { dir: '/x', dockerfile: '/x/other/Dockerfile', tags: ['a'] }, '/t/iid')).toContain('-f');
     expect(parseHumanSize('3.65 KB')).toBe(3650);
     expect(parseHumanSize('nonsense')).toBeUndefined();
+  });
+});
+
+describe('--reproducible', () => {
+  const o = { dir: '/x', dockerfile: '/x/Dockerfile', tags: ['a'] };
+  it('buildah and podman: an OCI image with every timestamp at the epoch; docker format otherwise', () => {
+    for (const kind of ['buildah', 'podman'] as const) {
+      const b: Builder = { kind, bin: kind, env: {}, buildkit: false };
+      expect(buildArgs(b, { ...o, reproducible: true }, '/t/iid').join(' ')).toContain('--format oci --timestamp 0');
+      expect(buildArgs(b, o, '/t/iid').join(' ')).toContain('--format docker');
+      expect(buildArgs(b, o, '/t/iid')).not.toContain('--timestamp');
+    }
+  });
+  it('--builder docker or buildx: refused before building, in one line naming buildah and podman', () => {
+    for (const builder of ['docker', 'buildx']) {
+      const err = (() => {
+        try {
+          return checkBuildFlags({ build: true, builder, reproducible: true }, 'a');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as Error).message).toMatch(/^--reproducible: needs a builder that pins the image's timestamps: --builder buildah or --builder podman/);
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+    }
+    expect(checkBuildFlags({ build: true, builder: 'buildah', reproducible: true }, 'a')).toBeDefined();
+    expect(() => checkBuildFlags({ reproducible: true }, 'a')).toThrow(/^--reproducible: only applies with --build/);
   });
 });
 
