@@ -25,3 +25,18 @@ describe('custom: the default command per runtime', () => {
     expect(await cmdOf('none')).toBe('["sh"]');
   });
 });
+
+describe('custom: apache serves the folder the site is copied to', () => {
+  const dockerfileOf = async (family: 'debian' | 'alpine' | 'rhel') => {
+    const raw = { imageName: 'x', family, services: ['apache'], ports: ['8080'] };
+    return renderPlan(recipe, await resolveAnswers(recipe, raw, { interactive: false }), '0.0.0').files.find((f) => f.path === 'Dockerfile')!.content;
+  };
+  it("alpine: httpd.conf's document root is moved from /var/www/localhost/htdocs to /var/www/html", async () => {
+    const df = await dockerfileOf('alpine');
+    expect(df).toContain('COPY site/ /var/www/html/');
+    expect(df).toContain("sed -i 's#/var/www/localhost/htdocs#/var/www/html#g' /etc/apache2/httpd.conf");
+  });
+  it('rhel serves /var/www/html already: its httpd.conf is left alone', async () => {
+    expect(await dockerfileOf('rhel')).not.toContain('htdocs');
+  });
+});
