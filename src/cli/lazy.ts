@@ -19,3 +19,4 @@ export { ensureTrusted } from '../recipes/trust.js';
 export { parse as parseYaml } from 'yaml';
 // the main bundle's manifest validator (see scripts/build.mjs): only manifests not validated at build time need it
 export { validate as validateManifestSchema } from '../core/manifest-validator.generated.js';
+export { removeOwnContainers } from '../engines/containers.js';

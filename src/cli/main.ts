@@ -328,6 +328,8 @@ export async function run(argv: string[]): Promise<number> {
     }
   };
   configure(prog);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await prog.parseAsync(argv);
     return 0;
@@ -368,5 +370,23 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`create-image: unexpected error: ${err.stack ?? err.message}\n`);
     if (json && !jsonPrinted()) jsonFailure(1, 'internal', `unexpected error: ${err.message}`, null);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+let cancelling = false;
+/**
+ * Ctrl-C or SIGTERM outside a prompt (a prompt reads Ctrl-C itself): the containers this run started are
+ * removed, then exit 130. A second signal while removing waits for the same removal.
+ */
+function onSignal(): void {
+  if (cancelling) return;
+  cancelling = true;
+  process.stderr.write('create-image: cancelled; removing the containers this run started\n');
+  void later()
+    .then((m) => m.removeOwnContainers())
+    .catch(() => {})
+    .finally(() => process.exit(130));
 }

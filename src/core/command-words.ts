@@ -51,3 +51,9 @@ function quotingError(text: string): string | undefined {
   }
   return quote ? `has an unterminated ${quote === "'" ? 'single' : 'double'} quote` : undefined;
 }
+
+/** A check's exec-form argv: one plain command as its own words, anything that needs a shell under `/bin/sh -c`. */
+export function checkArgv(cmd: string): string[] {
+  const words = commandWords(cmd);
+  return words.error === undefined ? words.words : ['/bin/sh', '-c', cmd];
+}

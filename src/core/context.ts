@@ -1,6 +1,6 @@
 // The data templates see as `it`: answers resolved into facts (packages, commands, users), plus escapers.
 // Everything family-specific is decided here or in families.ts, so templates only lay text out.
-import { commandWords } from './command-words.js';
+import { checkArgv, commandWords } from './command-words.js';
 import { UsageError } from './errors.js';
 import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
@@ -248,7 +248,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         `--start-period=${hc.startPeriod ?? '10s'}`,
         `--retries=${hc.retries ?? 3}`,
       ];
-      return `HEALTHCHECK ${opts.join(' ')} \\\n  CMD ${esc.dockerfileJsonArray(['/bin/sh', '-c', hc.cmd])}`;
+      return `HEALTHCHECK ${opts.join(' ')} \\\n  CMD ${esc.dockerfileJsonArray(checkArgv(hc.cmd))}`;
     },
     json: esc.dockerfileJsonArray,
     serviceArgv: (name) => {

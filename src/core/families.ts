@@ -72,7 +72,9 @@ export const SERVICES: Record<string, ServiceDef> = {
         ];
       }
       const [conf, dir] = family === 'alpine' ? ['/etc/apache2/httpd.conf', 'apache2'] : ['/etc/httpd/conf/httpd.conf', 'httpd'];
-      return [`sed -i 's/^Listen 80$/Listen ${port}/' ${conf}`, ...php, ...(user ? [`mkdir -p /run/${dir}`, ...own(`/run/${dir} /var/log/${dir}`)] : [])];
+      // Alpine's httpd.conf serves /var/www/localhost/htdocs; the site is copied to /var/www/html, RHEL's own root
+      const docroot = family === 'alpine' ? [`sed -i 's#/var/www/localhost/htdocs#/var/www/html#g' ${conf}`] : [];
+      return [`sed -i 's/^Listen 80$/Listen ${port}/' ${conf}`, ...docroot, ...php, ...(user ? [`mkdir -p /run/${dir}`, ...own(`/run/${dir} /var/log/${dir}`)] : [])];
     },
   },
   'php-fpm': {

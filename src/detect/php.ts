@@ -21,7 +21,7 @@ export const php: Provider = {
     const version = /(\d+(?:\.\d+)?)/.exec(spec ?? '')?.[1];
     if (version) facts.push(fact('runtime', `php ${version}`, `composer.json require.php: ${spec}`));
     if (composer) {
-      set.deps = 'composer';
+      set.composer = true;
       facts.push(fact('dependencies', 'composer install --no-dev', exists(snap, at(dir, 'composer.lock')) ? 'composer.json, composer.lock' : 'composer.json'));
     }
     const root = index?.includes('/') ? index.split('/')[0]! : '';

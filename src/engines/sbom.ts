@@ -6,6 +6,7 @@ import { join, posix } from 'node:path';
 import { apkPackages, dpkgPackages, LOCKFILES, lockfileKind, parseOsRelease, RPM_QUERY_FORMAT, rpmPackages, type SbomPackage } from '../core/sbom.js';
 import { argsAfterFlags, parseDockerfile } from '../lint/dockerfile-parse.js';
 import { exec, type Builder } from './builder.js';
+import { noteEngine, ownLabels } from './containers.js';
 import { runtimeOf } from './smoke.js';
 
 export interface ImagePackages {
@@ -16,18 +17,19 @@ export interface ImagePackages {
 }
 
 async function cat(b: Builder, imageId: string, file: string): Promise<string | undefined> {
-  const r = await exec(b, ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'cat', imageId, file]);
+  const r = await exec(b, ['run', '--rm', ...ownLabels(), '--network', 'none', '--user', '0', '--entrypoint', 'cat', imageId, file]);
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
 export async function imagePackages(builder: Builder, imageId: string): Promise<ImagePackages> {
   const b = await runtimeOf(builder);
+  noteEngine(b);
   const os = parseOsRelease((await cat(b, imageId, '/etc/os-release')) ?? (await cat(b, imageId, '/usr/lib/os-release')) ?? '');
   const dpkg = await cat(b, imageId, '/var/lib/dpkg/status');
   if (dpkg !== undefined) return { os, database: 'dpkg', packages: dpkgPackages(dpkg, os) };
   const apk = await cat(b, imageId, '/lib/apk/db/installed');
   if (apk !== undefined) return { os, database: 'apk', packages: apkPackages(apk, os) };
-  const rpm = await exec(b, ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'rpm', imageId, '-qa', '--queryformat', RPM_QUERY_FORMAT]);
+  const rpm = await exec(b, ['run', '--rm', ...ownLabels(), '--network', 'none', '--user', '0', '--entrypoint', 'rpm', imageId, '-qa', '--queryformat', RPM_QUERY_FORMAT]);
   if (rpm.exitCode === 0) return { os, database: 'rpm', packages: rpmPackages(rpm.stdout, os) };
   return { os, database: 'none', packages: [] };
 }

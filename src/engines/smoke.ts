@@ -6,6 +6,7 @@
 import { ToolError } from '../core/errors.js';
 import type { SmokeCheck } from '../core/types.js';
 import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
+import { noteEngine, ownLabels, sweepLeftovers } from './containers.js';
 
 export interface SmokeOptions {
   /** How long the health and smoke checks together may take to pass. */
@@ -39,7 +40,9 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
   const host = engineHost();
   const deadline = started + opts.timeoutSeconds * 1000;
   const pause = () => new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
-  const args = ['run', '-d', ...healthArgs(engine)];
+  noteEngine(engine);
+  await sweepLeftovers(engine);
+  const args = ['run', '-d', ...ownLabels(), ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
   if (smoke && smoke.kind !== 'command') args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${smokePort(smoke)}` : `${smokePort(smoke)}`);
   const run = await exec(engine, [...args, image]);
@@ -160,7 +163,7 @@ async function lastLogLines(engine: Builder, id: string, n = LOG_LINES): Promise
 async function checkOnce(engine: Builder, target: string, smoke: SmokeCheck, host: string, fresh = false): Promise<string> {
   if (smoke.kind === 'command') {
     const cmd = smoke.command ?? ['true'];
-    const r = await exec(engine, fresh ? ['run', '--rm', target, ...cmd] : ['exec', target, ...cmd]);
+    const r = await exec(engine, fresh ? ['run', '--rm', ...ownLabels(), target, ...cmd] : ['exec', target, ...cmd]);
     if (r.exitCode !== 0) return `${cmd.join(' ')} exited ${r.exitCode}: ${lastLine(r.output)}`;
     return smoke.expect && !r.output.includes(smoke.expect) ? `output lacks "${smoke.expect}": ${r.output.trim().slice(0, 200)}` : '';
   }

@@ -1,6 +1,7 @@
 // The healthcheck an image really has: read back from the rendered Dockerfile (recipes may write
 // HEALTHCHECK themselves or get the default one), else the manifest's.
 import type { Healthcheck, Plan, Recipe } from '../core/types.js';
+import { checkArgv } from '../core/command-words.js';
 
 export interface ImageHealthcheck {
   /** Exec-form argv (`["/bin/sh", "-c", "..."]`) or a shell string. */
@@ -68,7 +69,7 @@ export function imageHealthcheck(plan: Plan, recipe: Recipe): ImageHealthcheck |
   const m: Healthcheck | undefined = recipe.manifest.healthcheck;
   if (!m) return undefined;
   return {
-    test: { exec: ['/bin/sh', '-c', m.cmd] },
+    test: { exec: checkArgv(m.cmd) },
     ...(m.interval ? { interval: m.interval } : {}),
     ...(m.timeout ? { timeout: m.timeout } : {}),
     ...(m.startPeriod ? { startPeriod: m.startPeriod } : {}),

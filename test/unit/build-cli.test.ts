@@ -169,7 +169,10 @@ describe('create-image ... --build', () => {
     expect(report.verify.seconds).toBeGreaterThanOrEqual(0);
     const argv = readFileSync(args, 'utf8').split('\n');
     const runAt = argv.indexOf('run');
-    expect(argv.slice(runAt, runAt + 4)).toEqual(['run', '-d', '--health-interval', '1s']);
+    // the container carries the tool's labels (run, pid, host), then the short health interval
+    expect(argv.slice(runAt, runAt + 2)).toEqual(['run', '-d']);
+    expect(argv.slice(runAt + 2, runAt + 8).filter((a, k) => k % 2 === 1).map((l) => l.split('=')[0])).toEqual(['org.create-image.run', 'org.create-image.pid', 'org.create-image.host']);
+    expect(argv.slice(runAt + 8, runAt + 10)).toEqual(['--health-interval', '1s']);
     expect(runAt).toBeLessThan(argv.indexOf('push')); // verified, then pushed
 
     const failArgs = path.join(work, 'args-verify-fail');

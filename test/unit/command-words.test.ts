@@ -1,7 +1,7 @@
 // A `command` answer is read as sh reads a simple command's words; what only a shell would do is refused.
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { commandWords } from '../../src/core/command-words.js';
+import { checkArgv, commandWords } from '../../src/core/command-words.js';
 import { shCommand } from '../../src/core/escape.js';
 
 describe('commandWords', () => {
@@ -39,5 +39,17 @@ describe('commandWords', () => {
   it.each(refused)('refuses %s', (text, why) => {
     const r = commandWords(text);
     expect(r.error).toMatch(why);
+  });
+});
+
+describe('checkArgv: a HEALTHCHECK in exec form', () => {
+  it('one plain command runs without a shell', () => {
+    expect(checkArgv('curl -fsS -o /dev/null http://127.0.0.1:8080/')).toEqual(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/']);
+    expect(checkArgv('/usr/local/bin/lnmp-healthcheck')).toEqual(['/usr/local/bin/lnmp-healthcheck']);
+    expect(checkArgv(`python3 -c 'import sys; sys.exit(0)'`)).toEqual(['python3', '-c', 'import sys; sys.exit(0)']);
+  });
+  it('a pipe, a list or a variable keeps the shell', () => {
+    expect(checkArgv('redis-cli -p 6379 ping | grep -q PONG')).toEqual(['/bin/sh', '-c', 'redis-cli -p 6379 ping | grep -q PONG']);
+    expect(checkArgv('test -f /tmp/ready && echo $HOME')).toEqual(['/bin/sh', '-c', 'test -f /tmp/ready && echo $HOME']);
   });
 });

@@ -14,6 +14,7 @@ import { MAX_FILE_BYTES, snapshotDir } from '../../src/edges/project-snapshot.js
 import { crashIn, runCli } from '../helpers/cli-inprocess.js';
 import { APP_FIXTURES } from '../helpers/golden-cases.js';
 
+const ROOT_DIR = path.resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-detect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
@@ -47,6 +48,7 @@ describe('detection per fixture', () => {
     flask: { stack: 'python', set: { deps: 'pip', start: 'gunicorn --bind 0.0.0.0:5000 app:app' }, port: 5000, evidence: /framework: flask .*app = Flask\(\.\.\.\) in app\.py, gunicorn in the dependencies/ },
     'python-stdlib': { stack: 'python', set: { deps: 'none', start: 'python app.py' }, port: 8000, env: { PORT: '8000', HOST: '0.0.0.0' }, evidence: /python 3\.13 \(\.python-version\), none \(standard library only\)/ },
     'php-site': { stack: 'php', set: { root: '' }, port: 8080, evidence: /serve: nginx \+ php-fpm on 8080/ },
+    'php-composer': { stack: 'php', set: { composer: true, root: 'public' }, port: 8080, evidence: /composer install --no-dev \(composer\.json\)/ },
     'static-site': { stack: 'static', set: { ignore: '**/*.bak drafts' }, port: 8080, evidence: /static files on 8080/ },
     'java-maven': { stack: 'java', set: { tool: 'maven', artifact: 'jar' }, port: 8080, evidence: /java 17 \(pom\.xml compiler release\)/ },
     'ruby-rack': { stack: 'ruby', set: { start: 'bundle exec puma -b tcp://0.0.0.0:9292 config.ru' }, port: 9292, evidence: /config\.ru, puma in the Gemfile/ },
@@ -61,6 +63,21 @@ describe('detection per fixture', () => {
       expect(evidenceLine(app)).toMatch(want.evidence);
     });
   }
+
+  it("every answer detection sets is a question of the app recipe, so the render sees it", async () => {
+    type Question = { name: string; type: string; when?: { question: string; equals?: unknown; in?: unknown[] } };
+    const manifest = JSON.parse(readFileSync(path.join(ROOT_DIR, 'recipes/app/recipe.json'), 'utf8')) as { questions: Question[] };
+    // asked for this stack: no condition on the stack, or one the stack meets
+    const askedFor = (q: Question, stack: string) => q.when?.question !== 'stack' || q.when.equals === stack || (q.when.in ?? []).includes(stack);
+    for (const fixture of Object.keys(expected)) {
+      const app = only(project(fixture));
+      for (const [key, value] of Object.entries(app.set)) {
+        const q = manifest.questions.find((x) => x.name === key && askedFor(x, app.stack));
+        expect(q, `${fixture}: ${key} is no question of the ${app.stack} stack`).toBeDefined();
+        expect(typeof value === 'boolean', `${fixture}: ${key}'s type`).toBe(q!.type === 'boolean');
+      }
+    }
+  });
 
   it('monorepo: a workspace root is not an app; its two apps are', () => {
     expect(detect(project('monorepo')).map((a) => `${a.dir} ${a.stack}`)).toEqual(['apps/api node', 'apps/site static']);

@@ -249,7 +249,7 @@ describe('--compose', async () => {
   it('a custom nginx image gets the default healthcheck and no secrets section', async () => {
     const { file: f } = await generate(custom, { services: ['nginx'], ports: ['8080'] }, { compose: true });
     const d = parse(f('compose.yaml').content) as any;
-    expect(d.services.web.healthcheck.test).toEqual(['CMD', '/bin/sh', '-c', 'curl -fsS -o /dev/null http://127.0.0.1:8080/']);
+    expect(d.services.web.healthcheck.test).toEqual(['CMD', 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/']);
     expect(d.secrets).toBeUndefined();
   });
 });

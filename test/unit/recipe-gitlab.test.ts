@@ -49,7 +49,7 @@ describe('gitlab recipe', () => {
     expect(df).toContain('COPY assets/runtime/ ${GITLAB_RUNTIME_DIR}/');
     expect(df).toMatch(/^EXPOSE 22\/tcp 80\/tcp 443\/tcp$/m);
     expect(df).toContain('VOLUME ["/home/git/data", "/var/log/gitlab"]');
-    expect(df).toMatch(/^HEALTHCHECK .*\n\s+CMD \["\/bin\/sh", "-c", "curl -fsS -o \/dev\/null http:\/\/127\.0\.0\.1\/-\/liveness"\]$/m);
+    expect(df).toMatch(/^HEALTHCHECK .*\n\s+CMD \["curl", "-fsS", "-o", "\/dev\/null", "http:\/\/127\.0\.0\.1\/-\/liveness"\]$/m);
     expect(df).toMatch(/^ENTRYPOINT \["\/sbin\/entrypoint\.sh"\]\nCMD \["app:start"\]$/m);
     expect(file('entrypoint.sh').mode).toBe(0o755);
     expect(file('assets/build/install.sh').content).toMatch(/^#!\/bin\/bash\n/);

@@ -1,0 +1,71 @@
+// Containers the tool starts (verification, SBOM reads) carry its labels, so that every exit path can remove
+// them: the normal one (each caller's `finally`), a signal (removeOwnContainers, from the CLI's handler), and
+// a run killed outright (sweepLeftovers: a later run removes containers whose owning process is gone).
+import { hostname } from 'node:os';
+import { exec, usesDockerEngine, type Builder } from './builder.js';
+
+/** The run a container belongs to: `<host>-<pid>`. */
+export const RUN_LABEL = 'org.create-image.run';
+/** The pid of the process that started it. */
+export const PID_LABEL = 'org.create-image.pid';
+/** The host that pid lives on: a pid says nothing about another machine's processes (a remote engine). */
+export const HOST_LABEL = 'org.create-image.host';
+
+const host = hostname();
+const runId = `${host}-${process.pid}`;
+
+/** `--label` arguments for a `run` of this process. */
+export function ownLabels(): string[] {
+  return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${PID_LABEL}=${process.pid}`, '--label', `${HOST_LABEL}=${host}`];
+}
+
+/** Engines this process started containers on: what removeOwnContainers asks. */
+const engines = new Map<string, Builder>();
+
+/** Call before starting a labelled container on `engine`. */
+export function noteEngine(engine: Builder): void {
+  engines.set(`${engine.kind} ${engine.bin}`, engine);
+}
+
+/** Removes every container of this run, on every engine used; never throws. */
+export async function removeOwnContainers(): Promise<void> {
+  await Promise.all([...engines.values()].map((e) => removeLabelled(e, `${RUN_LABEL}=${runId}`, () => true as const)));
+}
+
+/** `true` when a process with this pid exists here (EPERM: it exists, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * From `docker ps -a --format '{{.ID}} {{.Label "pid"}} {{.Label "host"}}'` lines: the containers of this host
+ * whose owning process is gone (never this process's own).
+ */
+export function leftovers(lines: string, here: string, alive: (pid: number) => boolean, self = process.pid): string[] {
+  return lines
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([id, pid, h]) => id && h === here && /^\d+$/.test(pid ?? '') && Number(pid) !== self && !alive(Number(pid)))
+    .map(([id]) => id!);
+}
+
+/** Removes containers left by earlier runs of this tool on this host that were killed; returns their ids. */
+export async function sweepLeftovers(engine: Builder, alive: (pid: number) => boolean = pidAlive): Promise<string[]> {
+  return removeLabelled(engine, PID_LABEL, (lines) => leftovers(lines, host, alive));
+}
+
+async function removeLabelled(engine: Builder, filter: string, pick: ((lines: string) => string[]) | (() => true)): Promise<string[]> {
+  // docker's ps has a Label function; podman's Labels is a map
+  const label = (name: string) => (usesDockerEngine(engine) ? `{{.Label "${name}"}}` : `{{index .Labels "${name}"}}`);
+  const r = await exec(engine, ['ps', '-a', '--filter', `label=${filter}`, '--format', `{{.ID}} ${label(PID_LABEL)} ${label(HOST_LABEL)}`]);
+  if (r.exitCode !== 0) return [];
+  const picked = pick(r.stdout);
+  const ids = picked === true ? r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean) : picked;
+  if (ids.length) await exec(engine, ['rm', '-f', '-v', ...ids]);
+  return ids;
+}

@@ -1,0 +1,49 @@
+// Ctrl-C during verification: the built bin prints the cancel line, exits 130 and leaves no container with
+// the tool's label behind; the verification first removed a leftover of a killed earlier run.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { BASE_IMAGE, BIN, cli, describeEngine, docker, onCleanup, removeImageLater, ROOT, tempDir, uniqueName, waitFor, withAptCache } from '../helpers/engine.js';
+
+describeEngine('cancel during verification', () => {
+  it('SIGINT while verifying: cancel line, exit 130, no labelled container left, an earlier leftover swept', async () => {
+    // the custom recipe with a check that never passes, so verification is still running when interrupted
+    const recipes = await tempDir('ci-e2e-cancel-recipes-');
+    const dir = path.join(recipes, 'waits');
+    cpSync(path.join(ROOT, 'recipes', 'custom'), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'recipe.json'), 'utf8'));
+    manifest.name = 'waits';
+    manifest.$schema = path.join(ROOT, 'recipes.schema.json');
+    manifest.smoke = { kind: 'tcp', port: 8080 };
+    writeFileSync(path.join(dir, 'recipe.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const name = uniqueName('ci-cancel');
+    removeImageLater(`${name}:latest`);
+    const out = path.join(await tempDir('ci-e2e-cancel-'), name);
+    const gen = await cli([out, '--recipes', recipes, '--recipe', 'waits', '--base', BASE_IMAGE, '--port', '8080', '--set', 'command=sleep 600', '--name', name, '--yes']);
+    expect(gen.exitCode, gen.stderr).toBe(0);
+
+    // a leftover of a run whose process is gone (no pid reaches 2^22 + 1)
+    const stale = (await docker(['run', '-d', '--label', `org.create-image.pid=${2 ** 22 + 1}`, '--label', `org.create-image.host=${hostname()}`, BASE_IMAGE, 'sleep', '600'])).stdout.trim();
+    onCleanup(() => docker(['rm', '-f', stale], { reject: false }));
+
+    const started = Date.now();
+    const sub = execa(process.execPath, [BIN, ...withAptCache(['build', out, '--tag', `${name}:latest`])], { env: { NO_COLOR: '1' }, reject: false, stdin: 'ignore' });
+    const label = `label=org.create-image.pid=${sub.pid}`;
+    onCleanup(async () => {
+      sub.kill('SIGKILL');
+      const left = (await docker(['ps', '-aq', '--filter', label], { reject: false })).stdout.trim();
+      if (left) await docker(['rm', '-f', ...left.split('\n')], { reject: false });
+    });
+    await waitFor('the verification container', async () => (await docker(['ps', '-q', '--filter', label])).stdout.trim() !== '', 15 * 60_000, 300);
+    sub.kill('SIGINT');
+    const r = await sub;
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(130);
+    expect(r.stderr).toMatch(/^create-image: cancelled/m);
+    expect(r.stderr).not.toContain('unexpected error');
+    expect((await docker(['ps', '-aq', '--filter', label])).stdout.trim()).toBe('');
+    expect((await docker(['ps', '-aq', '--filter', `id=${stale}`])).stdout.trim()).toBe('');
+    console.log(`cancel e2e: ${Math.round((Date.now() - started) / 1000)}s`);
+  }, 20 * 60_000);
+});
