@@ -26,11 +26,14 @@ async function shell(line: string) {
   return execa('sh', ['-c', line], { cwd: root, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, reject: false });
 }
 
+/** Each project keeps its recipes in its own folder (a record names only the project's own recipes): both are bumped. */
 function bump(version: string): void {
-  const m = join(recipes, 'web', 'recipe.json');
-  writeFileSync(m, readFileSync(m, 'utf8').replace(/"version": "[^"]+"/, `"version": "${version}"`));
-  const t = join(recipes, 'web', 'Dockerfile.eta');
-  writeFileSync(t, `${readFileSync(t, 'utf8')}LABEL org.example.release="${version}"\n`);
+  for (const dir of ['site', 'old']) {
+    const m = join(root, dir, 'recipes', 'web', 'recipe.json');
+    writeFileSync(m, readFileSync(m, 'utf8').replace(/"version": "[^"]+"/, `"version": "${version}"`));
+    const t = join(root, dir, 'recipes', 'web', 'Dockerfile.eta');
+    writeFileSync(t, `${readFileSync(t, 'utf8')}LABEL org.example.release="${version}"\n`);
+  }
 }
 
 beforeAll(async () => {
@@ -38,11 +41,17 @@ beforeAll(async () => {
   env = { HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'home', '.config'), XDG_CACHE_HOME: join(root, 'home', '.cache'), CI: '1' };
   mkdirSync(env.HOME!, { recursive: true });
   recipes = join(root, 'recipes');
-  expect((await run(['recipe', 'new', 'web', '--dir', recipes])).exitCode).toBe(0);
-  const m = join(recipes, 'web', 'recipe.json');
-  writeFileSync(m, readFileSync(m, 'utf8').replace(/"version": "[^"]+"/, '"version": "1.0.0"'));
+  mkdirSync(recipes);
+  // the recipes folders the records name are trusted in the user's own config, as a team's would be
+  const config = join(env.XDG_CONFIG_HOME!, 'create-image', 'config.json');
+  mkdirSync(join(env.XDG_CONFIG_HOME!, 'create-image'), { recursive: true });
+  writeFileSync(config, JSON.stringify({ trusted: ['site', 'old'].map((dir) => join(root, dir, 'recipes')) }));
   for (const [dir, base] of [['site', 'debian:trixie-slim'], ['old', 'debian:bookworm-slim']] as const) {
-    const gen = await run([dir, '--recipes', recipes, '--recipe', 'web', '--base', base, '--yes', '--trust']);
+    const own = join(root, dir, 'recipes');
+    expect((await run(['recipe', 'new', 'web', '--dir', own])).exitCode).toBe(0);
+    const m = join(own, 'web', 'recipe.json');
+    writeFileSync(m, readFileSync(m, 'utf8').replace(/"version": "[^"]+"/, '"version": "1.0.0"'));
+    const gen = await run([dir, '--recipes', own, '--recipe', 'web', '--base', base, '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
   }
 });
@@ -96,7 +105,7 @@ describe('create-image check', () => {
     expect(line).toBe('create-image update site');
     const j = JSON.parse((await run(['check', 'site', '--json'])).stdout);
     expect(j).toMatchObject({ recipe: { current: '1.0.0', latest: '1.1.0', newer: true }, updateAvailable: true, next: line });
-    const up = await shell(`${line} --trust`);
+    const up = await shell(line);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(read('site/Dockerfile')).toContain('LABEL org.example.release="1.1.0"');
     const after = await run(['check', 'site']);

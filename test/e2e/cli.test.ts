@@ -92,7 +92,7 @@ describe('create-image (built bin)', () => {
 
     const forced = await cli([target, '--recipe', 'custom', '--yes', '--force'], { env: NO_TTY });
     expect(forced.exitCode, forced.stderr).toBe(0);
-    expect(readFileSync(path.join(target, 'Dockerfile'), 'utf8')).toMatch(/^FROM debian:bookworm-slim$/m);
+    expect(readFileSync(path.join(target, 'Dockerfile'), 'utf8')).toMatch(/^FROM debian:trixie-slim$/m);
     expect(readFileSync(path.join(target, 'keep.txt'), 'utf8')).toBe('mine\n');
 
     const again = await cli([target, '--recipe', 'custom', '--yes'], { env: NO_TTY });
@@ -109,7 +109,7 @@ describe('create-image (built bin)', () => {
     expect(r.stdout).toMatch(/create\s+docker-entrypoint\.sh/);
     expect(r.stdout).toMatch(/change\s+Dockerfile/);
     expect(r.stdout).toContain('-FROM scratch');
-    expect(r.stdout).toContain('+FROM debian:bookworm-slim');
+    expect(r.stdout).toContain('+FROM debian:trixie-slim');
     expect(readdirSync(target)).toEqual(['Dockerfile']);
 
     const j = await cli([target, '--recipe', 'custom', '--yes', '--dry-run', '--json'], { env: NO_TTY });

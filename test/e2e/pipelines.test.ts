@@ -200,13 +200,13 @@ describeEngine('pipeline flags and files', () => {
     const d = path.join(await tempDir('pipelines-keep-'), 'site');
     mkdirSync(d);
     writeFileSync(path.join(d, '.gitlab-ci.yml'), 'mine: {}\n');
-    const r = await cli([d, '--yes', '--ci', 'gitlab']);
+    const r = await cli([d, '--recipe', 'custom', '--yes', '--ci', 'gitlab']);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('.gitlab-ci.yml');
     expect(readFileSync(path.join(d, '.gitlab-ci.yml'), 'utf8')).toBe('mine: {}\n');
-    const dry = await cli([d, '--yes', '--ci', 'gitlab', '--dry-run']);
+    const dry = await cli([d, '--recipe', 'custom', '--yes', '--ci', 'gitlab', '--dry-run']);
     expect(dry.stdout).toMatch(/change \.gitlab-ci\.yml/);
-    const f = await cli([d, '--yes', '--ci', 'gitlab', '--force']);
+    const f = await cli([d, '--recipe', 'custom', '--yes', '--ci', 'gitlab', '--force']);
     expect(f.exitCode, f.stderr).toBe(0);
     expect(readFileSync(path.join(d, '.gitlab-ci.yml'), 'utf8')).toMatch(/release-latest:/);
   });

@@ -79,7 +79,12 @@ describe('recipes from a git repo', () => {
     expect(lines).toContain(`create-image: warning: ignoring "trusted" in ${join(clone, 'create-image.config.json')}: a project's config cannot trust sources; use --trust or "trusted" in ${join(env.XDG_CONFIG_HOME!, 'create-image', 'config.json')}`);
     expect(lines.at(-1)).toMatch(/^create-image: --trust: recipes from file:\/\/\S+repo\.git are not trusted/);
     expect(existsSync(join(clone, 'out-git'))).toBe(false);
-    const shadow = await inClone(['out-dir', '--recipe', 'custom', '--yes']);
+    // a folder the project's own config names is the project's code: it renders only with --trust, announced
+    const refused = await inClone(['out-dir', '--recipe', 'custom', '--yes']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^create-image: --trust: recipes from \S+\/cloned\/recipes are not trusted/);
+    expect(existsSync(join(clone, 'out-dir'))).toBe(false);
+    const shadow = await inClone(['out-dir', '--recipe', 'custom', '--yes', '--trust']);
     expect(shadow.exitCode, shadow.stderr).toBe(0);
     expect(shadow.stderr).toContain(`create-image: recipe "custom" comes from ${join(clone, 'recipes')}, not the built-in "custom"`);
   });
