@@ -162,4 +162,6 @@ export const TOOL_VERSIONS = {
   pnpm: '10.34.8',
   /** corepack on a distribution's node, for Yarn 2+. */
   corepack: '0.36.0',
+  /** Yarn 1 for a yarn.lock v1 project on a distribution's node: Debian 13's yarnpkg is Yarn 4, which refuses its flags. */
+  yarn: '1.22.22',
 } as const;

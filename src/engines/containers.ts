@@ -1,6 +1,7 @@
 // Containers the tool starts (verification, SBOM reads) carry its labels, so that every exit path can remove
 // them: the normal one (each caller's `finally`), a signal (removeOwnContainers, from the CLI's handler), and
 // a run killed outright (sweepLeftovers: a later run removes containers whose owning process is gone).
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { exec, usesDockerEngine, type Builder } from './builder.js';
 
@@ -11,7 +12,17 @@ export const PID_LABEL = 'org.create-image.pid';
 /** The host that pid lives on: a pid says nothing about another machine's processes (a remote engine). */
 export const HOST_LABEL = 'org.create-image.host';
 
-const host = hostname();
+// The host and its pid namespace: a container running the tool shares the host's name under
+// --network host, but its pids are not the host's, and one side must never judge the other's runs dead.
+const host = `${hostname()}/${pidNamespace()}`;
+
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, '$1');
+  } catch {
+    return 'unknown';
+  }
+}
 const runId = `${host}-${process.pid}`;
 
 /** `--label` arguments for a `run` of this process. */

@@ -56,7 +56,8 @@ describeEngine('ci recipes --ci gitlab: the job runs', (status) => {
     writeFileSync(
       path.join(ctx, 'Dockerfile'),
       [
-        `FROM ${BASE_IMAGE}`,
+        // the job's image is node:<v>-bookworm-slim: its stand-in is Debian 12 too (on Debian 13 the docker CLI is a package of its own)
+        'FROM debian:bookworm-slim',
         'COPY node /usr/local/bin/node',
         'COPY npm /usr/local/lib/node_modules/npm',
         'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx',

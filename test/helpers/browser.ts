@@ -82,7 +82,8 @@ export async function screenshotWhen(url: string, o: ShotOptions): Promise<Buffe
   } finally {
     child.kill('SIGKILL');
     await new Promise((res) => (child.exitCode !== null ? res(undefined) : child.once('exit', res)));
-    await rm(profile, { recursive: true, force: true });
+    // chromium's helper processes may still be writing into the profile as the main one exits
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
