@@ -14,7 +14,8 @@ export const HOST_LABEL = 'org.create-image.host';
 
 // The host and its pid namespace: a container running the tool shares the host's name under
 // --network host, but its pids are not the host's, and one side must never judge the other's runs dead.
-const host = `${hostname()}/${pidNamespace()}`;
+export const HOST = `${hostname()}/${pidNamespace()}`;
+const host = HOST;
 
 function pidNamespace(): string {
   try {

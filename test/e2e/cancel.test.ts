@@ -1,10 +1,10 @@
 // Ctrl-C during verification: the built bin prints the cancel line, exits 130 and leaves no container with
 // the tool's label behind; the verification first removed a leftover of a killed earlier run.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
+import { HOST, HOST_LABEL, PID_LABEL } from '../../src/engines/containers.js';
 import { BASE_IMAGE, BIN, cli, describeEngine, docker, onCleanup, removeImageLater, ROOT, tempDir, uniqueName, waitFor, withAptCache } from '../helpers/engine.js';
 
 describeEngine('cancel during verification', () => {
@@ -24,8 +24,8 @@ describeEngine('cancel during verification', () => {
     const gen = await cli([out, '--recipes', recipes, '--recipe', 'waits', '--base', BASE_IMAGE, '--port', '8080', '--set', 'command=sleep 600', '--name', name, '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
 
-    // a leftover of a run whose process is gone (no pid reaches 2^22 + 1)
-    const stale = (await docker(['run', '-d', '--label', `org.create-image.pid=${2 ** 22 + 1}`, '--label', `org.create-image.host=${hostname()}`, BASE_IMAGE, 'sleep', '600'])).stdout.trim();
+    // a leftover of a run on this host and pid namespace whose process is gone (no pid reaches 2^22 + 1)
+    const stale = (await docker(['run', '-d', '--label', `${PID_LABEL}=${2 ** 22 + 1}`, '--label', `${HOST_LABEL}=${HOST}`, BASE_IMAGE, 'sleep', '600'])).stdout.trim();
     onCleanup(() => docker(['rm', '-f', stale], { reject: false }));
 
     const started = Date.now();

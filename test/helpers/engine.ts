@@ -92,7 +92,8 @@ async function aptCacheBuildArgs(): Promise<string[]> {
  */
 export function withAptCache(args: string[], env: Record<string, string | undefined> = {}): string[] {
   if (!APT_CACHE_BUILD_ARGS.length || env.DOCKER_HOST !== undefined) return args;
-  if (!(args[0] === 'build' || args.includes('--build'))) return args;
+  // generation's --build and `build` take --build-arg; `recipe test --build` builds renders of its own
+  if (!(args[0] === 'build' || (args.includes('--build') && args[0] !== 'recipe'))) return args;
   const builder = args[args.indexOf('--builder') + 1];
   if (args.includes('--builder') && builder !== 'docker') return args;
   if (args.some((a) => /^(http|https|no)_proxy=/i.test(a))) return args;
