@@ -18,7 +18,7 @@ import type { Manifest, Plan, PortSpec, SmokeCheck } from '../core/types.js';
 import { checkImageName, checkTag, imageTag, parseEnvAssignment, parsePort } from '../core/validate.js';
 import { builtinSource, loadRecipeDir, MANIFEST } from '../recipes/load.js';
 import { conflictMarkerLines } from '../update/merge.js';
-import type { BuildFlags } from './flags.js';
+import { givenBuildFlags, type BuildFlags } from './flags.js';
 import { VERSION } from './version.js';
 import { out } from './output.js';
 
@@ -55,20 +55,7 @@ function resolveTags(flags: BuildFlags, imageName: string): string[] {
  */
 export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageName: string): { tags: string[]; buildArgs: Record<string, string> } | undefined {
   if (!flags.build) {
-    const given = [
-      flags.tag?.length ? '--tag' : '',
-      flags.push ? '--push' : '',
-      flags.platform ? '--platform' : '',
-      flags.cache === false ? '--no-cache' : '',
-      flags.buildArg?.length ? '--build-arg' : '',
-      flags.builder ? '--builder' : '',
-      flags.buildxBuilder !== undefined ? '--buildx-builder' : '',
-      flags.cacheFrom?.length ? '--cache-from' : '',
-      flags.cacheTo?.length ? '--cache-to' : '',
-      flags.verify === false ? '--no-verify' : '',
-      flags.sbom ? '--sbom' : '',
-      flags.reproducible ? '--reproducible' : '',
-    ].filter(Boolean);
+    const given = givenBuildFlags(flags);
     if (given.length) throw new UsageError([{ path: given[0]!, message: `only applies with --build (add --build, or build later with \`create-image build DIR ${given.join(' ')} ...\`)` }]);
     return undefined;
   }

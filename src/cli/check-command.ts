@@ -8,19 +8,19 @@ import { ExitError } from '../core/errors.js';
 import { readRecord } from '../edges/record-store.js';
 import { inspectTarget, writeFiles } from '../edges/write.js';
 import { CHECK_GITHUB_FILE, CHECK_GITLAB_FILE, githubCheckWorkflow, gitlabCheckJob } from '../pipelines/check-job.js';
+import { UPDATE_AVAILABLE } from '../core/errors.js';
+import { today } from '../edges/clock.js';
 import { checkDir, type CheckReport } from '../update/check.js';
 import type { CheckFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
 
-/** `check`'s exit code when an update is available: distinct from 1 (the check failed), for CI. */
-export const UPDATE_AVAILABLE = 10;
 
 export async function checkCommand(dirArg: string, flags: CheckFlags): Promise<void> {
   const dir = resolve(dirArg);
   const rec = readRecord(dir);
   const ci = flags.ci ? writeCheckJob(dir, flags.ci, !!flags.force) : undefined;
-  const report = await checkDir(dir, rec, { ...(flags.recipes ? { recipes: flags.recipes } : {}), ...(flags.refresh ? { refresh: true } : {}), ...(flags.trust ? { trust: true } : {}), warn: out.warn });
+  const report = await checkDir(dir, rec, { ...(flags.recipes ? { recipes: flags.recipes } : {}), ...(flags.refresh ? { refresh: true } : {}), ...(flags.trust ? { trust: true } : {}), warn: out.warn, day: today() });
   const update = shCommand(['create-image', 'update', dirArg]);
   if (flags.json) out.json({ ...report, ...(report.recipe.newer ? { next: update } : {}), ...(ci ? { ci } : {}) });
   else printReport(report, update, ci);

@@ -38,6 +38,27 @@ export interface BuildFlags {
   sbom?: boolean;
 }
 
+/**
+ * The build flags that mean nothing without --build, as they were given: the one list both the cheap
+ * test before the build code is loaded and the error naming them read.
+ */
+export function givenBuildFlags(f: BuildFlags): string[] {
+  return [
+    f.tag?.length ? '--tag' : '',
+    f.push ? '--push' : '',
+    f.platform ? '--platform' : '',
+    f.cache === false ? '--no-cache' : '',
+    f.buildArg?.length ? '--build-arg' : '',
+    f.builder ? '--builder' : '',
+    f.buildxBuilder !== undefined ? '--buildx-builder' : '',
+    f.cacheFrom?.length ? '--cache-from' : '',
+    f.cacheTo?.length ? '--cache-to' : '',
+    f.verify === false ? '--no-verify' : '',
+    f.sbom ? '--sbom' : '',
+    f.reproducible ? '--reproducible' : '',
+  ].filter(Boolean);
+}
+
 export interface GenerateFlags extends BuildFlags, SourceFlags, AnswerFlags {
   answers?: string;
   yes?: boolean;

@@ -25,7 +25,7 @@ import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
 import { chooseApp, findApps, type DetectedAnswers, type FoundApps } from './app-detect.js';
 import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
-import type { GenerateFlags } from './flags.js';
+import { givenBuildFlags, type GenerateFlags } from './flags.js';
 import { isInteractive, notInteractiveBecause, out, printDryRunFiles } from './output.js';
 import { VERSION } from './version.js';
 
@@ -97,7 +97,7 @@ async function gather(targetArg: string | undefined, flags: GenerateFlags, later
   return { interactive, ...(prompter ? { prompter } : {}), ...(ui ? { ui } : {}), fileAnswers, fileLayer, flagsLayer, given, sources, ...(found ? { found } : {}), ...(ci ? { ci } : {}) };
 }
 
-const hasBuildFlags = (f: GenerateFlags) => !!(f.build || f.tag || f.push || f.platform || f.cache === false || f.buildArg || f.builder || f.buildxBuilder || f.cacheFrom || f.cacheTo || f.verify === false || f.sbom || f.reproducible);
+const hasBuildFlags = (f: GenerateFlags) => !!f.build || givenBuildFlags(f).length > 0;
 
 /** Phase 2: the recipe, the target and every answer, asked where not given (the only phase that prompts). */
 interface Resolved {

@@ -1,10 +1,10 @@
 // `create-image update [dir]`: re-render with a newer recipe (or new answers) and merge your edits three
 // ways (src/update/update.ts). Exit codes: 0 updated cleanly (or nothing to do); 1 conflicts written with
-// markers (or, with --dry-run, conflicts would be); 2 bad input. `--check`: 0 up to date, 1 a newer
-// recipe version is available.
+// markers (or, with --dry-run, conflicts would be); 2 bad input. `--check`: 0 up to date, 10 a newer
+// recipe version is available (as `check`).
 import { resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
-import { ExitError } from '../core/errors.js';
+import { ExitError, UPDATE_AVAILABLE } from '../core/errors.js';
 import { flagLayer } from '../core/raw-answers.js';
 import { readLock, readRecord } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
@@ -31,7 +31,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
     const newer = isNewer(recipe, rec);
     if (flags.json) out.json({ current: rec.recipe.version, latest: recipe.manifest.version, source: src.label, newer });
     else out.line(newer ? `newer version ${recipe.manifest.version} available (${from} -> ${recipe.manifest.version} from ${src.label})` : `up to date (${from} from ${rec.recipe.source})`);
-    if (newer) throw new ExitError(1);
+    if (newer) throw new ExitError(UPDATE_AVAILABLE);
     return;
   }
 

@@ -6,6 +6,7 @@ import * as esc from './escape.js';
 import { canDockerfile } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
 import {
+  REDIS_STATE,
   SERVICES,
   addUserCommands,
   basePackages,
@@ -72,6 +73,8 @@ export interface RenderContext {
   caInFinal: boolean;
   /** The exact versions of the tools templates install (uv, poetry, pnpm, corepack): releases.ts. */
   tools: typeof TOOL_VERSIONS;
+  /** Where services keep what their entrypoint writes at start (redis's password). */
+  serviceState: { redis: string };
   q: typeof esc;
   h: Helpers;
 }
@@ -121,6 +124,8 @@ export interface Helpers {
   commandWords(text: string): string[];
   /** The first TCP port exposed, or `fallback`: the port a single web service listens on. */
   firstTcpPort(fallback: number): number;
+  /** Whether `port` is among the exposed ones (in a range counts): a service listens beyond loopback only then. */
+  exposes(port: number, proto?: PortSpec['proto']): boolean;
   /** Text for HTML/XML content and attributes. */
   html(text: string): string;
   /**
@@ -265,6 +270,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       return r.words;
     },
     firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
+    exposes: (port, proto = 'tcp') => ports.some((p) => p.proto === proto && p.from <= port && port <= p.to),
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
     refuse: (flag, message) => {
       throw new UsageError([{ path: flag, message }]);
@@ -298,6 +304,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     env,
     caCerts: a.caCerts.map((c) => c.name),
     tools: TOOL_VERSIONS,
+    serviceState: { redis: REDIS_STATE },
     caInFinal: a.caInFinal,
     q: esc,
     h,

@@ -18,9 +18,12 @@ export function errorCode(e: unknown): string {
   return 'internal';
 }
 
+/** `check`'s and `update --check`'s exit code when an update is available: distinct from 1 (failed), for CI. */
+export const UPDATE_AVAILABLE = 10;
+
 /**
  * A command's own exit status, for a result that is not an error of the kinds below: `update --check`
- * (1: a newer recipe), `update` with conflicts, `validate` and `recipe test` with findings. The command
+ * (10: a newer recipe), `update` with conflicts, `validate` and `recipe test` with findings. The command
  * has already printed the details; the message is the one line the boundary adds ('' for none).
  */
 export class ExitError extends CreateImageError {

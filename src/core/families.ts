@@ -26,6 +26,9 @@ export interface ServiceDef {
 const all = (pkgs: string[]): Record<Family, string[]> => ({ debian: pkgs, ubuntu: pkgs, alpine: pkgs, rhel: pkgs });
 const same = (argv: string[]): Record<Family, string[]> => ({ debian: argv, ubuntu: argv, alpine: argv, rhel: argv });
 
+/** Where the entrypoint keeps redis's password (`password`, for redis-cli) and `auth.conf` (requirepass). */
+export const REDIS_STATE = '/var/lib/create-image/redis';
+
 export const SERVICES: Record<string, ServiceDef> = {
   nginx: {
     description: 'nginx web server (non-root, config in config/nginx.conf)',
@@ -86,12 +89,15 @@ export const SERVICES: Record<string, ServiceDef> = {
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
-    description: 'Redis key-value store',
+    description: 'Redis key-value store (a password always; on loopback unless port 6379 is asked for)',
     packages: { debian: ['redis-server', 'redis-tools'], ubuntu: ['redis-server', 'redis-tools'], alpine: ['redis'], rhel: ['redis'] },
-    command: same(['redis-server', '--daemonize', 'no', '--bind', '0.0.0.0', '--protected-mode', 'no', '--dir', '/tmp']),
+    // config/redis.conf includes the password file the entrypoint writes at start (REDIS_STATE)
+    command: same(['redis-server', '/etc/create-image/redis.conf']),
     needsRoot: false,
-    port: 6379,
-    health: (port) => `redis-cli -p ${port} ping | grep -q PONG`,
+    // No default port: an unauthenticated-by-default store is not exposed unless asked (--port 6379).
+    health: (port) => `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p ${port} ping | grep -q PONG`,
+    setup: (_family, { user }) => [`mkdir -p ${REDIS_STATE}`, `chmod 700 ${REDIS_STATE}`, ...(user ? [`chown ${user.name}:${user.name} ${REDIS_STATE}`] : [])],
+    config: { source: 'config/redis.conf', target: () => '/etc/create-image/redis.conf' },
   },
   openssh: {
     description: 'OpenSSH server (host keys made at first start)',
@@ -212,7 +218,7 @@ export function packageManager(family: Family, base: string): PackageManager {
       return {
         // apt's and dpkg's logs and ldconfig's cache hold the time of the build: gone, so two builds of the
         // same sources (--reproducible) write the same bytes (measured: the only files that differed)
-        install: (pkgs) => ['apt-get update', `apt-get install -y --no-install-recommends ${pkgs.join(' ')}`, 'rm -rf /var/lib/apt/lists/* /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache'],
+        install: (pkgs) => ['apt-get update', `apt-get install -y --no-install-recommends ${pkgs.join(' ')}`, 'rm -rf /var/lib/apt/lists/* /var/log/apt/* /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache'],
       };
     case 'alpine':
       return { install: (pkgs) => [`apk add --no-cache ${pkgs.join(' ')}`] };

@@ -101,6 +101,19 @@ export function pinnedText(text: string, digests: ReadonlyMap<string, string>): 
   return lines.join('\n');
 }
 
+/**
+ * The text with the digests `digests` holds taken off again: what the render was before `lock` pinned
+ * it. A digest the lock does not hold (written by hand) stays, as an edit of the user's.
+ */
+export function unpinnedText(text: string, digests: ReadonlyMap<string, string>): string {
+  const lines = text.split('\n');
+  for (const f of fromLines(text)) {
+    if (f.ref.digest === undefined || digests.get(lockKey(f.ref)) !== f.ref.digest) continue;
+    lines[f.index] = replaceWord(lines[f.index]!, f.image, f.image.slice(0, f.image.indexOf('@')));
+  }
+  return lines.join('\n');
+}
+
 /** `line` with the first whole-word `from` after the FROM keyword replaced. */
 function replaceWord(line: string, from: string, to: string): string {
   const start = line.search(/FROM\s/i) + 4;

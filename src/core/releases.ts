@@ -83,12 +83,21 @@ export function baseRelease(image: string): BaseRelease | undefined {
 
 const familyOf = (r: BaseRelease): Family => (Object.keys(BASE_RELEASES) as Family[]).find((f) => BASE_RELEASES[f].includes(r))!;
 
+export interface NewerRelease {
+  /** The table's release `image` is. */
+  current: BaseRelease;
+  /** The newest release of the same repository supported on the day. */
+  newest: BaseRelease;
+  /** `newest` spelt the way `image` is: its variant suffix kept (`debian:bookworm-slim` gives `debian:trixie-slim`). */
+  suggested: string;
+}
+
 /**
  * The newest release of the same distribution (the same repository: debian, ubuntu, fedora...) that is
- * newer than `image`'s and supported on `day`, spelt the way `image` is (its variant suffix kept:
- * `debian:bookworm-slim` gives `debian:trixie-slim`); undefined when `image` is unknown or already the newest.
+ * newer than `image`'s and supported on `day`, named the same way (a number stays a number: debian:12
+ * gives debian:13); undefined when `image` is unknown or already the newest.
  */
-export function newerRelease(image: string, day: string): string | undefined {
+export function newerRelease(image: string, day: string): NewerRelease | undefined {
   const r = baseRelease(image);
   if (!r) return undefined;
   const list = BASE_RELEASES[familyOf(r)];
@@ -97,10 +106,9 @@ export function newerRelease(image: string, day: string): string | undefined {
   const sameKind = list.filter((x) => x.image.split(':')[0] === repo && /:\d/.test(x.image) === numeric && x.endOfSupport >= day);
   const newest = sameKind.reduce<BaseRelease | undefined>((best, x) => (!best || x.endOfSupport > best.endOfSupport ? x : best), undefined);
   if (!newest || newest.endOfSupport <= r.endOfSupport) return undefined;
-  const ref = bareRef(image);
-  const suffix = ref.slice(r.image.length);
+  const suffix = bareRef(image).slice(r.image.length);
   // a patch release (alpine:3.21.3) names no newer variant: the newer release alone
-  return /^-/.test(suffix) ? `${newest.image}${suffix}` : newest.image;
+  return { current: r, newest, suggested: /^-/.test(suffix) ? `${newest.image}${suffix}` : newest.image };
 }
 
 /** One line when `image` is a release past its end of support on `day`, naming a supported one of its family. */

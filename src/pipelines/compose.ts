@@ -126,7 +126,8 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
       envLines.push(`      ${e.name}: ${yamlString(`\${${e.name}:?set ${e.name} in the environment or an .env file}`)}`);
     }
   }
-  if (envLines.length) out.push('    environment:', ...envLines);
+  // only optional secrets: their lines are comments, and an empty `environment:` is null, which compose refuses
+  if (envLines.length) out.push(envLines.every((l) => l.trimStart().startsWith('#')) ? '    environment: {}' : '    environment:', ...envLines);
   const active = secrets.filter((e) => required.has(e.name));
   const optional = secrets.filter((e) => !required.has(e.name));
   if (secrets.length) {

@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { newerBase, type BaseUpdate } from '../core/base-updates.js';
 import { UsageError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
+import { lockDigests, unpinnedText, type LockFile } from '../core/lock.js';
+import { readLock } from '../edges/record-store.js';
 import { RECORD_FILE, type RecordFile } from '../core/record.js';
 import { argsAfterFlags, parseDockerfile } from '../lint/dockerfile-parse.js';
 import { isNewer, updateTarget } from './update.js';
@@ -24,15 +26,20 @@ export interface CheckReport {
 /** Generated Dockerfiles: the recorded files named like one (Dockerfile, Containerfile, *.Dockerfile). */
 export const isDockerfile = (path: string): boolean => /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i.test(basename(path));
 
-/** The record's files as they are now: edited (another hash) or missing. */
-export function editedFiles(dir: string, rec: RecordFile): CheckReport['files'] {
+/**
+ * The record's files as they are now: edited (another hash) or missing. A Dockerfile pinned by `lock`
+ * is compared without the lock's digests: pinning is not an edit.
+ */
+export function editedFiles(dir: string, rec: RecordFile, lock?: LockFile): CheckReport['files'] {
+  const digests = lock ? lockDigests(lock) : undefined;
+  const same = (path: string, text: string, hash: string) => sha256(text) === hash || (digests !== undefined && isDockerfile(path) && sha256(unpinnedText(text, digests)) === hash);
   const files: CheckReport['files'] = [];
   if (typeof rec.files !== 'object' || Array.isArray(rec.files)) throw new UsageError([{ path: `${RECORD_FILE} files`, message: 'is not an object of file hashes; regenerate the dir' }]);
   for (const [path, hash] of Object.entries(rec.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (path === RECORD_FILE) continue;
     const file = join(dir, path);
     if (!existsSync(file) || !lstatSync(file).isFile()) files.push({ path, state: 'missing' });
-    else if (sha256(readFileSync(file, 'utf8')) !== hash) files.push({ path, state: 'edited' });
+    else if (!same(path, readFileSync(file, 'utf8'), hash)) files.push({ path, state: 'edited' });
   }
   return files;
 }
@@ -51,24 +58,24 @@ export function fromImages(text: string): Array<{ image: string; line: number }>
 }
 
 /** The base updates of the folder's Dockerfiles as they are now (a FROM the user changed counts as changed). */
-export function baseUpdates(dir: string, rec: RecordFile): CheckReport['bases'] {
+export function baseUpdates(dir: string, rec: RecordFile, day: string): CheckReport['bases'] {
   const bases: CheckReport['bases'] = [];
   for (const path of Object.keys(rec.files).filter(isDockerfile).sort()) {
     const file = join(dir, path);
     if (!existsSync(file) || !lstatSync(file).isFile()) continue;
     for (const { image, line } of fromImages(readFileSync(file, 'utf8'))) {
-      const u = newerBase(image);
+      const u = newerBase(image, day);
       if (u) bases.push({ ...u, file: path, line });
     }
   }
   return bases;
 }
 
-export async function checkDir(dir: string, rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; trust?: boolean; warn: (s: string) => void }): Promise<CheckReport> {
+export async function checkDir(dir: string, rec: RecordFile, opts: { recipes?: string[]; refresh?: boolean; trust?: boolean; warn: (s: string) => void; day: string }): Promise<CheckReport> {
   const { src, recipe } = await updateTarget(rec, { ...opts, dir });
   const newer = isNewer(recipe, rec);
-  const files = editedFiles(dir, rec);
-  const bases = baseUpdates(dir, rec);
+  const files = editedFiles(dir, rec, readLock(dir));
+  const bases = baseUpdates(dir, rec, opts.day);
   return {
     recipe: { name: rec.recipe.name, current: rec.recipe.version, latest: recipe.manifest.version, source: src.label, newer },
     files,

@@ -5,10 +5,11 @@
 //   sup      nginx + redis under supervisord, test CA kept with --ca-in-final
 //   dog      nginx + redis under the watchdog script
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
+import { REDIS_STATE, SERVICES } from '../../src/core/families.js';
 import {
   caCertFile,
   cli,
@@ -176,10 +177,24 @@ describeEngine('custom recipe, built for real', (status) => {
     const b = await builds.sup!;
     expect(readFileSync(path.join(b.dir, 'config', 'supervisord.conf'), 'utf8')).toContain('[program:redis]');
     const [web, redis] = [await freePort(), await freePort()];
-    const id = await runContainer(b.image, { ports: [[web, '8080'], [redis, '6379']] });
+    // the password from a mounted secret file: one with a space, quotes and a backslash
+    const password = 'p@ss "w\\ord" x';
+    const secret = path.join(await tempDir('ci-e2e-redis-secret-'), 'redis_password');
+    writeFileSync(secret, password, { mode: 0o644 });
+    const id = await runContainer(b.image, { ports: [[web, '8080'], [redis, '6379']], env: { REDIS_PASSWORD_FILE: '/run/secrets/redis_password' }, args: ['-v', `${secret}:/run/secrets/redis_password:ro`] });
     await waitFor('nginx under supervisord', async () => (await httpGet(`http://127.0.0.1:${web}/`)).status === 200, 60_000);
-    await waitFor('redis PING from the host', async () => (await redisPing(redis)) === '+PONG', 60_000);
-    expect((await dockerExec(id, ['redis-cli', 'ping'])).stdout.trim()).toBe('PONG');
+    await waitFor('redis PING from the host, with the password', async () => (await redisPing(redis, password)) === '+PONG', 60_000);
+    // without it, or with another, redis answers no PING
+    expect(await redisPing(redis)).toMatch(/^-NOAUTH/);
+    expect(await redisPing(redis, 'not-it')).toMatch(/^-NOAUTH/);
+    expect(JSON.stringify(JSON.parse((await docker(['inspect', id])).stdout)[0].Config.Env)).not.toContain('p@ss');
+    // redis's health check (the HEALTHCHECK of an image whose first probed service is redis) authenticates,
+    // and fails once the password it reads is wrong
+    const health = ['sh', '-c', SERVICES.redis!.health!(6379)];
+    expect((await dockerExec(id, health)).exitCode).toBe(0);
+    expect((await dockerExec(id, ['sh', '-c', `cp ${REDIS_STATE}/password /tmp/p && echo wrong > ${REDIS_STATE}/password`])).exitCode).toBe(0);
+    expect((await dockerExec(id, health)).exitCode).not.toBe(0);
+    expect((await dockerExec(id, ['cp', '/tmp/p', `${REDIS_STATE}/password`])).exitCode).toBe(0);
     const procs = await processes(id);
     expect(procs.find((p) => p.pid === 1)?.name).toMatch(/^supervisord$|^python/);
     expect(procs.some((p) => p.name === 'redis-server')).toBe(true);
@@ -197,7 +212,10 @@ describeEngine('custom recipe, built for real', (status) => {
     const [web, redis] = [await freePort(), await freePort()];
     const id = await runContainer(b.image, { ports: [[web, '8080'], [redis, '6379']] });
     await waitFor('nginx under the watchdog', async () => (await httpGet(`http://127.0.0.1:${web}/`)).status === 200, 60_000);
-    await waitFor('redis PING from the host', async () => (await redisPing(redis)) === '+PONG', 60_000);
+    // no password given: one generated at first start, shown once in the log
+    const generated = await waitFor('the generated redis password in the log', async () => /redis: generated password \(shown once[^)]*\): ([A-Za-z0-9]{24})$/m.exec(await containerLogs(id))?.[1], 30_000);
+    await waitFor('redis PING from the host', async () => (await redisPing(redis, generated)) === '+PONG', 60_000);
+    expect(await redisPing(redis)).toMatch(/^-NOAUTH/);
     const procs = await processes(id);
     for (const p of procs) expect(p.uid, `${p.name} (pid ${p.pid})`).not.toBe(0);
     const victim = procs.find((p) => p.name === 'redis-server');
@@ -217,13 +235,21 @@ describeEngine('custom recipe, built for real', (status) => {
   }, 15 * 60_000);
 });
 
-/** A raw RESP PING over TCP from the host. */
-function redisPing(port: number): Promise<string> {
+/** A RESP command as an array of bulk strings: any bytes in an argument, a password with spaces and quotes too. */
+const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+/** A raw RESP PING over TCP from the host, after an AUTH when given a password: the last reply. */
+function redisPing(port: number, password?: string): Promise<string> {
+  const replies = password === undefined ? 1 : 2;
   return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => s.write('PING\r\n'));
+    const s = net.connect({ host: '127.0.0.1', port }, () => s.write((password === undefined ? '' : resp('AUTH', password)) + resp('PING')));
     s.setTimeout(3000, () => s.destroy(new Error('timeout')));
-    s.once('data', (d) => {
-      resolve(d.toString().trim());
+    let got = '';
+    s.on('data', (d) => {
+      got += d.toString();
+      const lines = got.split('\r\n').filter(Boolean);
+      if (lines.length < replies) return;
+      resolve(lines.at(-1)!);
       s.end();
     });
     s.once('error', reject);

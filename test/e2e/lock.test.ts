@@ -61,6 +61,10 @@ describeEngine('lock: FROM images pinned to their registry digest', () => {
     const lock = JSON.parse(readFileSync(path.join(dir, '.create-image/lock.json'), 'utf8')) as { lockVersion: number; images: Array<Record<string, string>> };
     expect(lock.lockVersion).toBe(1);
     expect(lock.images).toEqual([{ image: base.replace(/:1\.0$/, ''), tag: '1.0', digest: pushed, source: 'registry', resolvedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+    // pinning is no edit: check still finds every generated file as rendered
+    const c = await cli(['check', dir, '--json'], { env });
+    expect(c.exitCode, c.stderr).toBe(0);
+    expect((JSON.parse(c.stdout) as { files: unknown[] }).files).toEqual([]);
 
     const tag = `${name}:locked`;
     onCleanup(() => docker(['image', 'rm', '-f', tag, `${reg.host}/e2e/${name}-base@${pushed}`], { client, reject: false }));

@@ -106,7 +106,7 @@ describe('recipes from a git repo', () => {
     const v11 = await git(['rev-parse', 'v1.1.0^{commit}']);
 
     const check = await run(['update', 'site', '--check']);
-    expect(check.exitCode).toBe(1);
+    expect(check.exitCode).toBe(10);
     expect(check.stdout.trim()).toMatch(/^newer version 1\.1\.0 available \(a 1\.0\.0 -> 1\.1\.0 from file:\S+#v1\.1\.0\)$/);
 
     const before = read('site/Dockerfile');

@@ -216,26 +216,32 @@ describe('update --service without --port', () => {
     expect(nginx.exitCode, nginx.stderr).toBe(0);
     expect(ports(t)).toEqual(['8080']);
     expect(read(t, 'Dockerfile')).toMatch(/^EXPOSE 8080\/tcp$/m);
-    // the recorded ports stay; redis adds its own; cron has none
+    // the recorded ports stay; redis (on loopback unless its port is asked for) and cron add none
     const more = await runCli(['update', t, '--service', 'nginx', '--service', 'redis', '--service', 'cron', '--supervisor', 'watchdog']);
     expect(more.exitCode, more.stderr).toBe(0);
-    expect(ports(t)).toEqual(['8080', '6379']);
+    expect(ports(t)).toEqual(['8080']);
+    expect(read(t, 'config/redis.conf')).toMatch(/^bind 127\.0\.0\.1$/m);
     // --port is the user's whole list, as at generation
     const given = await runCli(['update', t, '--service', 'cron', '--service', 'redis', '--port', '7000']);
     expect(given.exitCode, given.stderr).toBe(0);
     expect(ports(t)).toEqual(['7000']);
+    // redis's port asked for: redis listens beyond loopback
+    const asked = await runCli(['update', t, '--service', 'redis', '--port', '6379']);
+    expect(asked.exitCode, asked.stderr).toBe(0);
+    expect(read(t, 'config/redis.conf')).toMatch(/^bind 0\.0\.0\.0$/m);
     // a port range already covering the default one
     const f = fresh();
-    expect((await runCli([f, '--recipe', 'custom', '--yes', '--port', '6000-7000'])).exitCode).toBe(0);
-    expect((await runCli(['update', f, '--service', 'redis'])).exitCode).toBe(0);
-    expect(ports(f)).toEqual(['6000-7000']);
+    expect((await runCli([f, '--recipe', 'custom', '--yes', '--port', '8000-9000'])).exitCode).toBe(0);
+    expect((await runCli(['update', f, '--service', 'nginx'])).exitCode).toBe(0);
+    expect(ports(f)).toEqual(['8000-9000']);
   });
 
   it('adds only what the added services bring, and nothing where the recipe names default ports', () => {
     const custom = loadRecipeDir(path.join(builtinRecipesDir(), 'custom'));
     expect(portsWithAddedServices(custom, ['8080'], ['nginx'], ['nginx', 'cron'])).toEqual(['8080']);
-    expect(portsWithAddedServices(custom, ['6379/udp'], [], ['redis'])).toEqual(['6379/udp', '6379']);
-    expect(portsWithAddedServices(custom, [], ['redis'], ['redis'])).toEqual([]);
+    expect(portsWithAddedServices(custom, ['8080/udp'], [], ['nginx'])).toEqual(['8080/udp', '8080']);
+    expect(portsWithAddedServices(custom, [], ['nginx'], ['nginx'])).toEqual([]);
+    expect(portsWithAddedServices(custom, [], [], ['redis'])).toEqual([]);
     const fixed = { ...custom, manifest: { ...custom.manifest, defaults: { ...custom.manifest.defaults, ports: ['9000'] } } };
     expect(portsWithAddedServices(fixed, ['9000'], [], ['nginx'])).toEqual(['9000']);
   });

@@ -28,13 +28,13 @@ describe('the dated table of releases', () => {
   });
 
   it('names the newer release of a base tag, keeping its variant and spelling', () => {
-    expect(newerRelease('debian:bookworm-slim', DAY)).toBe('debian:trixie-slim');
-    expect(newerRelease('debian:12', DAY)).toBe('debian:13');
-    expect(newerRelease('docker.io/library/debian:bullseye', DAY)).toBe('debian:trixie');
-    expect(newerRelease('ubuntu:22.04', DAY)).toBe('ubuntu:24.04');
+    expect(newerRelease('debian:bookworm-slim', DAY)?.suggested).toBe('debian:trixie-slim');
+    expect(newerRelease('debian:12', DAY)?.suggested).toBe('debian:13');
+    expect(newerRelease('docker.io/library/debian:bullseye', DAY)?.suggested).toBe('debian:trixie');
+    expect(newerRelease('ubuntu:22.04', DAY)?.suggested).toBe('ubuntu:24.04');
     expect(newerRelease('centos:7', DAY)).toBeUndefined(); // no supported centos: nothing newer of its own
-    expect(newerRelease('fedora:38', DAY)).toBe('fedora:43');
-    expect(newerRelease('alpine:3.21.3', DAY)).toBe('alpine:3.23');
+    expect(newerRelease('fedora:38', DAY)?.suggested).toBe('fedora:43');
+    expect(newerRelease('alpine:3.21.3', DAY)?.suggested).toBe('alpine:3.23');
     expect(newerRelease('debian:trixie-slim', DAY)).toBeUndefined();
     expect(newerRelease('ghcr.io/acme/base:1', DAY)).toBeUndefined();
     // on a day when fedora 43 is past its end, none of fedora is newer

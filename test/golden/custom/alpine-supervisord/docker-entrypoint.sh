@@ -4,4 +4,62 @@
 
 set -eu
 
+# VAR_FILE (e.g. a Docker/Kubernetes secret mount) supplies VAR without putting it in the environment of
+# `docker inspect`; setting both is a mistake worth stopping for.
+file_env() {
+	var="$1"
+	file_var="${var}_FILE"
+	eval "val=\${${var}:-}"
+	eval "file=\${${file_var}:-}"
+	if [ -n "$val" ] && [ -n "$file" ]; then
+		echo "error: both $var and $file_var are set; use one" >&2
+		exit 1
+	fi
+	if [ -n "$file" ]; then
+		if [ ! -r "$file" ]; then
+			echo "error: $file_var names $file, which is not readable" >&2
+			exit 1
+		fi
+		val="$(cat "$file")"
+		export "$var=$val"
+	fi
+	unset "$file_var"
+}
+file_env REDIS_PASSWORD
+
+# Redis's password: REDIS_PASSWORD (or REDIS_PASSWORD_FILE), else the one generated at this container's
+# first start, else a new one, shown once. Written where only this user reads it, never to the environment
+# of the services.
+redis_state=/var/lib/create-image/redis
+redis_password() {
+	(
+		umask 077
+		printf '%s\n' "$1" >"$redis_state/password"
+		# a double-quoted string in redis.conf: backslash and double quote escaped
+		printf 'requirepass "%s"\n' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')" >"$redis_state/auth.conf"
+	)
+}
+if [ -n "${REDIS_PASSWORD:-}" ]; then
+	case "$REDIS_PASSWORD" in
+	*'
+'*)
+		echo "error: REDIS_PASSWORD holds a line break; use one line" >&2
+		exit 1
+		;;
+	esac
+	redis_password "$REDIS_PASSWORD"
+	echo "redis: password from REDIS_PASSWORD (or REDIS_PASSWORD_FILE)" >&2
+elif [ ! -s "$redis_state/password" ]; then
+	REDIS_PASSWORD="$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24)"
+	if [ "${#REDIS_PASSWORD}" -ne 24 ]; then
+		echo "error: could not generate a redis password from /dev/urandom" >&2
+		exit 1
+	fi
+	redis_password "$REDIS_PASSWORD"
+	echo "redis: generated password (shown once, kept across restarts of this container): $REDIS_PASSWORD" >&2
+else
+	echo "redis: keeping the password generated at this container's first start" >&2
+fi
+unset REDIS_PASSWORD
+
 exec "$@"
