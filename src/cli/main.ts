@@ -4,7 +4,7 @@
 // file names: commands get what they need from it through `later`. (A lone `--help` never loads this
 // file: the bin answers it from dist/help.txt.)
 import { existsSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSWER_TABLE } from '../core/answer-table.js';
 import type { AnswerEntry } from '../core/answer-types.js';
 import { CreateImageError, errorCode, UsageError } from '../core/errors.js';
@@ -16,6 +16,19 @@ import { VERSION } from './version.js';
 
 /** The lazy bundle (dist/lazy-<hash>.cjs once built), loaded on first use. */
 const later = () => import('./lazy.js');
+
+/**
+ * `--ci` of a generation or a check: one of `choices`, given once (commander keeps the last of a repeated
+ * option silently, so `--ci github --ci gitlab` would drop github without a word).
+ */
+function ciOption(description: string): Option {
+  const choices = ['gitlab', 'github'];
+  return new Option('--ci <system>', description).choices(choices).argParser((value: string, previous: string | undefined) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    if (previous !== undefined) throw new InvalidArgumentError(`--ci was already given (${previous}): one CI system per run; run again with --ci ${value} for the other`);
+    return value;
+  });
+}
 
 let generated = false;
 /** Whether this process ran a whole generation: the bin keeps its code cache from such a run (see there). */
@@ -84,7 +97,7 @@ export function program(args?: string[]): Command {
     .option('--dry-run', 'print what would be written (diffs for existing files); write nothing')
     .option('--json', 'print one machine-readable JSON result on stdout')
     .option('--build', 'build the image after writing the files')
-    .addOption(new Option('--ci <system>', 'also write a CI pipeline that builds, tests and pushes the image').choices(['gitlab', 'github']))
+    .addOption(ciOption('also write a CI pipeline that builds, tests and pushes the image'))
     .option('--compose', 'also write compose.yaml')
     .option('--app <path>', "folder of the app to containerize inside the target dir (a monorepo's apps/api); detected when omitted")
     .addHelpText(
@@ -166,7 +179,7 @@ Examples:
     .option('--refresh', 'fetch the recorded git/npm source again')
     .option('--trust', "run the templates of a recipe source the project names (its config, its record's source)")
     .option('--json', 'machine-readable output')
-    .addOption(new Option('--ci <system>', 'also write a scheduled CI job that runs the check').choices(['gitlab', 'github']))
+    .addOption(ciOption('also write a scheduled CI job that runs the check'))
     .option('--force', 'with --ci: overwrite the job file when it differs')
     .action(async (dir, flags) => (await later()).checkCommand(dir, flags));
 

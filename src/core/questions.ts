@@ -3,7 +3,7 @@
 import type { AnswerContext } from './answer-types.js';
 import { commandWords } from './command-words.js';
 import { UsageError } from './errors.js';
-import { matchesWhen } from './facts.js';
+import { describeWhen, matchesWhen } from './facts.js';
 import type { Prompter } from './prompter.js';
 import { didYouMean } from './suggest.js';
 import type { Question } from './types.js';
@@ -26,7 +26,13 @@ export async function resolveQuestions(c: AnswerContext): Promise<Record<string,
   }
   for (const q of m.questions ?? []) {
     if (p && c.issues.length) throw new UsageError(c.issues);
-    if (!matchesWhen(q.when, c.facts(m.multiProcess))) continue;
+    if (!matchesWhen(q.when, c.facts(m.multiProcess))) {
+      // a value typed on the command line for a question these answers do not ask would be dropped unseen
+      if (given[q.name] !== undefined && at(q.name) === `--set ${q.name}` && q.when) {
+        c.issue(`not used with these answers (${q.message}): it applies only when ${describeWhen(q.when)}; drop --set ${q.name}, or change the answer it depends on`, at(q.name));
+      }
+      continue;
+    }
     let value: unknown;
     const path = at(q.name);
     // checking what was given before a wizard asks: the rest is asked later, not refused now

@@ -107,6 +107,7 @@ export function badCases(dir: string, commands: string[]): BadCase[] {
     ['bad build-arg', '--build', '--build-arg', 'NOEQUALS'],
     ['sbom without build', '--sbom'],
     ['ci unknown', '--ci', 'jenkins'],
+    ['ci twice', '--ci', 'github', '--ci', 'gitlab'],
     ['recipes source missing', '--recipes', f.missing],
     ['recipes source a file', '--recipes', f.file],
   ];

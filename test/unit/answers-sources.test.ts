@@ -1,7 +1,7 @@
 // Answers from every source behave alike: the record replays as an answers file, answers files are
 // checked by one schema, `update` changes answers through the same layers, and the CLI's words and
 // JSON say what happened. Run in process through the CLI's error boundary.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('the record is an answers file', () => {
     const a = fresh();
     const cert = path.join(tmp, 'proxy.pem');
     writeFileSync(cert, CERT);
-    const flags = ['--recipe', 'custom', '--yes', '--name', 'acme/web:1.2', '--tz', 'Asia/Shanghai', '--locale', 'de_DE.UTF-8', '--runtime', 'node', '--service', 'nginx', '--service', 'redis', '--supervisor', 'watchdog', '--port', '8080', '--port', '53/udp', '--env', 'GREETING=hi "there"\nsecond line', '--set', 'command=node server.js', '--ca-cert', cert];
+    const flags = ['--recipe', 'custom', '--yes', '--name', 'acme/web:1.2', '--tz', 'Asia/Shanghai', '--locale', 'de_DE.UTF-8', '--runtime', 'node', '--service', 'nginx', '--service', 'redis', '--supervisor', 'watchdog', '--port', '8080', '--port', '53/udp', '--env', 'GREETING=hi "there"\nsecond line', '--set', 'app=srv', '--ca-cert', cert];
     expect((await runCli([a, ...flags])).exitCode).toBe(0);
     const b = fresh();
     const r = await runCli([b, '--answers', path.join(a, '.create-image.json'), '--yes']);
@@ -351,5 +351,19 @@ describe('secrets never become image config', () => {
     const bad = await runCli([fresh(), '--recipe', 'custom', '--yes', '--secret', '1BAD']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^create-image: --secret: 1BAD: /);
+  });
+});
+
+describe('a --set value for a question these answers do not ask', () => {
+  it('is refused, naming the flag and the condition, rather than dropped', async () => {
+    const t = fresh();
+    const r = await runCli([t, '--recipe', 'custom', '--service', 'nginx', '--set', 'command=node x.js', '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe('create-image: --set command: not used with these answers (Command the container runs (when no service is chosen)): it applies only when process is none; drop --set command, or change the answer it depends on');
+    expect(existsSync(t)).toBe(false);
+    // asked: no service, the command is the container's
+    const ok = await runCli([t, '--recipe', 'custom', '--set', 'command=node x.js', '--yes']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(read(t, 'Dockerfile')).toContain('CMD ["node", "x.js"]');
   });
 });
