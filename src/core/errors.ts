@@ -12,6 +12,7 @@ export function errorCode(e: unknown): string {
   if (e instanceof UsageError || (e instanceof CreateImageError && e.exitCode === 2)) return 'usage';
   if (e instanceof ConflictError) return 'conflict';
   if (e instanceof RecipeError) return 'recipe';
+  if (e instanceof SystemError) return 'system';
   if (e instanceof ToolError) return 'tool';
   if (e instanceof CancelledError) return 'cancelled';
   if (e instanceof CreateImageError) return 'failed';
@@ -95,4 +96,9 @@ export function formatIssue(issue: Issue): string {
   const line = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
   // eslint-disable-next-line no-control-regex
   return line.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The file system refused (permission, read-only, no space): exit 1, `--json` code `system`. */
+export class SystemError extends CreateImageError {
+  override readonly exitCode = 1;
 }

@@ -3,7 +3,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { ConflictError, ToolError, UsageError } from '../core/errors.js';
+import { ConflictError, SystemError, UsageError } from '../core/errors.js';
 import type { PlannedFile } from '../core/types.js';
 
 export type FileStatus = 'new' | 'same' | 'changed';
@@ -168,7 +168,7 @@ export function writeFiles(target: string, states: FileState[], decide?: (s: Fil
     }
     // The file system said no (read-only, no space, no permission, /proc): one line, nothing left behind.
     const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === 'string' && err.syscall) throw new ToolError(`cannot write to ${target}: ${err.code === 'ENOENT' ? `${err.path ?? target} cannot be created here` : (err.message.split(', ')[0] ?? err.code)} (nothing was written)`);
+    if (typeof err.code === 'string' && err.syscall) throw new SystemError(`cannot write to ${target}: ${err.code === 'ENOENT' ? `${err.path ?? target} cannot be created here` : (err.message.split(', ')[0] ?? err.code)} (nothing was written)`);
     throw e;
   }
   for (const p of placed) if (p.backup) rmSync(p.backup, { force: true });

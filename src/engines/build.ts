@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ToolError, UsageError } from '../core/errors.js';
+import { SystemError, ToolError, UsageError } from '../core/errors.js';
 import type { Builder } from './builder.js';
 import { exec, lastLine, manualBuildHint, usesDockerEngine } from './builder.js';
 import { createProgressParser, stripAnsi, type OutputFormat, type Progress } from './progress.js';
@@ -71,7 +71,7 @@ export async function buildImage(b: Builder, o: BuildOptions): Promise<BuildResu
     log = (await open(o.logFile, 'w')).createWriteStream();
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    throw new ToolError(`cannot write the build log ${o.logFile}: ${(e as Error).message}`);
+    throw new SystemError(`cannot write the build log ${o.logFile}: ${(e as Error).message}`);
   }
   log.on('error', () => {}); // a full disk must not crash the build; the builder's exit code decides
   const tail = new Tail(CLASSIFY_LINES);

@@ -12,6 +12,8 @@ import { checkImageName, containerName, formatPort, imageTag } from '../../src/c
 import { loadRecipeDir } from '../../src/recipes/load.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
 import { portsWithAddedServices } from '../../src/update/update.js';
+import { execa } from 'execa';
+import { shCommand } from '../../src/core/escape.js';
 import { runCli } from '../helpers/cli-inprocess.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ci-sources-'));
@@ -365,5 +367,26 @@ describe('a --set value for a question these answers do not ask', () => {
     const ok = await runCli([t, '--recipe', 'custom', '--set', 'command=node x.js', '--yes']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(read(t, 'Dockerfile')).toContain('CMD ["node", "x.js"]');
+  });
+});
+
+describe('a file system that refuses the write', () => {
+  it('is exit 1 with --json code "system", nothing written', async () => {
+    const ro = path.join(tmp, 'read-only');
+    mkdirSync(ro, { mode: 0o555 });
+    const t = path.join(ro, 'x');
+    // root writes anywhere: the built bin is run as another user, whom the read-only folder refuses
+    const BIN = path.resolve(import.meta.dirname, '../../bin/create-image.cjs');
+    if (process.getuid?.() === 0) {
+      const r = await execa('su', ['nobody', '-s', '/bin/sh', '-c', `${shCommand([process.execPath, BIN, t, '--recipe', 'custom', '--yes', '--json'])}`], { reject: false });
+      expect(r.exitCode).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 1, error: { code: 'system', flag: null } });
+      expect(r.stderr).toMatch(/^create-image: cannot write to \S+: EACCES: permission denied \(nothing was written\)$/m);
+    } else {
+      const r = await runCli([t, '--recipe', 'custom', '--yes', '--json']);
+      expect(r.exitCode).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'system' } });
+    }
+    expect(existsSync(t)).toBe(false);
   });
 });
