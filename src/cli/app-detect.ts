@@ -56,6 +56,7 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
   const dir = resolve(targetArg ?? '.');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     if (flags.app !== undefined) throw new UsageError([{ path: '--app', message: `${targetArg ?? '.'} is not a folder` }]);
+    if (!interactive && recipe === 'app' && set.stack === undefined) throw noStack(`${targetArg ?? '.'} is not a folder yet`);
     return undefined;
   }
   // Without a target dir, only a folder that looks like a project is looked into.
@@ -69,6 +70,8 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
       const markers = [...MARKERS];
       throw new UsageError([{ path: '--recipe', message: `no app recognised in ${shown} (looked for ${markers.slice(0, -1).join(', ')} or ${markers.at(-1)}, and .php files at its root or in public/); to write a generic image here: --recipe custom${problems.length ? `; ${problems.join(' ')}` : ''}` }]);
     }
+    // --recipe app with nothing to detect and no stack named: the stack's default would be a guess
+    if (!interactive && recipe === 'app' && set.stack === undefined) throw noStack(`no app recognised in ${shown}${problems.length ? ` (${problems.join(' ')})` : ' (see `create-image detect`)'}`);
     out.notice(`no app recognised in ${shown}${problems.length ? `: ${problems.join(' ')}` : ' (see `create-image detect`)'}${interactive ? '; asking as usual' : ''}`);
     return undefined;
   }
@@ -91,6 +94,9 @@ export function findApps(targetArg: string | undefined, flags: GenerateFlags, fi
   }
   return { dir, shown, apps };
 }
+
+/** `--recipe app` with nothing to detect and no stack named: the stack's default would be a guess. */
+const noStack = (why: string) => new UsageError([{ path: '--recipe', message: `app: ${why}; name its stack with --set stack=node|python|go|java|php|ruby|static, or use --recipe custom` }]);
 
 /** The one app, when there is one, or one stack (--set stack) narrows several to one. */
 function pick(apps: DetectedApp[], set: Record<string, unknown>): DetectedApp | undefined {

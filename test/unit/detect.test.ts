@@ -348,3 +348,20 @@ describe('special files and trees, each within 2 s', () => {
     expect((await timed(dir)).stdout).toMatch(/^\. \(node\)/);
   }, 120_000);
 });
+
+describe('--recipe app where nothing is recognised', () => {
+  it('is a usage error naming --set stack, for an empty folder and one not made yet; a named stack renders', async () => {
+    const empty = project(undefined);
+    const r = await runCli([empty, '--recipe', 'app', '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^create-image: --recipe: app: no app recognised in \S+ \(see `create-image detect`\); name its stack with --set stack=node\|python\|go\|java\|php\|ruby\|static, or use --recipe custom$/);
+    expect(readdirSync(empty)).toEqual([]);
+    const later = path.join(empty, 'later');
+    const l = await runCli([later, '--recipe', 'app', '--yes']);
+    expect(l.exitCode).toBe(2);
+    expect(l.stderr).toContain('later is not a folder yet; name its stack with --set stack=');
+    const ok = await runCli([empty, '--recipe', 'app', '--set', 'stack=static', '--yes']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(readFileSync(path.join(empty, 'Dockerfile'), 'utf8')).toContain('busybox httpd');
+  });
+});
