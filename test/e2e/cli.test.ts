@@ -123,7 +123,7 @@ describe('create-image (built bin)', () => {
 
   it('--json prints one JSON document with the files and next steps', async () => {
     const dir = await tempDir();
-    const r = await cli([path.join(dir, 'api'), '--recipe', 'custom', '--service', 'redis', '--yes', '--json'], { env: NO_TTY });
+    const r = await cli([path.join(dir, 'api'), '--recipe', 'custom', '--service', 'redis', '--port', '6379', '--yes', '--json'], { env: NO_TTY });
     expect(r.exitCode, r.stderr).toBe(0);
     const data = JSON.parse(r.stdout);
     expect(data.written).toContain('Dockerfile');
