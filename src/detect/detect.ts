@@ -71,7 +71,8 @@ function appsOf(snap: Snapshot): DetectedApp[] {
     const servers = found.filter((a) => a.stack !== 'static');
     for (const app of servers.length ? servers : found) {
       const ignore = gitignorePatterns(snap, dir);
-      if (ignore.length) app.set.ignore = ignore.join(' ');
+      if (ignore.patterns.length) app.set.ignore = ignore.patterns.join(' ');
+      if (ignore.kept.length) app.notes.push(`.gitignore lists ${ignore.kept.join(', ')}, which the build copies: kept out of .dockerignore.`);
       apps.push(app);
     }
   }

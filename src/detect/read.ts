@@ -160,9 +160,29 @@ export function sourceFiles(snap: Snapshot, dir: string, exts: string[], first: 
   return keyed.slice(0, 200).map((k) => k.f);
 }
 
+/**
+ * Files an app's Dockerfile copies by name (manifests, lockfiles, build wrappers): a .gitignore line that
+ * matches one must not become a .dockerignore line, or the COPY of it fails (a team that does not
+ * commit its pnpm-lock.yaml still has one on disk to build with).
+ */
+const BUILD_INPUTS = [
+  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'yarn.lock', '.yarnrc.yml', '.npmrc.example',
+  'requirements.txt', 'pyproject.toml', 'poetry.lock', 'uv.lock', 'Pipfile', 'Pipfile.lock', 'setup.py', 'setup.cfg',
+  'go.mod', 'go.sum', 'Gemfile', 'Gemfile.lock', 'composer.json', 'composer.lock',
+  'pom.xml', 'mvnw', 'build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradlew',
+];
+
+/** Whether a .gitignore pattern's last component (`*` and `?` as globs) names `name`. */
+function namesFile(pattern: string, name: string): boolean {
+  const last = pattern.slice(pattern.lastIndexOf('/') + 1);
+  const re = new RegExp(`^${last.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return re.test(name);
+}
+
 /** .gitignore lines usable as .dockerignore patterns: no comments, no exceptions (they could bring secrets back), no spaces. */
-export function gitignorePatterns(snap: Snapshot, dir: string): string[] {
+export function gitignorePatterns(snap: Snapshot, dir: string): { patterns: string[]; kept: string[] } {
   const out: string[] = [];
+  const kept = new Set<string>();
   for (const d of dir === '.' ? ['.'] : ['.', dir]) {
     for (const raw of (snap.text(at(d, '.gitignore')) ?? '').split(/\r?\n/)) {
       const line = raw.trim();
@@ -171,10 +191,15 @@ export function gitignorePatterns(snap: Snapshot, dir: string): string[] {
       const p = line.replace(/^\//, '').replace(/\/$/, '');
       const prefix = d === '.' ? '' : `${d}/`;
       const pattern = line.startsWith('/') || p.includes('/') ? `${prefix}${p}` : `**/${p}`;
+      const inputs = BUILD_INPUTS.filter((f) => namesFile(p, f));
+      if (inputs.length) {
+        for (const f of inputs) if (snap.paths.includes(at(dir, f))) kept.add(f);
+        continue;
+      }
       if (!out.includes(pattern)) out.push(pattern);
     }
   }
-  return out;
+  return { patterns: out, kept: [...kept] };
 }
 
 /**

@@ -365,3 +365,18 @@ describe('--recipe app where nothing is recognised', () => {
     expect(readFileSync(path.join(empty, 'Dockerfile'), 'utf8')).toContain('busybox httpd');
   });
 });
+
+describe('a .gitignore that lists a file the build copies', () => {
+  it('keeps it out of .dockerignore, with a note; the other lines stay', async () => {
+    const dir = project('node-pnpm', { '.gitignore': 'pnpm-lock.yaml\n*.lock\ncoverage/\n.env.local\n' });
+    const app = only(dir);
+    expect(String(app.set.ignore).split(' ')).toEqual(['**/coverage', '**/.env.local']);
+    expect(app.notes).toContain('.gitignore lists pnpm-lock.yaml, which the build copies: kept out of .dockerignore.');
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const ignored = readFileSync(path.join(dir, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).not.toContain('**/pnpm-lock.yaml');
+    expect(ignored).toContain('**/coverage');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('pnpm-lock.yaml');
+  });
+});
