@@ -24,7 +24,7 @@ const NOT_APPS = /(^|\/)(test|tests|__tests__|fixtures|testdata|e2e|examples?|sa
 const MAX_DEPTH = 3;
 
 /** Files whose problems (not a regular file, too big, unreadable) are worth a note: the manifests and pins providers read. */
-const MANIFESTS = new Set([...MARKERS, 'Procfile', 'go.mod', 'Gemfile', 'Pipfile', 'pyproject.toml', 'composer.json', '.nvmrc', '.node-version', '.python-version', 'runtime.txt', '.ruby-version']);
+const MANIFESTS = new Set([...MARKERS, 'Procfile', 'go.mod', 'Gemfile', 'Pipfile', 'pyproject.toml', 'composer.json', '.nvmrc', '.node-version', '.python-version', 'runtime.txt', '.ruby-version', '.tool-versions', 'mise.toml', '.mise.toml']);
 
 export function detectApps(snap: Snapshot): DetectedApp[] {
   return detectFolder(snap).apps;

@@ -4,7 +4,7 @@
 // Frameworks (NestJS, Next.js, Nuxt, SvelteKit, Astro, React Router, Remix) start their production server,
 // and a start line that runs a development tool (nest start, ts-node, nodemon, next dev) is said and replaced.
 import { sh } from '../core/escape.js';
-import { at, exists, fact, fields, findPort, listenFacts, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
+import { at, exists, fact, fields, findPort, listenFacts, managedVersion, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 /** Packages that make a server: their presence means the app is not a static front end. */
@@ -43,7 +43,7 @@ function plainNode(script: string | undefined, evidence: string): { command: str
   return script && /^node\s+[\w./-]+$/.test(script.trim()) ? { command: script.trim(), evidence } : undefined;
 }
 
-type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; main?: string; packageManager?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; workspaces?: unknown };
+type Pkg = { scripts?: Record<string, string>; engines?: { node?: string }; volta?: { node?: string }; main?: string; packageManager?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; workspaces?: unknown };
 
 export const node: Provider = {
   stack: 'node',
@@ -138,7 +138,7 @@ function typedPkg(raw: Record<string, unknown>, file: string, notes: string[]): 
   if (start === undefined) delete scripts.start;
   const build = f.nested('scripts', 'build');
   if (build === undefined) delete scripts.build;
-  return { scripts, engines: { node: f.nested('engines', 'node') }, main: f.string('main'), packageManager: f.string('packageManager'), dependencies: f.strings('dependencies'), devDependencies: f.strings('devDependencies'), workspaces: raw.workspaces };
+  return { scripts, engines: { node: f.nested('engines', 'node') }, volta: { node: f.nested('volta', 'node') }, main: f.string('main'), packageManager: f.string('packageManager'), dependencies: f.strings('dependencies'), devDependencies: f.strings('devDependencies'), workspaces: raw.workspaces };
 }
 
 /** The production form of a dev tool's start line: `nodemon app.js` is `node app.js`; TypeScript run on the fly is its build's output. */
@@ -157,6 +157,12 @@ function nodeVersion(snap: Snapshot, dir: string, pkg: Pkg): { value: string; sp
     const v = versionOf(text);
     if (v) return { value: v, spec: text!.replace(/^v/, ''), evidence: f };
   }
+  const managed = managedVersion(snap, dir, ['nodejs', 'node']);
+  const mv = versionOf(managed?.text);
+  if (managed && mv) return { value: mv, spec: managed.text.replace(/^v/, ''), evidence: managed.evidence };
+  // Volta pins an exact version in package.json
+  const volta = versionOf(pkg.volta?.node);
+  if (volta) return { value: volta, spec: pkg.volta!.node!, evidence: `package.json volta.node: ${pkg.volta!.node}` };
   const v = versionOf(pkg.engines?.node);
   return v ? { value: v, spec: pkg.engines!.node!, evidence: `package.json engines: ${pkg.engines!.node}` } : undefined;
 }

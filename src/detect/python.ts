@@ -1,7 +1,7 @@
 // Python: requirements.txt, pyproject.toml (pip, Poetry or uv by lockfile), Pipfile. The version from
 // .python-version, runtime.txt or requires-python; flask, django and fastapi recognised and served by
 // gunicorn or uvicorn when the project lists them; a plain script started with python3.
-import { at, exists, fact, filesIn, findPort, listenFacts, procfileWeb, sourceFiles, versionOf } from './read.js';
+import { at, exists, fact, filesIn, findPort, listenFacts, managedVersion, procfileWeb, sourceFiles, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 const DEFAULT_PORT: Record<string, number> = { flask: 5000, django: 8000, fastapi: 8000 };
@@ -72,6 +72,9 @@ export const python: Provider = {
 function pythonVersion(snap: Snapshot, dir: string, pyproject: string | undefined): { value: string; spec?: string; evidence: string } | undefined {
   const pv = versionOf(snap.text(at(dir, '.python-version')), 2);
   if (pv) return { value: pv, evidence: '.python-version' };
+  const managed = managedVersion(snap, dir, ['python']);
+  const mv = versionOf(managed?.text, 2);
+  if (managed && mv) return { value: mv, evidence: managed.evidence };
   const rt = versionOf(snap.text(at(dir, 'runtime.txt')), 2);
   if (rt) return { value: rt, evidence: 'runtime.txt' };
   const rp = /requires-python\s*=\s*["']([^"']+)["']/.exec(pyproject ?? '')?.[1];

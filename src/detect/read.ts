@@ -100,6 +100,30 @@ export function versionOf(spec: string | undefined, parts: 1 | 2 = 1): string | 
   return parts === 2 && m[2] !== undefined ? `${m[1]}.${m[2]}` : m[1];
 }
 
+/**
+ * The version a tool-version manager pins for a tool: asdf's and mise's `.tool-versions` (`nodejs 22.11.0`,
+ * the first version of the line), or mise's `mise.toml` / `.mise.toml` `[tools]` table (`node = "22"`,
+ * `node = ["22", "20"]`, `node = { version = "22" }`). `names` are the tool's names there (nodejs, node).
+ */
+export function managedVersion(snap: Snapshot, dir: string, names: string[]): { text: string; evidence: string } | undefined {
+  const asdf = snap.text(at(dir, '.tool-versions'));
+  for (const line of (asdf ?? '').split(/\r?\n/)) {
+    const [tool, version] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (tool && version && names.includes(tool)) return { text: version, evidence: `.tool-versions ${tool} ${version}` };
+  }
+  for (const f of ['mise.toml', '.mise.toml']) {
+    const text = snap.text(at(dir, f));
+    const tools = /^\[tools\][ \t]*\r?\n([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(text ?? '')?.[1] ?? '';
+    for (const line of tools.split(/\r?\n/)) {
+      const m = /^\s*["']?([\w@/-]+)["']?\s*=\s*(.+?)\s*(#.*)?$/.exec(line);
+      if (!m || !names.includes(m[1]!)) continue;
+      const version = /^(?:\[\s*|\{[^}]*version\s*=\s*)?["']([^"']+)["']/.exec(m[2]!)?.[1];
+      if (version) return { text: version, evidence: `${f} [tools] ${m[1]} = "${version}"` };
+    }
+  }
+  return undefined;
+}
+
 /** A Procfile's `web:` command. */
 export function procfileWeb(snap: Snapshot, dir: string): string | undefined {
   const m = /^web:[ \t]*(.*?)[ \t\r]*$/m.exec(snap.text(at(dir, 'Procfile')) ?? '');

@@ -380,3 +380,32 @@ describe('a .gitignore that lists a file the build copies', () => {
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('pnpm-lock.yaml');
   });
 });
+
+describe('versions pinned by a tool-version manager', () => {
+  const nodeOf = (extra: Record<string, string>) => only(project('node-npm', extra));
+  it('reads .tool-versions, mise.toml and volta, after .nvmrc and before engines', () => {
+    expect(nodeOf({ '.tool-versions': '# pins\nruby 3.3.0\nnodejs 22.11.0 20.0.0\n' }).runtime).toMatchObject({ name: 'node', version: '22' });
+    expect(nodeOf({ '.tool-versions': 'nodejs 22.11.0\n' }).facts).toContainEqual(expect.objectContaining({ key: 'runtime', evidence: '.tool-versions nodejs 22.11.0' }));
+    expect(nodeOf({ 'mise.toml': '[env]\nX = "1"\n[tools]\npython = "3.12"\nnode = "24"\n[settings]\nnode = "9"\n' }).runtime).toMatchObject({ version: '24' });
+    expect(nodeOf({ '.mise.toml': '[tools]\nnode = ["22", "20"]\n' }).runtime).toMatchObject({ version: '22' });
+    expect(nodeOf({ 'mise.toml': '[tools]\nnode = { version = "20.18" }\n' }).runtime).toMatchObject({ version: '20' });
+    const pkg = JSON.parse(readFileSync(path.join(APP_FIXTURES, 'node-npm', 'package.json'), 'utf8'));
+    expect(nodeOf({ 'package.json': JSON.stringify({ ...pkg, volta: { node: '22.3.0' } }) }).runtime).toMatchObject({ version: '22' });
+    // .nvmrc first
+    expect(nodeOf({ '.nvmrc': '24\n', '.tool-versions': 'nodejs 22.11.0\n' }).runtime).toMatchObject({ version: '24' });
+    // a wrong type in volta is a note, not a crash
+    const odd = nodeOf({ 'package.json': JSON.stringify({ ...pkg, volta: { node: 22 } }) });
+    expect(odd.notes.join('\n')).toMatch(/volta\.node/);
+  });
+  it('python: .tool-versions and mise.toml, after .python-version', () => {
+    const py = (extra: Record<string, string>) => {
+      const dir = project('python-stdlib', extra);
+      rmSync(path.join(dir, '.python-version'));
+      return only(dir);
+    };
+    expect(py({ '.tool-versions': 'python 3.12.4\n' }).runtime).toMatchObject({ name: 'python', version: '3.12' });
+    expect(py({ 'mise.toml': '[tools]\npython = "3.11"\n' }).runtime).toMatchObject({ version: '3.11' });
+    // the fixture's own .python-version (3.13) first
+    expect(only(project('python-stdlib', { 'mise.toml': '[tools]\npython = "3.11"\n' })).runtime).toMatchObject({ version: '3.13' });
+  });
+});
