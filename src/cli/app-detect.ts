@@ -9,6 +9,7 @@ import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
 import { appAnswers, appLabel, detectFolder, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
+import { today } from '../edges/clock.js';
 import { snapshotDir } from '../edges/project-snapshot.js';
 import type { GenerateFlags } from './flags.js';
 import { notInteractiveBecause, out } from './output.js';
@@ -115,7 +116,7 @@ export async function chooseApp(found: FoundApps, flags: GenerateFlags, set: Rec
   }
   const impossible = impossiblePin(app);
   if (impossible) throw new UsageError([{ path: `${app.dir === '.' ? '' : `${app.dir}/`}${impossible.file}`, message: impossible.message }]);
-  const { values, notes } = appAnswers(app, flags.base);
+  const { values, notes } = appAnswers(app, flags.base, today());
   if (app.choices && set[app.choices.key] === undefined) {
     (values.set as Record<string, unknown>)[app.choices.key] = await io.prompter!.select({ message: `Several main packages: which one to build?`, options: app.choices.values.map((v) => ({ value: v })) });
   }

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
 import { appAnswers, appLabel, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import { appsIn } from './app-detect.js';
+import { today } from '../edges/clock.js';
 import type { DetectFlags } from './flags.js';
 import { out } from './output.js';
 
@@ -15,7 +16,7 @@ export function detect(dirArg: string, flags: DetectFlags): void {
   const { apps, problems } = appsIn(dir, flags.app);
   const shown = relative(process.cwd(), dir) || '.';
   const results = apps.map((app) => {
-    const { values, notes } = appAnswers(app);
+    const { values, notes } = appAnswers(app, undefined, today());
     const impossible = impossiblePin(app);
     if (impossible) notes.unshift(`${impossible.file}: ${impossible.message}: a generation stops here (exit 2)`);
     // The generation that takes these answers, as a command line (one app of several needs --app).

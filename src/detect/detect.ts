@@ -2,7 +2,7 @@
 // hold a stack's manifest) asked of every provider, an app's own subfolders not asked again. Then the
 // answers an app pre-fills for the app recipe, with the evidence for each and the base its pin needs.
 import { PACKAGED_VERSIONS, releaseKey } from '../core/families.js';
-import { RUNTIME_LINES } from '../core/releases.js';
+import { NODE_LINES, nodeLts, RUNTIME_LINES } from '../core/releases.js';
 import { go } from './go.js';
 import { java } from './java.js';
 import { node } from './node.js';
@@ -99,9 +99,10 @@ export interface AppAnswers {
 /**
  * The answers an app pre-fills. `base` is the base the user chose (--base), if any: a pin it cannot meet
  * is said in one line with the override; without one, the pin picks the base (Debian trixie's packaged
- * runtime when it satisfies the pin, else the official image for the version).
+ * runtime when it satisfies the pin and is supported on `day`, else the official image: the version
+ * pinned, or node's active LTS line when Debian's node is past its end of life).
  */
-export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
+export function appAnswers(app: DetectedApp, chosenBase: string | undefined, day: string): AppAnswers {
   const provider = PROVIDERS.find((p) => p.stack === app.stack);
   const notes = [...app.notes];
   const set: Record<string, string | boolean> = { ...app.set };
@@ -132,6 +133,20 @@ export function appAnswers(app: DetectedApp, chosenBase?: string): AppAnswers {
       notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}: the image builds on ${official}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
     } else if (chosenBase === undefined) {
       notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
+    }
+  }
+  const ended = rt?.name === 'node' && packaged && bases && values.base === undefined && set.builder === undefined ? NODE_LINES.find((l) => String(l.major) === packaged.split('.')[0] && l.endOfLife < day) : undefined;
+  if (ended && bases) {
+    const lts = String(nodeLts(day).major);
+    const official = bases.official?.(lts);
+    const meets = !spec || satisfies(`${lts}.999`, spec);
+    if (chosenBase === undefined && official && meets) {
+      values.base = official;
+      notes.push(`Debian ${DEFAULT_DEBIAN}'s node ${packaged} is past its end of life (${ended.endOfLife}): the image builds on ${official}, node's active LTS line${spec ? `, which meets ${spec}` : ''}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
+    } else if (chosenBase === undefined && !meets) {
+      notes.push(`node ${spec} (${app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project'}) is a line past its end of life (${ended.endOfLife}): the image runs Debian's ${packaged} as pinned, with no more security fixes from the Node.js project; pin the active LTS line, ${lts}.`);
+    } else if (chosenBase !== undefined && !ships(bases, chosenBase)) {
+      notes.push(`node ${packaged}, which ${chosenBase} packages, is past its end of life (${ended.endOfLife}): no more security fixes from the Node.js project; --base ${official ?? `node:${lts}`} brings node ${lts}, the active LTS line.`);
     }
   }
   return { values, notes };

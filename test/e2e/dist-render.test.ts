@@ -5,7 +5,7 @@ import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/engine.js';
-import { GOLDEN, GOLDEN_VERSION, goldenCases } from '../helpers/golden-cases.js';
+import { GOLDEN, GOLDEN_DAY, GOLDEN_VERSION, goldenCases } from '../helpers/golden-cases.js';
 
 const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -33,12 +33,12 @@ describe('the built bin renders the golden files', () => {
         // an app case is what detection makes of its project folder: generate in a copy of it
         cpSync(c.app.fixture, target, { recursive: true });
         project = filesUnder(target);
-        r = await cli([target, '--yes', '--name', c.raw.imageName!, ...(c.app.several ? ['--app', c.app.dir] : [])], { env: { CI: '1' } });
+        r = await cli([target, '--yes', '--name', c.raw.imageName!, ...(c.app.several ? ['--app', c.app.dir] : [])], { env: { CI: '1', CREATE_IMAGE_TODAY: GOLDEN_DAY } });
       } else {
         const answers = path.join(dir, 'answers.json');
         const { imageName, ...raw } = c.raw;
         writeFileSync(answers, JSON.stringify({ recipe: c.recipe, name: imageName, ...raw }));
-        r = await cli([target, '--answers', answers, '--yes'], { env: { CI: '1' } });
+        r = await cli([target, '--answers', answers, '--yes'], { env: { CI: '1', CREATE_IMAGE_TODAY: GOLDEN_DAY } });
       }
       expect(r.exitCode, r.stderr).toBe(0);
       const expected = filesUnder(path.join(GOLDEN, c.id)).filter((f) => f !== '.modes' && f !== '.create-image.json');

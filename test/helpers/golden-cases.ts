@@ -18,7 +18,7 @@ function appVariants(): Array<{ id: string; raw: RawAnswers; app: AppFixture }> 
     const apps = detectApps(snapshotDir(path.join(APP_FIXTURES, fixture)));
     return apps.map((app) => ({
       id: apps.length > 1 ? `${fixture}-${path.basename(app.dir)}` : fixture,
-      raw: rawAnswersFrom([{ values: { ...appAnswers(app).values, recipe: undefined }, path: (k) => `detected ${k}` }]),
+      raw: rawAnswersFrom([{ values: { ...appAnswers(app, undefined, GOLDEN_DAY).values, recipe: undefined }, path: (k) => `detected ${k}` }]),
       app: { fixture: path.join(APP_FIXTURES, fixture), dir: app.dir, several: apps.length > 1 },
     }));
   });
@@ -26,6 +26,8 @@ function appVariants(): Array<{ id: string; raw: RawAnswers; app: AppFixture }> 
 
 export const GOLDEN = path.resolve(import.meta.dirname, '../golden');
 export const GOLDEN_VERSION = '0.0.0-golden';
+/** The day the golden files are rendered on (dated choices such as node's LTS line depend on it); the built bin's check runs with CREATE_IMAGE_TODAY set to it. */
+export const GOLDEN_DAY = '2026-12-07';
 
 /** An app case's project: its answers come from detection, as when create-image runs in that folder. */
 export interface AppFixture {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appAnswers, detectApps, evidenceLine, PROVIDERS } from '../../src/detect/detect.js';
+import { appAnswers as appAnswersOn, detectApps, evidenceLine, PROVIDERS } from '../../src/detect/detect.js';
 import { satisfies } from '../../src/detect/versions.js';
 import { MAX_FILE_BYTES, snapshotDir } from '../../src/edges/project-snapshot.js';
 import { crashIn, runCli } from '../helpers/cli-inprocess.js';
@@ -30,6 +30,8 @@ function project(fixture: string | undefined, extra: Record<string, string> = {}
   return dir;
 }
 const detect = (dir: string) => detectApps(snapshotDir(dir));
+/** The answers as on the day the expectations were written: node's active LTS line is 26. */
+const appAnswers = (app: Parameters<typeof appAnswersOn>[0], base?: string, day = '2026-12-07') => appAnswersOn(app, base, day);
 const only = (dir: string) => {
   const apps = detect(dir);
   expect(apps.map((a) => a.stack)).toHaveLength(1);
@@ -180,7 +182,10 @@ describe('runtime pins and bases', () => {
     // a chosen bookworm is held to what bookworm packages
     const old = appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' })), 'debian:bookworm-slim');
     expect(old.notes.join('\n')).toMatch(/^node 20 \(\.nvmrc\) is not met by debian:bookworm-slim, which packages node 18\.19: the image runs 18\.19; --base node:20-trixie-slim brings 20\.$/m);
-    expect(appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' }))).notes).toEqual([]);
+    // node 20 is past its end of life on the day: kept as pinned, and said
+    expect(appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' }))).notes).toEqual(["node 20 (.nvmrc) is a line past its end of life (2026-04-30): the image runs Debian's 20.19 as pinned, with no more security fixes from the Node.js project; pin the active LTS line, 26."]);
+    // before that day, Debian's 20.19 meets the pin with nothing to say
+    expect(appAnswers(only(project('node-yarn', { '.nvmrc': '20\n' })), undefined, '2026-01-01').notes).toEqual([]);
     // go.mod's go line is a minimum: Debian's newer Go meets it; a newer one gets its own build stage
     const go = appAnswers(only(project('go-cmd', { 'go.mod': 'module example.com/hello\n\ngo 1.25\n' })));
     expect((go.values.set as Record<string, unknown>).builder).toBe('golang:1.25-trixie');
@@ -407,5 +412,21 @@ describe('versions pinned by a tool-version manager', () => {
     expect(py({ 'mise.toml': '[tools]\npython = "3.11"\n' }).runtime).toMatchObject({ version: '3.11' });
     // the fixture's own .python-version (3.13) first
     expect(only(project('python-stdlib', { 'mise.toml': '[tools]\npython = "3.11"\n' })).runtime).toMatchObject({ version: '3.13' });
+  });
+});
+
+describe("node's active LTS line where Debian's node is past its end of life", () => {
+  it('an unpinned app, or a range the LTS line meets, builds on the official image of that line; a chosen Debian base is warned', () => {
+    const app = only(project('node-npm'));
+    const { values, notes } = appAnswers(app);
+    expect(values.base).toBe('node:26-trixie-slim');
+    expect(notes).toContain("Debian trixie's node 20.19 is past its end of life (2026-04-30): the image builds on node:26-trixie-slim, node's active LTS line, which meets >=18; --base debian:trixie-slim builds on Debian's 20.19 instead.");
+    const chosen = appAnswers(app, 'debian:trixie-slim');
+    expect(chosen.values.base).toBeUndefined();
+    expect(chosen.notes).toContain('node 20.19, which debian:trixie-slim packages, is past its end of life (2026-04-30): no more security fixes from the Node.js project; --base node:26-trixie-slim brings node 26, the active LTS line.');
+    // before node 20's end, Debian's node is the default as before
+    expect(appAnswers(app, undefined, '2026-03-01').values.base).toBeUndefined();
+    // a later day: still the line the table says is active then
+    expect(appAnswers(app, undefined, '2027-06-01').values.base).toBe('node:26-trixie-slim');
   });
 });
