@@ -22,6 +22,7 @@ import { findRecipe } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
 import type { externalSources } from '../recipes/external.js';
 import { ensureRecipeTrusted, loadSources } from '../recipes/sources.js';
+import { STATIC_PORT } from '../detect/static.js';
 import { chooseApp, findApps, type DetectedAnswers, type FoundApps } from './app-detect.js';
 import type { ensureTrusted } from '../recipes/trust.js';
 import type { buildGenerated, checkBuildFlags } from './build-command.js';
@@ -122,7 +123,15 @@ async function resolveAll(g: Gathered, targetArg: string | undefined, flags: Gen
   checkRequires(recipe, VERSION);
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: g.interactive, ...(prompter ? { prompter } : {}), notice: out.notice, warn: out.warn, trustCode: async () => (await later()).ensureTrusted });
 
-  const layers: AnswerLayer[] = [...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []), g.fileLayer, g.flagsLayer];
+  // a static site named for a folder with nothing to detect yet (a new site): served where a detected one
+  // is, from a starter page (an empty site answers 404, which its HEALTHCHECK rightly calls unhealthy)
+  const namedStatic = !detected && recipeName === 'app' && g.given.set?.stack === 'static';
+  const layers: AnswerLayer[] = [
+    ...(detected ? [{ values: detected.values, path: (k: string) => `detected ${k}` }] : []),
+    ...(namedStatic ? [{ values: { ports: [String(STATIC_PORT)], set: { starter: true } }, path: (k: string) => `--set stack=static ${k}` }] : []),
+    g.fileLayer,
+    g.flagsLayer,
+  ];
   // a given value the recipe refuses stops the wizard before it asks for the target or any answer
   if (prompter) await resolveAnswers(recipe, rawAnswersFrom(layers), { interactive: false, givenOnly: true });
 

@@ -2,6 +2,9 @@
 import { at, exists, fact } from './read.js';
 import type { Provider } from './types.js';
 
+/** Where the site's server listens (web.eta's default), detected or named with --set stack=static. */
+export const STATIC_PORT = 8080;
+
 export const staticSite: Provider = {
   stack: 'static',
   markers: ['index.html'],
@@ -10,8 +13,8 @@ export const staticSite: Provider = {
     return {
       stack: 'static',
       dir,
-      facts: [fact('serve', 'static files on 8080', 'index.html and no server code')],
-      port: 8080,
+      facts: [fact('serve', `static files on ${STATIC_PORT}`, 'index.html and no server code')],
+      port: STATIC_PORT,
       env: {},
       set: { stack: 'static', app: dir === '.' ? '' : dir },
       notes: [],

@@ -47,7 +47,8 @@ describeEngine('.dockerignore of the built-in recipes, as the engine applies it'
     it(`${name}: no secrets/, .create-image/, .env or node_modules in the context; the Dockerfile's sources are`, { timeout: 300_000 }, async () => {
       const dir = await tempDir(`ctx-${name}-`);
       const target = path.join(dir, 'out');
-      const r = await cli([target, '--recipe', name, '--yes', '--compose'], { env: { CI: '1' } });
+      // app in a folder that does not exist yet has nothing to detect: its stack is named
+      const r = await cli([target, '--recipe', name, '--yes', '--compose', ...(name === 'app' ? ['--set', 'stack=static'] : [])], { env: { CI: '1' } });
       expect(r.exitCode, r.stderr).toBe(0);
       for (const [file, content] of Object.entries(PRIVATE)) {
         mkdirSync(path.dirname(path.join(target, file)), { recursive: true });

@@ -24,7 +24,8 @@ import { buildGitlabStandIn, gitlabStandInContext } from '../helpers/gitlab-stan
 
 const RECIPES = path.join(ROOT, 'recipes');
 // What this machine needs, not the recipe: npm behind this machine's CA (see caCertFile).
-const MACHINE_FLAGS: Record<string, string[]> = { 'hexo-apache': ['--ca-cert', caCertFile()] };
+// app in a folder that does not exist yet has nothing to detect: its stack is named
+const MACHINE_FLAGS: Record<string, string[]> = { 'hexo-apache': ['--ca-cert', caCertFile()], app: ['--set', 'stack=static'] };
 // The client on PATH has no buildx: its classic builder, as a user of it gets.
 const ENV = { ...process.env, DOCKER_BUILDKIT: '0', NO_COLOR: '1' };
 

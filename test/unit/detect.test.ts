@@ -367,7 +367,18 @@ describe('--recipe app where nothing is recognised', () => {
     expect(l.stderr).toContain('later is not a folder yet; name its stack with --set stack=');
     const ok = await runCli([empty, '--recipe', 'app', '--set', 'stack=static', '--yes']);
     expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(readFileSync(path.join(empty, 'Dockerfile'), 'utf8')).toContain('busybox httpd');
+    // a new site: its port exposed and probed, and a starter page for the probe to find
+    const dockerfile = readFileSync(path.join(empty, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('busybox httpd -f -v -p 8080');
+    expect(dockerfile).toMatch(/^EXPOSE 8080\/tcp$/m);
+    expect(dockerfile).toContain('"http://127.0.0.1:8080/"');
+    expect(readFileSync(path.join(empty, 'index.html'), 'utf8')).toContain('replace this page with your own files');
+    expect(ok.stdout).toContain(' -p 8080:8080 ');
+    // a detected site has its own index.html: no starter over it
+    const site = project(undefined, { 'index.html': '<p>mine</p>\n' });
+    const own = await runCli([site, '--recipe', 'app', '--set', 'stack=static', '--yes']);
+    expect(own.exitCode, own.stderr).toBe(0);
+    expect(readFileSync(path.join(site, 'index.html'), 'utf8')).toBe('<p>mine</p>\n');
   });
 });
 
