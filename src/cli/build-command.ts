@@ -8,7 +8,7 @@ import { imageFacts } from '../engines/image-facts.js';
 import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
 import type { SbomReport } from '../engines/sbom-file.js';
 import { createProgressRenderer } from '../engines/progress.js';
-import { smokeForAnswers } from '../core/smoke.js';
+import { smokeForAnswers, type ResolvedSmoke, type SmokeAnswers } from '../core/smoke.js';
 import { imageNameFromDir } from '../engines/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
@@ -105,7 +105,7 @@ function shown(dir: string): string {
 }
 
 /** Builds `dir` with progress on stderr, pushes when asked, and prints the summary (unless --json). */
-async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean; smoke: SmokeCheck | undefined }): Promise<BuildReport> {
+async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean; smoke: ResolvedSmoke | undefined }): Promise<BuildReport> {
   const { tags, buildArgs } = checkBuildFlags({ ...flags, build: true }, imageName)!;
   const where = shown(dir);
   const progress = createProgressRenderer(process.stderr, { label: `building ${tags[0]}` });
@@ -211,8 +211,8 @@ export function verifyLine(v: VerifyReport): string {
 export const formatSize = formatBytes;
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
-export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): Promise<BuildReport> {
-  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke: smokeForAnswers(recipe, set) });
+export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, answers: SmokeAnswers): Promise<BuildReport> {
+  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke: smokeForAnswers(recipe, answers) });
 }
 
 /** A file `update` left with conflict blocks would build wrong or fail obscurely: name the first line to fix. */
@@ -255,13 +255,16 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
  * The smoke check of the recipe a record names, when that recipe is at hand (built in, or in a local
  * folder); otherwise the verification is the image's HEALTHCHECK alone.
  */
-function recordedSmoke(record: RecordFile | undefined): SmokeCheck | undefined {
+function recordedSmoke(record: RecordFile | undefined): ResolvedSmoke | undefined {
   if (!record) return undefined;
   const { name, source } = record.recipe;
   const dir = source === 'builtin' ? join(builtinSource().dir, name) : isAbsolute(source) ? join(source, name) : undefined;
   if (!dir || !existsSync(join(dir, MANIFEST))) return undefined;
   try {
-    return smokeForAnswers(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, record.answers.set ?? {});
+    const a = record.answers;
+    // a record from an older version (or edited by hand) may lack an answer: the check then assumes its default
+    const answers = { set: a.set ?? {}, tz: a.tz ?? 'UTC', locale: a.locale ?? 'C.UTF-8', runtime: a.runtime ?? { name: 'none' as const, version: '' }, family: a.family ?? 'debian' };
+    return smokeForAnswers(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, answers);
   } catch {
     return undefined; // a recipe that no longer loads: the health check still runs
   }

@@ -201,7 +201,7 @@ async function apply(g: Gathered, r: Resolved, plan: Plan, flags: GenerateFlags,
 
   let built: Awaited<ReturnType<GenerateLater['buildGenerated']>> | undefined;
   try {
-    built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest, answers.set) : undefined;
+    built = flags.build ? await (await later()).buildGenerated(targetDir, answers.imageName, plan, flags, recipe.manifest, answers) : undefined;
   } catch (e) {
     // the files are written: a --json failure says which, beside the build error
     if (e instanceof CreateImageError) e.details = { target: targetDir, ...result };

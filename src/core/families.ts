@@ -239,7 +239,7 @@ export function basePackages(family: Family, opts: { tzdata: boolean; localeName
   return pkgs;
 }
 
-const isPlainLocale = (locale: string) => /^(C|POSIX|C\.UTF-8|C\.utf8)$/.test(locale);
+export const isPlainLocale = (locale: string): boolean => /^(C|POSIX|C\.UTF-8|C\.utf8)$/.test(locale);
 
 export function localePackages(family: Family, locale: string): string[] {
   if (isPlainLocale(locale)) return [];

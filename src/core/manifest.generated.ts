@@ -384,7 +384,10 @@ export interface FileSpec {
  * via the `definition` "smokeCheck".
  */
 export interface SmokeCheck {
-  kind: 'http' | 'https' | 'tcp' | 'command';
+  /**
+   * setup: the image is as answered (its time zone's data, its locale and its runtime are there), for an image whose use is the user's to add
+   */
+  kind: 'http' | 'https' | 'tcp' | 'command' | 'setup';
   port?: number;
   path?: string;
   /**

@@ -1,14 +1,63 @@
 // Which smoke check verifies an image: one rule for the verification `--build` runs (src/engines/smoke.ts)
 // and the generated ci/smoke-test.sh (src/pipelines/smoke.ts), so the two never disagree.
-import type { Manifest, SmokeCheck } from './types.js';
+import { sh } from './escape.js';
+import { isPlainLocale } from './families.js';
+import type { Answers, Manifest, RuntimeName, SmokeCheck } from './types.js';
+
+/** The answers a smoke check depends on. */
+export type SmokeAnswers = Pick<Answers, 'set' | 'tz' | 'locale' | 'runtime' | 'family'>;
+
+/** A check ready to run: `setup` resolved to the command it stands for, with words for people. */
+export type ResolvedSmoke = SmokeCheck & { label?: string };
+
+/** What asks each runtime to run at all (its version on stdout or stderr). */
+const RUNTIME_PROBE: Record<Exclude<RuntimeName, 'none'>, string> = {
+  node: 'node --version',
+  python: 'python3 --version',
+  go: 'go version',
+  java: 'java -version',
+  ruby: 'ruby --version',
+  php: 'php --version',
+};
+
+/**
+ * The `setup` check: the image is as answered. Its zone's data is there (a missing tzdata leaves TZ
+ * silently UTC), its locale is compiled (glibc families, where localedef makes it), and its runtime runs
+ * (and, pinned, is that version). One POSIX sh script; every answer in it is quoted.
+ */
+export function setupCheck(a: Pick<Answers, 'tz' | 'locale' | 'runtime' | 'family'>): ResolvedSmoke {
+  const lines = ['set -u', 'fail() { echo "setup check: $*" >&2; exit 1; }'];
+  const checked: string[] = [];
+  lines.push(`zone=${sh(a.tz)}`, '[ -f "/usr/share/zoneinfo/$zone" ] || fail "no zone data for $zone in /usr/share/zoneinfo"');
+  checked.push(`zone ${a.tz}`);
+  if (!isPlainLocale(a.locale) && (a.family === 'debian' || a.family === 'ubuntu')) {
+    // `locale -a` names a UTF-8 locale zh_CN.utf8: the codeset lower-cased, without its dash
+    const [name, codeset] = a.locale.split('.');
+    const listed = codeset ? `${name}.${codeset.toLowerCase().replace(/-/g, '')}` : a.locale;
+    lines.push(`want=${sh(listed)}`, 'locale -a 2>/dev/null | grep -qxF "$want" || fail "locale $want is not compiled (not in locale -a)"');
+    checked.push(`locale ${a.locale}`);
+  }
+  if (a.runtime.name !== 'none') {
+    const probe = RUNTIME_PROBE[a.runtime.name];
+    lines.push(`got=$(${probe} 2>&1) || fail ${sh(`${probe} failed`)}": $got"`);
+    if (a.runtime.version) {
+      lines.push(`case "$got" in *${sh(a.runtime.version)}*) ;; *) fail ${sh(`${a.runtime.name} ${a.runtime.version} was answered`)}", $got runs" ;; esac`);
+    }
+    checked.push(`${a.runtime.name}${a.runtime.version ? ` ${a.runtime.version}` : ''} runs`);
+  }
+  lines.push(`echo ${sh(`setup ok: ${checked.join(', ')}`)}`);
+  return { kind: 'command', command: ['sh', '-c', lines.join('\n')], expect: 'setup ok', label: `setup: ${checked.join(', ')}` };
+}
 
 /**
  * The recipe's smoke check describes its sample as the default answers make it (its page, its path). With
  * any of the recipe's own questions answered otherwise (a WAR, an app dir, another context), it may not
  * apply: then undefined, and the image's HEALTHCHECK, which follows the answers, is what is verified.
  */
-export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, set: Record<string, unknown>): SmokeCheck | undefined {
+export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, a: SmokeAnswers): ResolvedSmoke | undefined {
+  // the setup check follows the answers themselves: it always applies
+  if (m.smoke?.kind === 'setup') return setupCheck(a);
   const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v === undefined || v === null ? '' : v);
-  const asDefault = (m.questions ?? []).every((q) => !(q.name in set) || norm(set[q.name]) === norm(q.default));
+  const asDefault = (m.questions ?? []).every((q) => !(q.name in a.set) || norm(a.set[q.name]) === norm(q.default));
   return asDefault ? m.smoke : undefined;
 }

@@ -8,7 +8,7 @@ import { buildImage } from './build.js';
 import { summarizeLayers, type LayerSummary } from '../core/layers.js';
 import { readLayers } from './layers.js';
 import { writeSbom, type SbomReport } from './sbom-file.js';
-import type { SmokeCheck } from '../core/types.js';
+import type { ResolvedSmoke } from '../core/smoke.js';
 import { detectBuilder, reproducibleRefused, usesDockerEngine, type Builder, type BuilderKind } from './builder.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Progress } from './progress.js';
@@ -49,7 +49,7 @@ export interface BuildDirOptions {
    * Run the image before anything is pushed: its HEALTHCHECK at a short interval, then the recipe's smoke
    * check (undefined: the health check alone). false: --no-verify.
    */
-  verify: { smoke: SmokeCheck | undefined; timeoutSeconds?: number } | false;
+  verify: { smoke: ResolvedSmoke | undefined; timeoutSeconds?: number } | false;
   /** What to say about building by hand when no builder is found. */
   manualHint: string;
   /** Pin the image's timestamps (buildah/podman --timestamp 0); refused for the docker engine's builders. */

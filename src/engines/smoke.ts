@@ -4,6 +4,7 @@
 // tests; the container is always removed afterwards. (ci/smoke-test.sh, src/pipelines/smoke.ts, is the
 // same sequence as a shell script for CI runners.)
 import { ToolError } from '../core/errors.js';
+import type { ResolvedSmoke } from '../core/smoke.js';
 import type { SmokeCheck } from '../core/types.js';
 import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
 import { noteEngine, ownLabels, sweepLeftovers } from './containers.js';
@@ -34,7 +35,7 @@ const HEALTH_INTERVAL = '1s';
  * Resolves when the image runs healthy and passes `smoke` (the health check alone when `smoke` is undefined);
  * throws a ToolError saying why not, its `tail` the container's last log lines.
  */
-export async function smokeTest(builder: Builder, image: string, smoke: SmokeCheck | undefined, opts: SmokeOptions): Promise<SmokeResult> {
+export async function smokeTest(builder: Builder, image: string, smoke: ResolvedSmoke | undefined, opts: SmokeOptions): Promise<SmokeResult> {
   const engine = await runtimeOf(builder);
   const started = Date.now();
   const host = engineHost();
@@ -91,8 +92,9 @@ export async function smokeTest(builder: Builder, image: string, smoke: SmokeChe
 }
 
 /** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`; `none` without a check. */
-export function describeCheck(smoke: SmokeCheck | undefined): string {
+export function describeCheck(smoke: ResolvedSmoke | undefined): string {
   if (!smoke) return 'none';
+  if (smoke.label) return smoke.label;
   const expect = smoke.expect ? ` expecting ${JSON.stringify(smoke.expect)}` : '';
   if (smoke.kind === 'command') return `command ${(smoke.command ?? ['true']).join(' ')}${expect}`;
   return `${smoke.kind} :${smokePort(smoke)}${smoke.kind === 'tcp' ? '' : (smoke.path ?? '/')}${expect}`;

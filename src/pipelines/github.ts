@@ -1,7 +1,8 @@
 // .github/workflows/image.yml: smoke test (amd64 build loaded into the runner) -> multi-platform
 // build and push with buildx and the GitHub Actions cache -> `latest` on the default branch.
 // Every action is pinned to a full commit SHA.
-import type { Recipe, SmokeCheck } from '../core/types.js';
+import type { ResolvedSmoke } from '../core/smoke.js';
+import type { Recipe } from '../core/types.js';
 import { describeSmoke, SMOKE_SCRIPT } from './smoke.js';
 import { uses } from './versions.js';
 import { comment } from './yaml.js';
@@ -17,7 +18,7 @@ export const githubRuns = {
   ],
 };
 
-export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: SmokeCheck | undefined }): string {
+export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: ResolvedSmoke | undefined }): string {
   const m = recipe.manifest;
   const login = [
     '      - name: Log in to the registry',

@@ -1,7 +1,8 @@
 // .gitlab-ci.yml: build (with the last image as cache) -> smoke test -> release `latest` on the
 // default branch. Modernised from the classic docker-in-docker recipe: TLS to the dind service,
 // pinned docker versions, --password-stdin, BuildKit inline cache, rules: instead of only:.
-import type { Recipe, SmokeCheck } from '../core/types.js';
+import type { ResolvedSmoke } from '../core/smoke.js';
+import type { Recipe } from '../core/types.js';
 import { describeSmoke, SMOKE_SCRIPT } from './smoke.js';
 import { DOCKER_VERSION } from './versions.js';
 import { comment, list } from './yaml.js';
@@ -26,7 +27,7 @@ export function gitlabScripts(): { before: string[]; build: string[]; test: stri
   };
 }
 
-export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: SmokeCheck | undefined }): string {
+export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: ResolvedSmoke | undefined }): string {
   const s = gitlabScripts();
   const m = recipe.manifest;
   const out: string[] = [];

@@ -18,7 +18,7 @@ export function extraFiles(plan: Plan, recipe: Recipe, answers: Answers, opts: E
   const files: PlannedFile[] = [];
   const toolVersion = opts.toolVersion ?? '';
   // The check CI runs is the one `--build` verifies with: the recipe's sample check only while it applies.
-  const smoke = smokeForAnswers(recipe.manifest, answers.set);
+  const smoke = smokeForAnswers(recipe.manifest, answers);
   const ciOpts = { caCerts: answers.caCerts.map((c) => `certs/${c.name}`), toolVersion, smoke };
   if (opts.ci) {
     files.push({ path: SMOKE_SCRIPT, content: smokeScript(recipe, answers.imageName, smoke), mode: 0o755 });

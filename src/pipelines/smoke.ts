@@ -2,7 +2,8 @@
 // POSIX shell script that the CI test jobs run against the built image. Plain sh so it runs in the
 // docker:cli image (busybox), on GitHub's runners and on a laptop alike.
 import { sh, shCommand } from '../core/escape.js';
-import type { Recipe, SmokeCheck } from '../core/types.js';
+import type { ResolvedSmoke } from '../core/smoke.js';
+import type { Recipe } from '../core/types.js';
 
 export const SMOKE_SCRIPT = 'ci/smoke-test.sh';
 
@@ -12,16 +13,16 @@ function assign(name: string, value: string): string[] {
 }
 
 /** What the script checks after the HEALTHCHECK; `s` is the check for these answers (core/smoke.ts smokeForAnswers). */
-export function describeSmoke(recipe: Recipe, s: SmokeCheck | undefined): string {
+export function describeSmoke(recipe: Recipe, s: ResolvedSmoke | undefined): string {
   if (!s) return `checks that it starts and stays up (${recipe.manifest.smoke ? "the recipe's sample check does not apply to these answers" : 'the recipe declares no smoke check'})`;
   const expect = s.expect ? ` and expects ${JSON.stringify(s.expect)} in the ${s.kind === 'command' ? 'output' : 'body'}` : '';
   if (s.kind === 'http' || s.kind === 'https') return `requests ${s.kind}://<engine>:<port>${s.path ?? '/'} (container port ${s.port ?? 80})${expect}`;
   if (s.kind === 'tcp') return `connects to container port ${s.port}/tcp`;
-  return `runs ${(s.command ?? []).join(' ')} in it${expect}`;
+  return s.label ? `runs the ${s.label.replace(/^setup: /, 'setup check in it: ')}` : `runs ${(s.command ?? []).join(' ')} in it${expect}`;
 }
 
 /** ci/smoke-test.sh running `s`, the check for these answers (core/smoke.ts smokeForAnswers). */
-export function smokeScript(recipe: Recipe, imageName: string, s: SmokeCheck | undefined): string {
+export function smokeScript(recipe: Recipe, imageName: string, s: ResolvedSmoke | undefined): string {
   const kind = s?.kind ?? 'none';
   const port = s && (kind === 'http' || kind === 'https' || kind === 'tcp') ? (s.port ?? (kind === 'https' ? 443 : 80)) : undefined;
   const command = kind === 'command' ? (s?.command ?? []) : [];

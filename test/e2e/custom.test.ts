@@ -95,6 +95,8 @@ describeEngine('custom recipe, built for real', (status) => {
     expect(next).toContain(`docker run -d --name ${b.image.replace(/:latest$/, '')} -p 8080:8080 ${b.image}`);
     expect(next).not.toContain('docker build');
     expect(out).not.toContain('build.log'); // the log is mentioned only on failure
+    // verified as answered: healthy (nginx), then the zone, the compiled locale and the runtime
+    expect(out).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy, setup: zone Asia\/Shanghai, locale zh_CN\.UTF-8, node runs$/m);
     // progress went to stderr, one short line per step (not a TTY)
     const steps = b.result.stderr.split('\n').filter((l) => l.startsWith('building '));
     expect(steps.length).toBeGreaterThan(5);

@@ -31,7 +31,8 @@ case "$1" in
     fi
     exit "\${FAKE_EXIT:-0}" ;;
   run) echo "\${FAKE_CONTAINER:-c0ffee}"; exit "\${FAKE_RUN_EXIT:-0}" ;;
-  exec) exit "\${FAKE_EXEC_EXIT:-0}" ;;
+  # a shell check runs on this machine, standing in for the container's (the setup check reads its files)
+  exec) [ -z "$FAKE_EXEC_EXIT" ] && [ "$3" = sh ] && { shift 3; exec /bin/sh "$@"; }; exit "\${FAKE_EXEC_EXIT:-0}" ;;
   logs) printf '%s\\n' "\${FAKE_CONTAINER_LOG:-fake container log}"; exit 0 ;;
   rm|rmi) exit 0 ;;
   healthcheck)

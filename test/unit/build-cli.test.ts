@@ -66,7 +66,7 @@ describe('create-image ... --build', () => {
       '  image   sha256:1f134cff13b97e52d4b3a1a3d5c2b1d1f3e4a5b6c7d8e9f00112233445566778',
       '  size    74.8 MB',
       '  tags    my-app:latest',
-      expect.stringMatching(/^ {2}verify {2}passed in \d+(\.\d)?s: no HEALTHCHECK, command sh -c true$/),
+      expect.stringMatching(/^ {2}verify {2}passed in \d+(\.\d)?s: no HEALTHCHECK, setup: zone UTC$/),
     ]);
     expect(lines.slice(-3)).toEqual(['Next steps:', "  cd 'My App'", '  docker run -d --name my-app -p 8080:8080 my-app:latest']);
     expect(r.stdout).not.toContain('docker build');
@@ -165,7 +165,7 @@ describe('create-image ... --build', () => {
     const ok = await run(['verified', ...GEN, '--build', '--tag', '127.0.0.1:5917/rec/v:1', '--push', '--json'], { PATH: onlyDocker, FAKE_ARGS: args, FAKE_HEALTH: 'healthy', FAKE_PUSH_LOG: path.join(LOGS, 'docker-push-ok.log') });
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout).build;
-    expect(report.verify).toMatchObject({ status: 'passed', health: 'healthy', check: 'command sh -c true' });
+    expect(report.verify).toMatchObject({ status: 'passed', health: 'healthy', check: 'setup: zone UTC' });
     expect(report.verify.seconds).toBeGreaterThanOrEqual(0);
     const argv = readFileSync(args, 'utf8').split('\n');
     const runAt = argv.indexOf('run');
