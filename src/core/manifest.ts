@@ -102,6 +102,9 @@ function semanticIssues(m: Manifest): Issue[] {
     envNames.add(e.name);
     if (e.secret && e.default) issues.push({ path: `env[${i}].default`, message: 'a secret env var cannot have a default (it would land in the image)' });
   });
+  const noop = 'a check that cannot fail; name what proves the image works (a page and its text, a port, a command whose output is expected)';
+  if (m.smoke?.kind === 'command' && !m.smoke.expect && cannotFail(m.smoke.command ?? [])) issues.push({ path: 'smoke.command', message: noop });
+  if (m.healthcheck && cannotFail(['sh', '-c', m.healthcheck.cmd])) issues.push({ path: 'healthcheck.cmd', message: noop });
   if (!m.bases) return issues;
   if (/:latest$/.test(m.bases.default)) issues.push({ path: 'bases.default', message: 'must be pinned to a tag other than latest, e.g. debian:bookworm-slim' });
   for (const [fam, image] of Object.entries(m.bases.images ?? {})) {
@@ -111,3 +114,14 @@ function semanticIssues(m: Manifest): Issue[] {
   }
   return issues;
 }
+
+/** `true`, `:` or `exit 0`, alone or under `sh -c` (a shell, a busybox applet): a command that always succeeds. */
+export function cannotFail(argv: readonly string[]): boolean {
+  let words = argv.map((w) => w.trim()).filter(Boolean);
+  if (/(^|\/)busybox$/.test(words[0] ?? '')) words = words.slice(1);
+  if (/(^|\/)(ba|da)?sh$/.test(words[0] ?? '') && words[1] === '-c' && words.length === 3) words = words[2]!.split(/\s+/).filter(Boolean);
+  if (/(^|\/)busybox$/.test(words[0] ?? '')) words = words.slice(1);
+  const line = words.join(' ').replace(/;$/, '');
+  return words.length === 0 || /^((\/usr)?\/bin\/)?true$/.test(line) || line === ':' || /^exit( 0)?$/.test(line);
+}
+

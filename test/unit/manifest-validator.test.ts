@@ -58,6 +58,19 @@ describe('manifest validator', () => {
 
   const manifest = (files: { template: string; path: string }[], extra: object = {}) => ({ name: 'x', description: 'd', version: '1.0.0', bases: { families: ['debian'], default: 'debian:bookworm-slim' }, files, ...extra });
 
+  it('refuses a smoke check or HEALTHCHECK that cannot fail', () => {
+    const DF = [{ template: 'Dockerfile.eta', path: 'Dockerfile' }];
+    const noop = /^a check that cannot fail; name what proves the image works/;
+    for (const command of [['true'], ['sh', '-c', 'true'], ['/bin/sh', '-c', 'exit 0'], ['/busybox', 'true'], ['/busybox', 'sh', '-c', ':'], ['/usr/bin/true'], []]) {
+      expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command } })), JSON.stringify(command)).toEqual([{ path: 'smoke.command', message: expect.stringMatching(noop) }]);
+    }
+    expect(validateManifest(manifest(DF, { healthcheck: { cmd: 'true' } }))).toEqual([{ path: 'healthcheck.cmd', message: expect.stringMatching(noop) }]);
+    // checks that can fail: a real command, or any command whose output is expected
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command: ['cat', '/etc/greeting'] }, healthcheck: { cmd: 'pgrep vsftpd' } }))).toEqual([]);
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command: ['sh', '-c', 'true'], expect: 'x' } }))).toEqual([]);
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command: ['sh', '-c', 'true && test -f /x'] } }))).toEqual([]);
+  });
+
   it("refuses output paths that are the tool's record or state, or inside a .git folder", () => {
     const paths = ['.create-image.json', '.Create-Image.JSON', '.create-image/base.json', './.create-image/build.log', '.git/hooks/pre-commit', 'sub/.git/config', '.GIT/HEAD'];
     const issues = validateManifest(manifest(paths.map((p) => ({ template: 't.eta', path: p }))));
