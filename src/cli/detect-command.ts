@@ -19,8 +19,18 @@ export function detect(dirArg: string, flags: DetectFlags): void {
     const { values, notes } = appAnswers(app, undefined, today());
     const impossible = impossiblePin(app);
     if (impossible) notes.unshift(`${impossible.file}: ${impossible.message}: a generation stops here (exit 2)`);
-    // The generation that takes these answers, as a command line (one app of several needs --app).
-    const command = shCommand(['npx', 'create-image', shown, ...(apps.length > 1 ? ['--app', app.dir] : [])]);
+    // The generation that takes these answers, as a command line: one app of several needs --app (its
+    // folder), one of several stacks in a folder --set stack, a module with several main packages one.
+    const dirs = new Set(apps.map((a) => a.dir));
+    const sharesDir = apps.filter((a) => a.dir === app.dir).length > 1;
+    const command = shCommand([
+      'npx',
+      'create-image',
+      shown,
+      ...(dirs.size > 1 ? ['--app', app.dir] : []),
+      ...(sharesDir ? ['--set', `stack=${app.stack}`] : []),
+      ...(app.choices ? ['--set', `${app.choices.key}=${app.choices.values[0]}`] : []),
+    ]);
     return { dir: app.dir, stack: app.stack, facts: app.facts, ...(app.runtime ? { runtime: app.runtime } : {}), ...(app.port ? { port: app.port } : {}), answers: values, ...(app.choices ? { choices: app.choices } : {}), notes, command };
   });
   if (flags.json) {

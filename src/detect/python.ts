@@ -65,6 +65,12 @@ export const python: Provider = {
     }
     if (port === undefined) port = listenFacts(findPort(snap, dir, pys), facts, env, notes);
     else env.PORT = String(port);
+    // a start command that reads $PORT (a Procfile's, as Heroku-style platforms run it) is given one
+    if (port === undefined && start && /\$\{?PORT\b/.test(start)) {
+      port = DEFAULT_PORT[framework ?? ''] ?? 8000;
+      env.PORT = String(port);
+      facts.push(fact('port', String(port), `the start command reads $PORT; PORT=${port} (${framework ? `${framework}'s default` : "gunicorn's default"}) in the image`));
+    }
     return { stack: 'python', dir, facts, runtime: version ? { name: 'python', version: version.value, ...(version.spec ? { spec: version.spec } : {}) } : { name: 'python' }, ...(port ? { port } : {}), env, set, notes };
   },
 };

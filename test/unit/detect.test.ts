@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appAnswers as appAnswersOn, detectApps, evidenceLine, PROVIDERS } from '../../src/detect/detect.js';
 import { satisfies } from '../../src/detect/versions.js';
+import { commandWords } from '../../src/core/command-words.js';
 import { MAX_FILE_BYTES, snapshotDir } from '../../src/edges/project-snapshot.js';
 import { crashIn, runCli } from '../helpers/cli-inprocess.js';
 import { APP_FIXTURES } from '../helpers/golden-cases.js';
@@ -289,6 +290,45 @@ describe('project files read as untrusted data', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(`CMD ["node", ${JSON.stringify(main)}]`);
     }
+  });
+
+  it('`generate with` runs as printed for two stacks in one folder and for apps in two folders', async () => {
+    const root = project(undefined, {
+      't1/package.json': JSON.stringify({ scripts: { start: 'node s.js' } }),
+      't1/s.js': 'require("http").createServer().listen(3000)\n',
+      't1/requirements.txt': 'flask\n',
+      't1/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      'web/index.html': '<p>hi</p>\n',
+    });
+    const r = await runCli(['detect', '.'], { cwd: root });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const commands = [...r.stdout.matchAll(/^ {2}generate with: {3}(.+)$/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(['npx create-image . --app t1 --set stack=node', 'npx create-image . --app t1 --set stack=python', 'npx create-image . --app web']);
+    for (const [i, line] of commands.entries()) {
+      const parsed = commandWords(line);
+      if (parsed.error !== undefined) throw new Error(parsed.error);
+      expect(parsed.words.slice(0, 2)).toEqual(['npx', 'create-image']);
+      // each in a copy of the folder: the first generation's files would make the second a re-run
+      const copy = path.join(tmp, `gen-with-${i}`);
+      cpSync(root, copy, { recursive: true });
+      const gen = await runCli([...parsed.words.slice(2), '--dry-run'], { cwd: copy });
+      expect(gen.exitCode, `${line}: ${gen.stderr}`).toBe(0);
+    }
+  });
+
+  it("a Procfile's start that reads $PORT is given a port: exposed, set, probed", async () => {
+    const procfile = 'web: gunicorn app:app --bind 0.0.0.0:$PORT\n';
+    const flask = only(project(undefined, { Procfile: procfile, 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    expect(flask.port).toBe(5000);
+    expect(flask.env.PORT).toBe('5000');
+    const plain = project(undefined, { Procfile: procfile, 'requirements.txt': 'gunicorn\n', 'app.py': 'def app(environ, start): pass\n' });
+    expect(only(plain).port).toBe(8000);
+    const r = await runCli([plain, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const dockerfile = readFileSync(path.join(plain, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('ENV PORT="8000"');
+    expect(dockerfile).toMatch(/^EXPOSE 8000\/tcp$/m);
+    expect(dockerfile).toContain('http://127.0.0.1:8000/');
   });
 
   it('an empty web: line, an empty go.mod and one without a module line are notes, not commands', () => {
