@@ -78,6 +78,8 @@ export interface DetectFlags {
 
 export interface UpdateFlags extends SourceFlags, UpdateAnswerFlags {
   check?: boolean;
+  compose?: boolean;
+  ci?: string;
   refreshLock?: boolean;
   dryRun?: boolean;
   json?: boolean;

@@ -9,6 +9,7 @@ import { shCommand } from '../core/escape.js';
 import { endOfSupportWarning } from '../core/families.js';
 import { today } from '../edges/clock.js';
 import { ANSWER_KEYS, flagLayer, flagPath, rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
+import { clashingExtra, withExtras } from '../core/record.js';
 import { hasRecord, saveBase } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import type { Answers, Plan, Recipe } from '../core/types.js';
@@ -159,7 +160,11 @@ async function render(g: Gathered, r: Resolved, flags: GenerateFlags, later: () 
   if (stale) out.warn(stale);
   const plan = renderPlan(r.recipe, r.answers, VERSION);
   if (r.detected) plan.notes = [...plan.notes, ...r.detected.notes];
-  if (g.ci || flags.compose) addExtras(plan, (await later()).extraFiles(plan, r.recipe, r.answers, { ...(g.ci ? { ci: g.ci } : {}), compose: !!flags.compose, toolVersion: VERSION }), flags);
+  if (g.ci || flags.compose) {
+    const extras = (await later()).extraFiles(plan, r.recipe, r.answers, { ...(g.ci ? { ci: g.ci } : {}), compose: !!flags.compose, toolVersion: VERSION });
+    checkExtras(plan, extras, flags);
+    plan.files = withExtras(plan.files, extras, { ...(flags.compose ? { compose: true } : {}), ...(g.ci ? { ci: g.ci } : {}) });
+  }
   return plan;
 }
 
@@ -226,12 +231,10 @@ async function apply(g: Gathered, r: Resolved, plan: Plan, flags: GenerateFlags,
 
 const listOf = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** --ci and --compose files join the plan, so they go through the same dry-run, diff and no-overwrite rules. */
-function addExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): void {
-  for (const f of extras) {
-    if (plan.files.some((x) => x.path === f.path)) throw new UsageError([{ path: flags.compose && f.path.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${f.path}` }]);
-    plan.files.push(f);
-  }
+/** --ci and --compose files join the plan (the same dry-run, diff and no-overwrite rules), unless the recipe writes them. */
+function checkExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): void {
+  const clash = clashingExtra(plan.files, extras);
+  if (clash) throw new UsageError([{ path: flags.compose && clash.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${clash}` }]);
 }
 
 /** The wizard's summary: each answer by its label (answer table), then the target and its files. */

@@ -164,7 +164,9 @@ Examples:
       .command('update')
       .description('re-render a generated dir with a newer recipe (or new answers: the answer flags replace the recorded ones) and merge your edits three ways')
       .argument('[dir]', 'generated dir', '.')
-      .option('--check', 'only tell (exit 0: up to date, 1: newer recipe available)')
+      .option('--check', 'only tell (exit 0: up to date, 10: newer recipe available)')
+      .option('--compose', 'also keep compose.yaml current (written now when missing); a dir generated with --compose keeps it without the flag')
+      .addOption(ciOption('also keep this CI pipeline current (written now when missing); a dir generated with --ci keeps its own'))
       .option('--dry-run', 'show the merged result as a diff; write nothing')
       .option('--refresh-lock', 'resolve the FROM images of a locked dir to their digests again (default: the lock is re-applied; images it lacks are resolved)')
       .option('--json', 'machine-readable output'),

@@ -2,9 +2,14 @@
 // ways (src/update/update.ts). Exit codes: 0 updated cleanly (or nothing to do); 1 conflicts written with
 // markers (or, with --dry-run, conflicts would be); 2 bad input. `--check`: 0 up to date, 10 a newer
 // recipe version is available (as `check`).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
-import { ExitError, UPDATE_AVAILABLE } from '../core/errors.js';
+import { ExitError, UPDATE_AVAILABLE, UsageError } from '../core/errors.js';
+import { clashingExtra, withExtras, type RecordFile } from '../core/record.js';
+import type { Answers, Plan, PlannedFile, Recipe } from '../core/types.js';
+import { extraFiles } from '../pipelines/index.js';
+import { parseCi } from '../pipelines/systems.js';
 import { flagLayer } from '../core/raw-answers.js';
 import { readLock, readRecord } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
@@ -44,6 +49,7 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
   const changes = flagLayer(flags as Record<string, unknown>, (e) => e.update !== undefined);
   const answers = await resolveAnswers(recipe, recordedAnswers(dir, rec, recipe, changes), { interactive: false });
   const plan = renderPlan(recipe, answers, VERSION);
+  plan.files = withRecordedExtras(dir, rec, plan, recipe, answers, flags);
   const lock = readLock(dir);
   const rendered = await previousRender(dir, rec, VERSION, out.warn);
   // A locked dir merges pinned texts: the digests it holds are no edit of the user's.
@@ -77,6 +83,25 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
     for (const i of locked?.images ?? []) out.line(`  ${i.kept ? 'locked  ' : 'resolved'} ${i.image}:${i.tag}@${i.digest}`);
   }
   if (conflicted.length) throw new ExitError(1, `conflicts in ${conflicted.map((c) => c.path).join(', ')}: resolve the <<<<<<< yours / >>>>>>> recipe blocks (your text is kept in them), then rebuild`);
+}
+
+/**
+ * The --compose and --ci files generated with the dir (or asked for now) rendered for the new answers,
+ * so a new service or port reaches compose.yaml and the pipeline; merged three ways like the recipe's.
+ */
+function withRecordedExtras(dir: string, rec: RecordFile, plan: Plan, recipe: Recipe, answers: Answers, flags: UpdateFlags): PlannedFile[] {
+  const ci = parseCi(flags.ci) ?? rec.extras?.ci;
+  const which = { ...((rec.extras?.compose ?? false) || flags.compose ? { compose: true } : {}), ...(ci ? { ci } : {}) };
+  if (!which.compose && !which.ci) {
+    // a folder generated before the record named its extras: they stay as they are, said once
+    const untracked = ['compose.yaml', '.gitlab-ci.yml', '.github/workflows/image.yml'].filter((p) => !(p in rec.files) && existsSync(join(dir, p)));
+    if (untracked.length && !rec.extras) out.notice(`${untracked.join(', ')}: not kept current (the record does not name ${untracked.length === 1 ? 'it' : 'them'}); --compose or --ci <system> re-renders and merges ${untracked.length === 1 ? 'it' : 'them'}`);
+    return plan.files;
+  }
+  const extras = extraFiles(plan, recipe, answers, { ...(which.ci ? { ci: which.ci } : {}), compose: !!which.compose, toolVersion: VERSION });
+  const clash = clashingExtra(plan.files, extras);
+  if (clash) throw new UsageError([{ path: clash.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${clash}` }]);
+  return withExtras(plan.files, extras, which);
 }
 
 function label(a: FileAction): string {

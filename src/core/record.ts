@@ -34,10 +34,17 @@ export function reservedOutputPath(path: string): string | undefined {
 /** The answers as recorded: CA certificates by file name (their text stays in certs/), no secret env. */
 export type RecordedAnswers = Omit<Answers, 'caCerts'> & { caCerts?: string[] };
 
+/** Files written beside the recipe's by request (--compose, --ci): kept current by `update` as its own. */
+export interface RecordedExtras {
+  compose?: boolean;
+  ci?: 'gitlab' | 'github';
+}
+
 export interface RecordFile {
   createImage?: string;
   recipe: { name: string; version: string; source: string; commit?: string };
   answers: RecordedAnswers;
+  extras?: RecordedExtras;
   /** Output path -> sha256 of what the recipe rendered there (extras such as --ci files are not recipe output). */
   files: Record<string, string>;
 }
@@ -53,6 +60,23 @@ export function recordOf(recipe: Recipe, a: Answers, toolVersion: string, files:
 }
 
 export const recordText = (record: RecordFile): string => `${JSON.stringify(record, null, 2)}\n`;
+
+/**
+ * The plan with the --compose/--ci files joined and recorded: the record names which were asked for and
+ * hashes them with the recipe's, so `update` re-renders and merges them and `check` sees their edits.
+ */
+export function withExtras(files: PlannedFile[], extras: PlannedFile[], which: RecordedExtras): PlannedFile[] {
+  if (!extras.length) return files;
+  return [...files, ...extras].map((f) => {
+    if (f.path !== RECORD_FILE) return f;
+    const rec = JSON.parse(f.content) as RecordFile;
+    const next: RecordFile = { ...rec, extras: which, files: { ...rec.files, ...Object.fromEntries(extras.map((e) => [e.path, sha256(e.content)])) } };
+    return { ...f, content: recordText(next) };
+  });
+}
+
+/** The first --compose/--ci file the recipe itself writes, when one does (the extra would replace it). */
+export const clashingExtra = (files: PlannedFile[], extras: PlannedFile[]): string | undefined => extras.find((e) => files.some((f) => f.path === e.path))?.path;
 
 /** The recipe's own output among planned files: those the plan's record hashes (not --ci/--compose extras). */
 export function recipeFiles(files: PlannedFile[]): PlannedFile[] {
