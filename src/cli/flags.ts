@@ -100,6 +100,7 @@ export interface CheckFlags {
 
 export interface RecipeTestFlags {
   build?: boolean;
+  json?: boolean;
   caCert?: string[];
   family?: string;
   builder?: string;

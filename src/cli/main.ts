@@ -198,6 +198,7 @@ Examples:
     .description('scaffold a recipe folder')
     .argument('<name>', 'recipe name: lowercase letters, digits and dashes, starting with a letter')
     .option('--dir <dir>', 'parent folder', '.')
+    .option('--json', 'machine-readable output: the folder, its files and the next steps')
     .action(async (name, flags) => (await later()).recipeNew(name, flags));
   recipeSourceOptions(
     recipe
@@ -208,7 +209,8 @@ Examples:
       // the default shown as a number (commander quotes a string default)
       .addOption(new Option('--smoke-timeout <seconds>', 'with --build: how long the smoke check may take to pass').default('90', '90'))
       .option('--family <family>', 'only this family')
-      .option('--ca-cert <file>', 'CA certificate (PEM) every render trusts while building, as for generation (repeatable)', collect),
+      .option('--ca-cert <file>', 'CA certificate (PEM) every render trusts while building, as for generation (repeatable)', collect)
+      .option('--json', 'machine-readable output: each render, each build and every problem, in one document'),
   ).action(async (dir, flags) => (await later()).recipeTest(dir, flags));
 
   prog

@@ -15,7 +15,8 @@ import { lineOfPath } from '../core/json-position.js';
 import { RECIPE_NAME, RECIPE_NAME_RULE } from '../core/manifest.js';
 import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
-import { FAMILIES, type Family, type Recipe, type SmokeCheck } from '../core/types.js';
+import { smokeForAnswers, type ResolvedSmoke } from '../core/smoke.js';
+import { FAMILIES, type Answers, type Family, type Recipe } from '../core/types.js';
 import { targetDirError } from '../edges/write.js';
 import { lintPlan } from '../lint/index.js';
 import { MANIFEST } from '../recipes/load.js';
@@ -31,21 +32,28 @@ import type { RecipeTestFlags, SourceFlags } from './flags.js';
 import { out } from './output.js';
 import { VERSION } from './version.js';
 
-export async function recipeNew(name: string, flags: { dir?: string }): Promise<void> {
+export async function recipeNew(name: string, flags: { dir?: string; json?: boolean }): Promise<void> {
   if (!RECIPE_NAME.test(name)) throw new UsageError([{ path: 'name', message: `"${name}" is not a recipe name: ${RECIPE_NAME_RULE}` }]);
   const dir = resolve(flags.dir ?? '.', name);
   const notFolder = targetDirError(dir);
   if (notFolder) throw new UsageError([{ path: '--dir', message: notFolder }]);
   if (existsSync(dir) && readdirSync(dir).length) throw new UsageError([{ path: '--dir', message: `${dir} exists and is not empty; pick another name or --dir` }]);
-  for (const f of scaffoldFiles(name, schemaRef(dir, VERSION), VERSION)) {
-    fse.outputFileSync(join(dir, f.path), f.content, f.mode ? { mode: f.mode } : {});
-  }
+  const files = scaffoldFiles(name, schemaRef(dir, VERSION), VERSION);
+  for (const f of files) fse.outputFileSync(join(dir, f.path), f.content, f.mode ? { mode: f.mode } : {});
   const rel = relative(process.cwd(), dir) || '.';
+  const next: [string, string][] = [
+    [shCommand(['create-image', 'recipe', 'test', rel]), 'render on every family and lint'],
+    [shCommand(['create-image', 'recipe', 'test', rel, '--build']), 'also build and run its smoke check'],
+    [shCommand(['create-image', `my-${name}`, '--recipes', relative(process.cwd(), dirname(dir)) || '.', '--recipe', name, '--yes']), ''],
+  ];
+  if (flags.json) {
+    out.json({ recipe: name, dir, files: files.map((f) => f.path), next: next.map(([c]) => c) });
+    return;
+  }
   out.line(`Created recipe ${name} in ${rel}`);
   out.line('Next steps:');
-  out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel])}            # render on every family and lint`);
-  out.line(`  ${shCommand(['create-image', 'recipe', 'test', rel, '--build'])}    # also build and run its smoke check`);
-  out.line(`  ${shCommand(['create-image', `my-${name}`, '--recipes', relative(process.cwd(), dirname(dir)) || '.', '--recipe', name, '--yes'])}`);
+  const width = Math.max(...next.filter(([, why]) => why).map(([c]) => c.length));
+  for (const [c, why] of next) out.line(`  ${why ? `${c.padEnd(width)}    # ${why}` : c}`);
 }
 
 export async function recipeTest(dirArg: string, flags: RecipeTestFlags & SourceFlags): Promise<void> {
@@ -71,14 +79,19 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
   }
   await ensureRecipeTrusted(recipe, sources, { ...(flags.trust ? { trust: true } : {}), interactive: false, notice: out.notice, warn: out.warn, trustCode: async () => ensureTrusted });
   const m = recipe.manifest;
-  for (const l of describeInherited(recipe)) out.line(l);
+  // --json: one document at the end instead of a line per render
+  const say = flags.json ? () => undefined : out.line;
+  const inherited = describeInherited(recipe);
+  for (const l of inherited) say(l);
   if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) throw new UsageError([{ path: '--family', message: `"${flags.family}" is not a family; accepted: ${FAMILIES.join(', ')}` }]);
   if (flags.family && !m.bases.families.includes(flags.family as Family)) throw new UsageError([{ path: '--family', message: `${m.name} does not claim ${flags.family}; it claims ${m.bases.families.join(', ')}` }]);
   const families = flags.family ? [flags.family as Family] : m.bases.families;
   const cases = testCases(dir);
   const outRoot = mkdtempSync(join(tmpdir(), `create-image-recipe-test-${m.name}-`));
   const manifestText = readFileSync(manifestFile, 'utf8');
-  const rendered: { family: Family; dir: string; plan: ReturnType<typeof renderPlan> }[] = [];
+  const rendered: { family: Family; dir: string; answers: Answers }[] = [];
+  const renders: { family: Family; case: string; answersFile?: string; files: number; lintClean: boolean }[] = [];
+  const builds: { family: Family; seconds: number; health: string; check: string }[] = [];
 
   for (const family of families) {
     const base = baseFor(recipe, family);
@@ -100,8 +113,9 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
           const tpl = templates.get(text.split(':')[0]!);
           problems.push(`${where}: ${caseDir}${sep}${text}${p.startsWith('warning: ') ? ' (warning)' : ''}${tpl ? ` [rendered from ${join(dir, tpl)}]` : ''}`);
         }
-        if (!lint.problems.length) out.line(`ok   ${family.padEnd(6)} ${c.name}${c.file ? ` (${relative(dir, c.file)})` : ''}: ${plan.files.length} files, lint clean`);
-        if (c.name === 'defaults') rendered.push({ family, dir: caseDir, plan });
+        if (!lint.problems.length) say(`ok   ${family.padEnd(6)} ${c.name}${c.file ? ` (${relative(dir, c.file)})` : ''}: ${plan.files.length} files, lint clean`);
+        renders.push({ family, case: c.name, ...(c.file ? { answersFile: relative(dir, c.file) } : {}), files: plan.files.length, lintClean: !lint.problems.length });
+        if (c.name === 'defaults') rendered.push({ family, dir: caseDir, answers });
       } catch (e) {
         if (!(e instanceof CreateImageError)) throw e;
         problems.push(`${where}${c.file ? ` (${c.file})` : ''}: ${e.message}`);
@@ -114,8 +128,10 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
     else {
       for (const r of rendered) {
         try {
-          const checked = await buildAndSmoke(m.name, r.family, r.dir, m.smoke, { ...flags, smokeTimeout });
-          out.line(`ok   ${r.family.padEnd(6)} built and smoke-checked (${checked.health === 'healthy' ? 'healthy, ' : ''}${checked.check}) in ${checked.seconds}s`);
+          // the check for the defaults' answers: a setup check names the zone, locale and runtime they give
+          const checked = await buildAndSmoke(m.name, r.family, r.dir, smokeForAnswers(m, r.answers) ?? m.smoke, { ...flags, smokeTimeout });
+          builds.push({ family: r.family, seconds: checked.seconds, health: checked.health, check: checked.check });
+          say(`ok   ${r.family.padEnd(6)} built and smoke-checked (${checked.health === 'healthy' ? 'healthy, ' : ''}${checked.check}) in ${checked.seconds}s`);
         } catch (e) {
           if (!(e instanceof CreateImageError)) throw e;
           problems.push(`${r.family} build: ${e.message}`);
@@ -125,16 +141,18 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
   }
 
   // Kept to look at when something failed, and only when a render got that far (a template error renders nothing).
-  if (problems.length && readdirSync(outRoot).length) out.line(`renders kept in ${outRoot}`);
+  const kept = problems.length > 0 && readdirSync(outRoot).length > 0;
+  if (kept) say(`renders kept in ${outRoot}`);
   else rmSync(outRoot, { recursive: true, force: true });
+  if (flags.json) out.json({ ok: !problems.length, recipe: m.name, dir, ...(inherited.length ? { inherited } : {}), renders, ...(flags.build ? { builds } : {}), problems, ...(kept ? { rendersKept: outRoot } : {}) });
   if (problems.length) {
-    for (const p of problems) process.stderr.write(`${p}\n`);
+    if (!flags.json) for (const p of problems) process.stderr.write(`${p}\n`);
     throw new ExitError(1, `${dirArg}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
   }
 }
 
 /** Builds one render under a throwaway tag, runs its smoke check, and removes the image again. */
-async function buildAndSmoke(name: string, family: Family, dir: string, smoke: SmokeCheck, flags: { builder?: string; smokeTimeout: number }): Promise<SmokeResult> {
+async function buildAndSmoke(name: string, family: Family, dir: string, smoke: ResolvedSmoke, flags: { builder?: string; smokeTimeout: number }): Promise<SmokeResult> {
   const builder = await detectBuilder(flags.builder ? { builder: flags.builder as BuilderKind } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);
