@@ -23,7 +23,7 @@ GITLAB_PAGES_URL=https://gitlab.com/gitlab-org/gitlab-pages.git
 GITALY_URL=https://gitlab.com/gitlab-org/gitaly.git
 RUBY_URL="https://cache.ruby-lang.org/pub/ruby/${RUBY_VERSION%.*}/ruby-${RUBY_VERSION}.tar.gz"
 ARCH="$(dpkg --print-architecture)"
-GOLANG_URL="https://go.dev/dl/go${GOLANG_VERSION}.linux-${ARCH}.tar.gz"
+GOLANG_URL="https://dl.google.com/go/go${GOLANG_VERSION}.linux-${ARCH}.tar.gz"
 
 # Only needed to build; purged at the end (the shared libraries the build links stay, see below).
 BUILD_DEPENDENCIES=(
@@ -40,6 +40,19 @@ export PATH="${WORK}/go/bin:${PATH}"
 as_git() {
 	setpriv --reuid="${GITLAB_USER}" --regid="${GITLAB_USER}" --init-groups \
 		env HOME="${GITLAB_HOME}" PATH="${PATH}" GOPATH="${GOPATH}" GOCACHE="${GOCACHE}" GOTOOLCHAIN=local "$@"
+}
+
+# Downloads URL to FILE and stops unless its sha256 is SHA256 (a tarball is unpacked only once checked).
+fetch_verified() { # URL FILE SHA256
+	if ! [[ "$3" =~ ^[0-9a-f]{64}$ ]]; then
+		echo "install.sh: no sha256 to check ${1} against (got '${3}')" >&2
+		exit 1
+	fi
+	curl -fsSL -o "$2" "$1"
+	if ! echo "$3  $2" | sha256sum -c --status -; then
+		echo "install.sh: ${1}: sha256 is $(sha256sum "$2" | cut -d' ' -f1), not $3" >&2
+		exit 1
+	fi
 }
 
 clone() { # URL VERSION DIR
@@ -62,12 +75,18 @@ as_git git config --global receive.advertisePushOptions true
 
 echo "==> Ruby ${RUBY_VERSION}"
 mkdir -p "${WORK}/ruby"
-curl -fsSL "${RUBY_URL}" | tar -xz --strip-components=1 -C "${WORK}/ruby"
+# the pinned checksum (build arg RUBY_SHA256), else the one ruby-lang.org lists for the tarball
+ruby_sha256="${RUBY_SHA256:-$(curl -fsSL https://cache.ruby-lang.org/pub/ruby/index.txt | awk -v f="ruby-${RUBY_VERSION}.tar.gz" '$1 == f { print $4 }')}"
+fetch_verified "${RUBY_URL}" "${WORK}/ruby.tar.gz" "${ruby_sha256}"
+tar -xzf "${WORK}/ruby.tar.gz" --strip-components=1 -C "${WORK}/ruby"
 (cd "${WORK}/ruby" && ./configure --prefix=/usr/local --enable-shared --disable-install-doc && make -j"$(nproc)" && make install)
 gem install --no-document bundler
 
 echo "==> Go ${GOLANG_VERSION}"
-curl -fsSL "${GOLANG_URL}" | tar -xz -C "${WORK}"
+# the pinned checksum (build arg GOLANG_SHA256), else the .sha256 file published beside the tarball
+golang_sha256="${GOLANG_SHA256:-$(curl -fsSL "${GOLANG_URL}.sha256" | cut -d" " -f1)}"
+fetch_verified "${GOLANG_URL}" "${WORK}/go.tar.gz" "${golang_sha256}"
+tar -xzf "${WORK}/go.tar.gz" -C "${WORK}"
 
 echo "==> GitLab ${GITLAB_VERSION}"
 install -d -o "${GITLAB_USER}" -g "${GITLAB_USER}" "${GITLAB_INSTALL_DIR}"
