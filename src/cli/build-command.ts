@@ -69,7 +69,19 @@ export function checkBuildFlags(flags: BuildFlags & { build?: boolean }, imageNa
   }
   checkBuildxFlags(flags);
   if (flags.reproducible && (flags.builder === 'docker' || flags.builder === 'buildx')) throw reproducibleRefused();
+  if (flags.verifyTimeout !== undefined) {
+    if (flags.verify === false) throw new UsageError([{ path: '--verify-timeout', message: 'applies to the verification, which --no-verify skips' }]);
+    verifySeconds(flags.verifyTimeout);
+  }
   return { tags, buildArgs };
+}
+
+/** --verify-timeout as a number of seconds, 1 to 3600. */
+export function verifySeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 3600) throw new UsageError([{ path: '--verify-timeout', message: `"${value}" is not a number of seconds from 1 to 3600` }]);
+  return n;
 }
 
 /** A buildx builder name as `docker buildx create --name` accepts it. */
@@ -126,7 +138,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.buildxBuilder !== undefined ? { buildxBuilder: flags.buildxBuilder } : {}),
         ...(flags.cacheFrom?.length ? { cacheFrom: flags.cacheFrom } : {}),
         ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
-        verify: flags.verify === false ? false : { smoke: opts.smoke },
+        verify: flags.verify === false ? false : { smoke: opts.smoke, ...(flags.verifyTimeout !== undefined ? { timeoutSeconds: verifySeconds(flags.verifyTimeout)! } : {}) },
         ...(flags.sbom ? { sbom: { toolVersion: VERSION } } : {}),
         ...(flags.reproducible ? { reproducible: true } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,

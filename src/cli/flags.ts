@@ -31,6 +31,8 @@ export interface BuildFlags {
   cacheTo?: string[];
   /** false with --no-verify */
   verify?: boolean;
+  /** Seconds the verification may take (default VERIFY_TIMEOUT_SECONDS). */
+  verifyTimeout?: string;
   json?: boolean;
   /** Timestamps pinned (buildah/podman --timestamp 0). */
   reproducible?: boolean;
@@ -54,6 +56,7 @@ export function givenBuildFlags(f: BuildFlags): string[] {
     f.cacheFrom?.length ? '--cache-from' : '',
     f.cacheTo?.length ? '--cache-to' : '',
     f.verify === false ? '--no-verify' : '',
+    f.verifyTimeout !== undefined ? '--verify-timeout' : '',
     f.sbom ? '--sbom' : '',
     f.reproducible ? '--reproducible' : '',
   ].filter(Boolean);

@@ -67,6 +67,7 @@ function buildOptions(cmd: Command): Command {
     .option('--cache-from <ref>', 'with --builder buildx: cache source, passed to buildx as is (repeatable)', collect)
     .option('--cache-to <ref>', 'with --builder buildx: cache export, passed to buildx as is (repeatable)', collect)
     .option('--no-verify', 'do not run the built image (health and smoke check) before reporting or pushing it')
+    .option('--verify-timeout <seconds>', 'how long the verification may take to pass, 1 to 3600 (default 120)')
     .option('--reproducible', 'pin the image\'s timestamps so the same sources give the same image id (buildah and podman: --timestamp 0)')
     .option('--sbom', 'after the build, write a CycloneDX JSON SBOM (sbom.cdx.json) beside the Dockerfile: OS packages and the lockfiles copied in');
 }

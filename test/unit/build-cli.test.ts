@@ -253,6 +253,21 @@ describe('create-image ... --build', () => {
     expect(noBuild.code).toBe(2);
     expect(noBuild.stderr).toMatch(/--push: only applies with --build/);
     expect(existsSync(path.join(work, 'nobuild'))).toBe(false);
+    for (const [value, why] of [['0', 'is not a number of seconds from 1 to 3600'], ['1.5', 'is not a number of seconds from 1 to 3600'], ['9999', 'is not a number of seconds from 1 to 3600']] as const) {
+      const t = await run(['badtimeout', ...GEN, '--build', '--verify-timeout', value], { PATH: onlyDocker });
+      expect(t.code).toBe(2);
+      expect(t.stderr).toContain(`create-image: --verify-timeout: "${value}" ${why}`);
+    }
+    const skipped = await run(['skiptimeout', ...GEN, '--build', '--no-verify', '--verify-timeout', '5'], { PATH: onlyDocker });
+    expect(skipped.code).toBe(2);
+    expect(skipped.stderr).toContain('create-image: --verify-timeout: applies to the verification, which --no-verify skips');
+    expect(existsSync(path.join(work, 'badtimeout'))).toBe(false);
+  });
+
+  it('--verify-timeout bounds the verification: a check that never passes fails within it', async () => {
+    const r = await run(['short-verify', ...GEN, '--build', '--verify-timeout', '2'], { PATH: onlyDocker, FAKE_HEALTH: 'starting' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the container was not healthy within 2s');
   });
 });
 
