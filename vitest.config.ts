@@ -5,10 +5,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // e2e files build images and spend much of their time waiting (package downloads, layer commits,
-    // containers starting, health probes): three at once keep two cores busy (a setting of the whole
-    // run: vitest takes worker counts only here, not per project)
-    maxWorkers: 3,
+    // e2e files build images; two cores cannot usefully run more than two at once (a setting of the
+    // whole run: vitest takes worker counts only here, not per project)
+    maxWorkers: 2,
     minWorkers: 1,
     projects: [
       // its set-up builds dist/ when missing or stale (a few unit tests run the built bin) and wants shellcheck
