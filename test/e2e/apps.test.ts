@@ -5,7 +5,7 @@
 import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient } from '../helpers/engine.js';
+import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/apps');
 
@@ -126,7 +126,7 @@ describeEngine('apps detected in their own folder', (engine) => {
     expect(gen.exitCode, gen.stderr).toBe(0);
     const tag = `${uniqueName('app-bk')}:test`;
     removeImageLater(tag);
-    await docker(['build', '-t', tag, dir], { client: buildkit });
+    await docker(['build', ...APT_CACHE_BUILD_ARGS, '-t', tag, dir], { client: buildkit });
     const port = await freePort();
     await runContainer(tag, { ports: [[port, '3001']] });
     const res = await waitFor('the BuildKit image to answer', async () => {

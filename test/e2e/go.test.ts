@@ -5,7 +5,7 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor } from '../helpers/engine.js';
+import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
 
@@ -91,7 +91,7 @@ describeEngine('go recipe (multi-stage, static binary on scratch)', (engine) => 
     expect(gen.exitCode, gen.stderr + gen.stdout).toBe(0);
     const tag = `${uniqueName('go-svc')}:test`;
     removeImageLater(tag);
-    await docker(['build', '-t', tag, dir], { client: buildkit ?? engine.clients[0]! });
+    await docker(['build', ...APT_CACHE_BUILD_ARGS, '-t', tag, dir], { client: buildkit ?? engine.clients[0]! });
 
     const port = await freePort();
     await runContainer(tag, { ports: [[port, '8080']] });

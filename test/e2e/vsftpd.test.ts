@@ -9,7 +9,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 /** `n` consecutive ports free on 127.0.0.1: passive ports must be published on the same numbers. */
 async function freeRange(n: number): Promise<[number, number]> {
@@ -154,7 +154,7 @@ describeEngine('vsftpd recipe (e2e)', ({ clients }) => {
     const gen = await cli([path.join(dir, 'ftp'), '--recipe', 'vsftpd', '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
     removeImageLater(image);
-    await docker(['build', '-t', image, path.join(dir, 'ftp')], { client });
+    await docker(['build', ...APT_CACHE_BUILD_ARGS, '-t', image, path.join(dir, 'ftp')], { client });
   }, 600_000);
 
   it('with FTP_PASS: upload, list, download, restart, log in again; wrong password refused', async () => {
