@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Prompter } from '../core/prompter.js';
 import { UsageError } from '../core/errors.js';
+import { RECORD_FILE } from '../core/record.js';
 import { appAnswers, appLabel, detectFolder, evidenceLine, impossiblePin, MARKERS } from '../detect/detect.js';
 import type { DetectedApp } from '../detect/types.js';
 import { today } from '../edges/clock.js';
@@ -28,7 +29,15 @@ interface UI {
 
 /** Apps in `dir`, narrowed to `--app` when given (a folder relative to `dir`), and the project files no app could use. */
 export function appsIn(dir: string, appFlag: string | undefined): { apps: DetectedApp[]; problems: string[] } {
-  const { apps, problems } = detectFolder(snapshotDir(dir));
+  const snap = snapshotDir(dir);
+  // A folder another recipe generated holds that recipe's files (custom's sample site), not an app
+  const generated = generatedBy(snap.text(RECORD_FILE));
+  if (generated && generated !== 'app') {
+    const problems = [`${RECORD_FILE} says recipe ${generated} generated this folder: its files are not an app (\`create-image update\` re-renders them).`];
+    if (appFlag !== undefined) throw new UsageError([{ path: '--app', message: problems[0]! }]);
+    return { apps: [], problems };
+  }
+  const { apps, problems } = detectFolder(snap);
   if (appFlag === undefined) return { apps, problems };
   const want = appFlag.replace(/^\.\//, '').replace(/\/+$/, '') || '.';
   const chosen = apps.filter((a) => a.dir === want);
@@ -36,6 +45,17 @@ export function appsIn(dir: string, appFlag: string | undefined): { apps: Detect
     throw new UsageError([{ path: '--app', message: `no app recognised in ${want}${apps.length ? `; found: ${apps.map(appLabel).join(', ')}` : problems.length ? ` (${problems.join(' ')})` : ''}` }]);
   }
   return { apps: chosen, problems };
+}
+
+/** The recipe a record names, read as data (a record that does not parse names none). */
+function generatedBy(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const name = (JSON.parse(text) as { recipe?: { name?: unknown } } | null)?.recipe?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a generation found in its project folder before anything is asked: the apps, and what settles the choice. */

@@ -66,7 +66,7 @@ export function fields(obj: Record<string, unknown>, file: string, notes: string
   const str = (name: string, v: unknown): string | undefined => {
     if (v === undefined) return undefined;
     if (typeof v !== 'string') return wrong(name, v, 'a string');
-    if (/[\n\r\0]/.test(v)) return note(`${file}: ${name} has a line break or NUL; ignored.`);
+    if (/[\n\r\0]/.test(v)) return note(`${file}: ${name} has a line break or NUL; ignored${name === 'scripts.start' ? ' (give the start command with --set start="...")' : ''}.`);
     return v;
   };
   const record = (name: string, v: unknown): Record<string, unknown> | undefined => {

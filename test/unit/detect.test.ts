@@ -261,7 +261,7 @@ describe('project files read as untrusted data', () => {
   it('a start line with a line break names package.json and the field', () => {
     const app = only(project(undefined, { 'package.json': JSON.stringify({ scripts: { start: 'node a.js\nrm -rf /' } }), 'server.js': 'x' }));
     expect(app.set.start).toBe('node server.js');
-    expect(app.notes).toContain('package.json: scripts.start has a line break or NUL; ignored.');
+    expect(app.notes).toContain('package.json: scripts.start has a line break or NUL; ignored (give the start command with --set start="...").');
   });
 
   it.each([
@@ -314,6 +314,19 @@ describe('project files read as untrusted data', () => {
       const gen = await runCli([...parsed.words.slice(2), '--dry-run'], { cwd: copy });
       expect(gen.exitCode, `${line}: ${gen.stderr}`).toBe(0);
     }
+  });
+
+  it("a folder another recipe generated is not an app: custom's sample site is its own", async () => {
+    const dir = path.join(tmp, 'generated-custom');
+    expect((await runCli([dir, '--recipe', 'custom', '--service', 'nginx', '--port', '8080', '--yes'])).exitCode).toBe(0);
+    const r = await runCli(['detect', dir]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('.create-image.json says recipe custom generated this folder: its files are not an app');
+    expect(r.stdout).not.toMatch(/\(static\)/);
+    // an app folder's own record (recipe app) keeps it an app
+    const app = project('node-npm');
+    expect((await runCli([app, '--yes'])).exitCode).toBe(0);
+    expect((await runCli(['detect', app])).stdout).toMatch(/^\. \(node\)/);
   });
 
   it("a Procfile's start that reads $PORT is given a port: exposed, set, probed", async () => {
