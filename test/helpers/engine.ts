@@ -145,9 +145,40 @@ export async function cli(args: string[], opts: { cwd?: string; env?: Record<str
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
+/** Images a file's tests built (removeImageLater), and the values its containers were given as secrets. */
+const builtImages = new Set<string>();
+const secretValues = new Map<string, string>();
+const SECRET_NAME = /pass|secret|token|key|auth|pwd/i;
+
+/** A value a test hands a container as a secret: no image the file built may hold it in its config or history. */
+export function rememberSecret(name: string, value: string): void {
+  // NAME_FILE values are paths to a secret, not one
+  if (value.length >= 6 && !/_FILE$/.test(name) && !value.startsWith('/')) secretValues.set(value, name);
+}
+
+/** Where `refs` hold a remembered secret value in their config (Env, labels, cmd) or layer history, one line each. */
+export async function secretLeaks(refs: string[], values: Map<string, string> = secretValues): Promise<string[]> {
+  const found: string[] = [];
+  for (const ref of refs) {
+    const config = await docker(['image', 'inspect', '--format', '{{json .Config}}', ref], { reject: false });
+    if (config.exitCode !== 0) continue; // not built (the test failed first) or another engine's
+    const history = await docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref], { reject: false });
+    for (const [value, name] of values) {
+      if (config.stdout.includes(value)) found.push(`${ref}: the value given as ${name} is in its config`);
+      if (history.stdout.includes(value)) found.push(`${ref}: the value given as ${name} is in its layer history`);
+    }
+  }
+  return found;
+}
+
 afterAll(async () => {
+  // every image a file built is inspected for the secrets its containers were given, before it goes
+  const leaks = secretValues.size ? await secretLeaks([...builtImages]) : [];
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
   cleanups.length = 0;
+  builtImages.clear();
+  secretValues.clear();
+  if (leaks.length) throw new Error(`secret values baked into images: ${leaks.join('; ')}`);
 });
 
 /** Register a cleanup to run after the current file's tests. */
@@ -180,6 +211,7 @@ export async function docker(args: string[], opts: { client?: DockerClient; reje
 
 /** Remove an image after the file's tests. */
 export function removeImageLater(ref: string): void {
+  builtImages.add(ref);
   onCleanup(() => docker(['image', 'rm', '-f', ref], { reject: false }));
 }
 
@@ -188,8 +220,16 @@ export async function runContainer(image: string, opts: { ports?: Array<[host: n
   const args = ['run', '-d'];
   if (opts.name) args.push('--name', opts.name);
   for (const [h, c] of opts.ports ?? []) args.push('-p', `127.0.0.1:${h}:${c}`);
-  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
-  args.push(...(opts.args ?? []), image, ...(opts.cmd ?? []));
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    args.push('-e', `${k}=${v}`);
+    if (SECRET_NAME.test(k)) rememberSecret(k, v);
+  }
+  const extra = opts.args ?? [];
+  for (const [i, a] of extra.entries()) {
+    const m = (extra[i - 1] === '-e' || extra[i - 1] === '--env') && /^([A-Za-z_]\w*)=(.*)$/s.exec(a);
+    if (m && SECRET_NAME.test(m[1]!)) rememberSecret(m[1]!, m[2]!);
+  }
+  args.push(...extra, image, ...(opts.cmd ?? []));
   const id = (await docker(args)).stdout.trim();
   onCleanup(() => docker(['rm', '-f', '-v', id], { reject: false }));
   return id;
