@@ -192,6 +192,12 @@ export interface RecipeManifest {
     };
   };
   /**
+   * Platforms the generated CI builds the image for (default both); a recipe that compiles for hours under emulation names linux/amd64 alone.
+   *
+   * @minItems 1
+   */
+  platforms?: ('linux/amd64' | 'linux/arm64')[];
+  /**
    * Services `--compose` runs beside the image so that `docker compose up` can get healthy (pinned official images), wired through the recipe's env vars: each field names an env var of this recipe whose default the companion service takes (host: its service name).
    */
   compose?: {

@@ -20,6 +20,8 @@ export const githubRuns = {
 
 export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: ResolvedSmoke | undefined }): string {
   const m = recipe.manifest;
+  const platforms = m.platforms ?? ['linux/amd64', 'linux/arm64'];
+  const emulated = platforms.includes('linux/arm64');
   const login = [
     '      - name: Log in to the registry',
     `        ${uses('login')}`,
@@ -35,7 +37,7 @@ export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCert
       'Jobs:',
       `  smoke-test      builds linux/amd64 into the runner's engine; ${SMOKE_SCRIPT} starts it and`,
       `                  ${describeSmoke(recipe, opts.smoke)} (pull requests too)`,
-      '  build           builds linux/amd64 and linux/arm64 (QEMU) with buildx, layer cache in the',
+      `  build           builds ${emulated ? platforms.map((p) => (p === 'linux/arm64' ? `${p} (QEMU)` : p)).join(' and ') : `${platforms.join(' and ')} (the recipe's platforms: no emulation)`} with buildx, layer cache in the`,
       '                  GitHub Actions cache, pushes <sha> and <branch or tag> tags (not for pull requests)',
       '  release-latest  points `latest` at that build, on pushes to the default branch only',
       '',
@@ -65,7 +67,7 @@ export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCert
     'env:',
     '  REGISTRY: ghcr.io',
     '  IMAGE_NAME: ${{ github.repository }}',
-    '  PLATFORMS: linux/amd64,linux/arm64',
+    `  PLATFORMS: ${platforms.join(',')}`,
     '',
     'jobs:',
     '  smoke-test:',
@@ -98,7 +100,7 @@ export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCert
     '      packages: write',
     '    steps:',
     `      - ${uses('checkout')}`,
-    `      - ${uses('setupQemu')}`,
+    ...(emulated ? [`      - ${uses('setupQemu')}`] : []),
     `      - ${uses('setupBuildx')}`,
     ...login,
     '      - name: Tags and labels',

@@ -188,6 +188,17 @@ describe('--ci github', async () => {
     expect(doc.permissions).toEqual({ contents: 'read' });
   });
 
+  it("builds only the recipe's platforms: gitlab (compiled from source) on amd64 alone, with no QEMU", async () => {
+    const gitlab = loadRecipeDir(path.join(builtinRecipesDir(), 'gitlab'));
+    expect(gitlab.manifest.platforms).toEqual(['linux/amd64']);
+    const { file: f } = await generate(gitlab, {}, { ci: 'github' });
+    const g = parse(f('.github/workflows/image.yml').content) as Record<string, any>;
+    expect(g.env.PLATFORMS).toBe('linux/amd64');
+    expect((g.jobs.build.steps as Array<Record<string, any>>).some((x) => String(x.uses).startsWith('docker/setup-qemu-action'))).toBe(false);
+    expect(f('.github/workflows/image.yml').content).toContain("builds linux/amd64 (the recipe's platforms: no emulation) with buildx");
+    expect(githubWorkflowErrors(g)).toEqual([]);
+  });
+
   it('smoke-tests before pushing and moves latest only on the default branch', () => {
     expect(doc.jobs.build.needs).toBe('smoke-test');
     const run = steps('smoke-test').find((s) => s.run)!;
