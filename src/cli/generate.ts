@@ -10,7 +10,7 @@ import { endOfSupportWarning } from '../core/families.js';
 import { today } from '../edges/clock.js';
 import { ANSWER_KEYS, flagLayer, flagPath, rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
 import { clashingExtra, withExtras } from '../core/record.js';
-import { hasRecord, saveBase } from '../edges/record-store.js';
+import { hasRecord, recordedExtras, saveBase } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import type { Answers, Plan, Recipe } from '../core/types.js';
 import type { clackPrompter, clackUI } from '../edges/prompts.js';
@@ -160,10 +160,14 @@ async function render(g: Gathered, r: Resolved, flags: GenerateFlags, later: () 
   if (stale) out.warn(stale);
   const plan = renderPlan(r.recipe, r.answers, VERSION);
   if (r.detected) plan.notes = [...plan.notes, ...r.detected.notes];
-  if (g.ci || flags.compose) {
-    const extras = (await later()).extraFiles(plan, r.recipe, r.answers, { ...(g.ci ? { ci: g.ci } : {}), compose: !!flags.compose, toolVersion: VERSION });
+  // a folder generated before keeps the --compose/--ci files its record names current, flags or not
+  const recorded = recordedExtras(r.targetDir);
+  const compose = !!flags.compose || !!recorded?.compose;
+  const ci = g.ci ?? recorded?.ci;
+  if (ci || compose) {
+    const extras = (await later()).extraFiles(plan, r.recipe, r.answers, { ...(ci ? { ci } : {}), compose, toolVersion: VERSION });
     checkExtras(plan, extras, flags);
-    plan.files = withExtras(plan.files, extras, { ...(flags.compose ? { compose: true } : {}), ...(g.ci ? { ci: g.ci } : {}) });
+    plan.files = withExtras(plan.files, extras, { ...(compose ? { compose: true } : {}), ...(ci ? { ci } : {}) });
   }
   return plan;
 }

@@ -48,6 +48,15 @@ describe('update and the --compose/--ci files', () => {
     expect(read(dir, 'compose.yaml')).toContain('"8081:8081"');
   });
 
+  it('regenerating with --force and without --compose keeps the recorded compose.yaml current', async () => {
+    const dir = path.join(tmp, 'regen');
+    expect((await runCli([dir, '--recipe', 'custom', '--service', 'nginx', '--port', '8080', '--compose', '--yes'])).exitCode).toBe(0);
+    const again = await runCli([dir, '--recipe', 'custom', '--service', 'nginx', '--port', '9191', '--yes', '--force']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(read(dir, 'compose.yaml')).toContain('"9191:9191"');
+    expect(record(dir).extras).toEqual({ compose: true });
+  });
+
   it('a compose.yaml the record does not name is left as it is, with a notice saying how to keep it current', async () => {
     const dir = path.join(tmp, 'old');
     expect((await runCli([dir, '--recipe', 'custom', '--service', 'nginx', '--port', '8080', '--yes'])).exitCode).toBe(0);
