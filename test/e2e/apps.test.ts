@@ -5,7 +5,7 @@
 import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
+import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient, APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/apps');
 

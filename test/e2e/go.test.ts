@@ -5,7 +5,7 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
+import { cli, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, smokeCheck, tempDir, uniqueName, waitFor, APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
 

@@ -9,7 +9,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy , APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
+import { cli, containerLogs, describeEngine, docker, dockerExec, freePort, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 /** `n` consecutive ports free on 127.0.0.1: passive ports must be published on the same numbers. */
 async function freeRange(n: number): Promise<[number, number]> {
@@ -52,8 +52,10 @@ interface Ftp {
 }
 
 async function startFtp(image: string, env: Record<string, string>, args: string[] = []): Promise<Ftp> {
-  const port = await freePort();
   const [min, max] = await freeRange(3);
+  // a port just released can be handed out again: the control port must not fall in the passive range
+  let port = await freePort();
+  while (port >= min && port <= max) port = await freePort();
   const id = await runContainer(image, {
     ports: [[port, '21']],
     env: { PASV_ADDRESS: '127.0.0.1', PASV_MIN_PORT: String(min), PASV_MAX_PORT: String(max), ...env },
