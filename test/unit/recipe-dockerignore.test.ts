@@ -29,7 +29,9 @@ describe('.dockerignore', () => {
   it("app adds the stack's build output, keys and credentials, then the project's .gitignore without its exceptions", async () => {
     const text = requireFile(await builtinRecipe('app', { imageName: 'x', set: { stack: 'python', ignore: 'instance **/*.sqlite3 **/.env' } }).render(), '.dockerignore');
     expect(text.split('\n').slice(0, SHARED.length + 6)).toEqual(expect.arrayContaining(SHARED));
-    expect(text).toMatch(/^# python build output and caches; keys and registry credentials\n\*\*\/__pycache__\n[\s\S]*^\*\*\/\.npmrc\n\*\*\/\.pypirc\n\*\*\/\*\.pem\n/m);
+    expect(text).toMatch(/^# python build output and caches; keys and registry credentials; CI and compose files\n\*\*\/__pycache__\n[\s\S]*^\*\*\/\.npmrc\n\*\*\/\.pypirc\n\*\*\/\*\.pem\n/m);
+    // CI and compose files are no input of the image
+    for (const p of ['.github', '.gitlab-ci.yml', 'compose.yaml', 'docker-compose.yml']) expect(text.split('\n')).toContain(p);
     // the project's own patterns last, those the shared ones already hold not repeated
     expect(text).toMatch(/# From the project's \.gitignore\ninstance\n\*\*\/\*\.sqlite3\n$/);
   });
