@@ -9,7 +9,7 @@ import { shCommand } from '../core/escape.js';
 import { endOfSupportWarning } from '../core/families.js';
 import { today } from '../edges/clock.js';
 import { ANSWER_KEYS, flagLayer, flagPath, rawAnswersFrom, type AnswerLayer } from '../core/raw-answers.js';
-import { clashingExtra, withExtras } from '../core/record.js';
+import { extrasOf } from '../core/record.js';
 import { hasRecord, recordedExtras, saveBase } from '../edges/record-store.js';
 import { renderPlan } from '../core/render.js';
 import type { Answers, Plan, Recipe } from '../core/types.js';
@@ -17,7 +17,7 @@ import type { clackPrompter, clackUI } from '../edges/prompts.js';
 import { readAnswersFile, readCaCerts } from '../edges/inputs.js';
 import { inspectTarget, targetDirError, unifiedDiff, writeFiles, type FileState } from '../edges/write.js';
 import { imageNameFromDir } from '../engines/tags.js';
-import type { extraFiles } from '../pipelines/index.js';
+import type { joinExtras } from '../pipelines/index.js';
 import { parseCi, type CiSystem } from '../pipelines/systems.js';
 import { findRecipe } from '../recipes/load.js';
 import { checkRequires } from '../recipes/requires.js';
@@ -38,7 +38,7 @@ export interface GenerateLater {
   clackPrompter: typeof clackPrompter;
   clackUI: typeof clackUI;
   parseYaml: (text: string) => unknown;
-  extraFiles: typeof extraFiles;
+  joinExtras: typeof joinExtras;
   checkBuildFlags: typeof checkBuildFlags;
   buildGenerated: typeof buildGenerated;
 }
@@ -161,14 +161,8 @@ async function render(g: Gathered, r: Resolved, flags: GenerateFlags, later: () 
   const plan = renderPlan(r.recipe, r.answers, VERSION);
   if (r.detected) plan.notes = [...plan.notes, ...r.detected.notes];
   // a folder generated before keeps the --compose/--ci files its record names current, flags or not
-  const recorded = recordedExtras(r.targetDir);
-  const compose = !!flags.compose || !!recorded?.compose;
-  const ci = g.ci ?? recorded?.ci;
-  if (ci || compose) {
-    const extras = (await later()).extraFiles(plan, r.recipe, r.answers, { ...(ci ? { ci } : {}), compose, toolVersion: VERSION });
-    checkExtras(plan, extras, flags);
-    plan.files = withExtras(plan.files, extras, { ...(compose ? { compose: true } : {}), ...(ci ? { ci } : {}) });
-  }
+  const which = extrasOf(recordedExtras(r.targetDir), { ...(flags.compose ? { compose: true } : {}), ...(g.ci ? { ci: g.ci } : {}) });
+  if (which.compose || which.ci) plan.files = (await later()).joinExtras(plan, r.recipe, r.answers, which, VERSION);
   return plan;
 }
 
@@ -234,12 +228,6 @@ async function apply(g: Gathered, r: Resolved, plan: Plan, flags: GenerateFlags,
 }
 
 const listOf = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
-
-/** --ci and --compose files join the plan (the same dry-run, diff and no-overwrite rules), unless the recipe writes them. */
-function checkExtras(plan: Plan, extras: Plan['files'], flags: GenerateFlags): void {
-  const clash = clashingExtra(plan.files, extras);
-  if (clash) throw new UsageError([{ path: flags.compose && clash.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${clash}` }]);
-}
 
 /** The wizard's summary: each answer by its label (answer table), then the target and its files. */
 function summary(a: Answers, recipe: Recipe, states: FileState[], target: string): string {

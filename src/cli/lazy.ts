@@ -13,7 +13,7 @@ export { info, list, validate } from './inspect.js';
 export { lockCommand } from './lock-command.js';
 export { recipeNew, recipeTest } from './recipe-command.js';
 export { updateCommand } from './update-command.js';
-export { extraFiles } from '../pipelines/index.js';
+export { joinExtras } from '../pipelines/index.js';
 export { externalSources } from '../recipes/external.js';
 export { ensureTrusted } from '../recipes/trust.js';
 export { parse as parseYaml } from 'yaml';

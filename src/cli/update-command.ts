@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveAnswers } from '../core/answers.js';
-import { ExitError, UPDATE_AVAILABLE, UsageError } from '../core/errors.js';
-import { clashingExtra, withExtras, type RecordFile } from '../core/record.js';
+import { ExitError, UPDATE_AVAILABLE } from '../core/errors.js';
+import { extrasOf, type RecordFile } from '../core/record.js';
 import type { Answers, Plan, PlannedFile, Recipe } from '../core/types.js';
-import { extraFiles } from '../pipelines/index.js';
+import { joinExtras } from '../pipelines/index.js';
 import { parseCi } from '../pipelines/systems.js';
 import { flagLayer } from '../core/raw-answers.js';
 import { readLock, readRecord } from '../edges/record-store.js';
@@ -90,18 +90,14 @@ export async function updateCommand(dirArg: string, flags: UpdateFlags): Promise
  * so a new service or port reaches compose.yaml and the pipeline; merged three ways like the recipe's.
  */
 function withRecordedExtras(dir: string, rec: RecordFile, plan: Plan, recipe: Recipe, answers: Answers, flags: UpdateFlags): PlannedFile[] {
-  const ci = parseCi(flags.ci) ?? rec.extras?.ci;
-  const which = { ...((rec.extras?.compose ?? false) || flags.compose ? { compose: true } : {}), ...(ci ? { ci } : {}) };
+  const ci = parseCi(flags.ci);
+  const which = extrasOf(rec.extras, { ...(flags.compose ? { compose: true } : {}), ...(ci ? { ci } : {}) });
   if (!which.compose && !which.ci) {
     // a folder generated before the record named its extras: they stay as they are, said once
     const untracked = ['compose.yaml', '.gitlab-ci.yml', '.github/workflows/image.yml'].filter((p) => !(p in rec.files) && existsSync(join(dir, p)));
     if (untracked.length && !rec.extras) out.notice(`${untracked.join(', ')}: not kept current (the record does not name ${untracked.length === 1 ? 'it' : 'them'}); --compose or --ci <system> re-renders and merges ${untracked.length === 1 ? 'it' : 'them'}`);
-    return plan.files;
   }
-  const extras = extraFiles(plan, recipe, answers, { ...(which.ci ? { ci: which.ci } : {}), compose: !!which.compose, toolVersion: VERSION });
-  const clash = clashingExtra(plan.files, extras);
-  if (clash) throw new UsageError([{ path: clash.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${clash}` }]);
-  return withExtras(plan.files, extras, which);
+  return joinExtras(plan, recipe, answers, which, VERSION);
 }
 
 function label(a: FileAction): string {

@@ -75,6 +75,12 @@ export function withExtras(files: PlannedFile[], extras: PlannedFile[], which: R
   });
 }
 
+/** The extras a run keeps: those recorded, plus the flags' (a --ci flag replaces the recorded system). */
+export function extrasOf(recorded: RecordedExtras | undefined, flags: { compose?: boolean; ci?: RecordedExtras['ci'] }): RecordedExtras {
+  const ci = flags.ci ?? recorded?.ci;
+  return { ...(flags.compose || recorded?.compose ? { compose: true } : {}), ...(ci ? { ci } : {}) };
+}
+
 /** The first --compose/--ci file the recipe itself writes, when one does (the extra would replace it). */
 export const clashingExtra = (files: PlannedFile[], extras: PlannedFile[]): string | undefined => extras.find((e) => files.some((f) => f.path === e.path))?.path;
 

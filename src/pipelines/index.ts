@@ -1,5 +1,7 @@
 // CI pipelines and compose files generated beside a recipe's output. Pure: (plan, recipe, answers)
 // -> extra planned files, written through the same plan/write path (and no-overwrite rules) as the rest.
+import { UsageError } from '../core/errors.js';
+import { clashingExtra, withExtras, type RecordedExtras } from '../core/record.js';
 import { smokeForAnswers } from '../core/smoke.js';
 import type { Answers, Plan, PlannedFile, Recipe } from '../core/types.js';
 import { composeFiles } from './compose.js';
@@ -27,4 +29,17 @@ export function extraFiles(plan: Plan, recipe: Recipe, answers: Answers, opts: E
   }
   if (opts.compose) for (const f of composeFiles(plan, recipe, toolVersion)) files.push({ ...f, mode: 0o644 });
   return files;
+}
+
+/**
+ * The plan's files with the --compose/--ci files `which` names joined and recorded (generation and
+ * `update` alike), so they go through the same dry-run, diff, merge and no-overwrite rules; one the
+ * recipe itself writes is a usage error.
+ */
+export function joinExtras(plan: Plan, recipe: Recipe, answers: Answers, which: RecordedExtras, toolVersion: string): PlannedFile[] {
+  if (!which.compose && !which.ci) return plan.files;
+  const extras = extraFiles(plan, recipe, answers, { ...(which.ci ? { ci: which.ci } : {}), compose: !!which.compose, toolVersion });
+  const clash = clashingExtra(plan.files, extras);
+  if (clash) throw new UsageError([{ path: clash.startsWith('compose') ? '--compose' : '--ci', message: `the recipe already writes ${clash}` }]);
+  return withExtras(plan.files, extras, which);
 }
