@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import CacheFriendlySequencer from './test/helpers/sequencer.js';
 
 // Two projects: `vitest run` (npm test) runs both once; `--project unit` / `--project e2e` one of them.
 export default defineConfig({
@@ -9,6 +10,8 @@ export default defineConfig({
     // whole run: vitest takes worker counts only here, not per project)
     maxWorkers: 2,
     minWorkers: 1,
+    // which files start first (the layer cache e2e files share): test/helpers/sequencer.ts
+    sequence: { sequencer: CacheFriendlySequencer },
     projects: [
       // its set-up builds dist/ when missing or stale (a few unit tests run the built bin) and wants shellcheck
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/helpers/unit-setup.ts'] } },

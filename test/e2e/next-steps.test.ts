@@ -57,10 +57,10 @@ async function removeRun(name: string): Promise<void> {
   if (vols.length) await docker(['volume', 'rm', '-f', ...vols], { reject: false });
 }
 
-/** That, and the image. */
+/** That, and the image (its untagged parents stay: the layer cache, see removeImageLater). */
 async function removeAll(name: string): Promise<void> {
   await removeRun(name);
-  await docker(['image', 'rm', '-f', `${name}:latest`], { reject: false });
+  await docker(['image', 'rm', '-f', '--no-prune', `${name}:latest`], { reject: false });
 }
 
 /** Runs the printed lines with sh, stopping at the first that fails. */

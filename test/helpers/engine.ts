@@ -209,10 +209,15 @@ export async function docker(args: string[], opts: { client?: DockerClient; reje
   return res;
 }
 
-/** Remove an image after the file's tests. */
+/**
+ * Removes a built image's tag (and the image) after the file's tests. Its untagged parents stay: they are
+ * the classic builder's layer cache, which a later file building the same steps (a recipe's own e2e and
+ * the next-steps run of its defaults) then takes instead of building them again. `docker image prune`
+ * frees them.
+ */
 export function removeImageLater(ref: string): void {
   builtImages.add(ref);
-  onCleanup(() => docker(['image', 'rm', '-f', ref], { reject: false }));
+  onCleanup(() => docker(['image', 'rm', '-f', '--no-prune', ref], { reject: false }));
 }
 
 /** `docker run -d` with cleanup; returns the container id. `-p` mappings bind to 127.0.0.1 only. */

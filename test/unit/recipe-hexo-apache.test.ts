@@ -94,6 +94,9 @@ describe('hexo-apache recipe', () => {
     const pkg = JSON.parse(file(plan, 'site/package.json')!);
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['hexo', 'hexo-theme-landscape', 'hexo-renderer-marked', 'hexo-renderer-ejs', 'hexo-renderer-stylus']));
     for (const v of Object.values(pkg.dependencies)) expect(v).toMatch(/^\d+\.\d+\.\d+$/);
+    // the image's name is not in it: renaming the image keeps the npm install layer
+    const renamed = await render({ imageName: 'another-blog', set: { domain: 'blog.example.com', title: 'Tom\'s "Notes" $(id)' }, tz: 'Asia/Shanghai' });
+    expect(file(renamed, 'site/package.json')).toBe(file(plan, 'site/package.json'));
     expect(file(plan, 'site/source/_posts/hello-world.md')).toContain('Tom&#39;s &#34;Notes&#34; $(id)');
     const own = await render({ set: { domain: 'blog.example.com', site: 'blog/' } });
     expect(own.files.filter((f) => f.path.startsWith('site/'))).toEqual([]);
