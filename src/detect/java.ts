@@ -29,6 +29,24 @@ export const java: Provider = {
     const found = springPort ? { port: Number(springPort), evidence: `server.port in ${props}` } : findPort(snap, dir, filesIn(snap, dir).filter((f) => f.endsWith('.java')).slice(0, 200));
     const port = found?.port ?? 8080;
     facts.push(fact('port', String(port), found?.evidence ?? (war ? "Tomcat's connector" : 'Spring Boot / servlet default')));
+    const health = actuatorHealth(pom ?? gradle, props ? (snap.text(at(dir, props)) ?? '') : '');
+    if (health) {
+      set.health = health;
+      facts.push(fact('health', health, `spring-boot-starter-actuator in ${pom !== undefined ? 'pom.xml' : gradleFile!}`));
+    }
     return { stack: 'java', dir, facts, runtime: version ? { name: 'java', version } : { name: 'java' }, port, env: (war ? {} : { PORT: String(port) }) as Record<string, string>, set, notes: [] };
   },
 };
+
+/**
+ * Spring Boot's actuator health endpoint when the build has the actuator: it answers 503 when the app is
+ * down, which a HEALTHCHECK should see. Not when the actuator listens on a port of its own
+ * (management.server.port) or under a base path the health question cannot take.
+ */
+function actuatorHealth(build: string, props: string): string | undefined {
+  if (!/spring-boot-starter-actuator/.test(build)) return undefined;
+  // application.properties keys, or application.yml's nesting
+  if (/management\.server\.port|^management:[\s\S]*?\n\s+server:\s*\n\s+port:/m.test(props)) return undefined;
+  const base = /^\s*(?:management\.endpoints\.web\.)?base-path\s*[=:]\s*["']?(\/[A-Za-z0-9_./-]*?)\/?["']?\s*$/m.exec(props)?.[1] ?? '/actuator';
+  return `${base.replace(/\/$/, '')}/health`;
+}
