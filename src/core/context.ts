@@ -7,6 +7,8 @@ import { canDockerfile } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
 import {
   REDIS_STATE,
+  CRON_JOB_USER,
+  CRON_LOG,
   SERVICES,
   addUserCommands,
   basePackages,
@@ -75,6 +77,8 @@ export interface RenderContext {
   tools: typeof TOOL_VERSIONS;
   /** Where services keep what their entrypoint writes at start (redis's password). */
   serviceState: { redis: string };
+  /** cron's jobs: the account they run as and the pipe their output reaches the container log through. */
+  cron: { user: UserSpec; log: string };
   q: typeof esc;
   h: Helpers;
 }
@@ -305,6 +309,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     caCerts: a.caCerts.map((c) => c.name),
     tools: TOOL_VERSIONS,
     serviceState: { redis: REDIS_STATE },
+    cron: { user: user ?? CRON_JOB_USER, log: CRON_LOG },
     caInFinal: a.caInFinal,
     q: esc,
     h,

@@ -29,6 +29,19 @@ const same = (argv: string[]): Record<Family, string[]> => ({ debian: argv, ubun
 /** Where the entrypoint keeps redis's password (`password`, for redis-cli) and `auth.conf` (requirepass). */
 export const REDIS_STATE = '/var/lib/create-image/redis';
 
+/**
+ * The account cron runs the image's jobs as: cron itself needs root to switch users, its jobs do not. The
+ * image's own user when it has one; an image that runs as root (cron is a root service) gets this account.
+ */
+export const CRON_JOB_USER: UserSpec = { name: 'app', uid: 10001, home: '/home/app' };
+
+/**
+ * A pipe to the container log for cron's jobs: they cannot open PID 1's stdout (/proc/1/fd/1) as a
+ * non-root user, so the entrypoint makes this pipe, writable by CRON_JOB_USER's group, and copies what
+ * arrives to its own stdout.
+ */
+export const CRON_LOG = '/run/create-image/cron.log';
+
 export const SERVICES: Record<string, ServiceDef> = {
   nginx: {
     description: 'nginx web server (non-root, config in config/nginx.conf)',
@@ -109,10 +122,12 @@ export const SERVICES: Record<string, ServiceDef> = {
     setup: () => ['mkdir -p /run/sshd', 'rm -f /etc/ssh/ssh_host_*'],
   },
   cron: {
-    description: 'cron daemon (jobs in config/crontab)',
-    packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie'] },
+    description: 'cron daemon (jobs in config/crontab, run as a non-root user)',
+    // ubi-minimal has no useradd for the jobs' account
+    packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie', 'shadow-utils'] },
     command: { debian: ['cron', '-f'], ubuntu: ['cron', '-f'], alpine: ['crond', '-f'], rhel: ['crond', '-n'] },
     needsRoot: true,
+    setup: (family, { user }) => (user ? [] : addUserCommands(family, CRON_JOB_USER)),
     config: { source: 'config/crontab', target: (family) => OS[family].crontab.path },
   },
 };
@@ -157,7 +172,7 @@ const OS: Record<Family, OsFacts> = {
   debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
   ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
   // busybox crond reads per-user tables: no user field
-  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/crontabs/root', userField: false, percent: false }, accounts: 'busybox' },
+  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: `/etc/crontabs/${CRON_JOB_USER.name}`, userField: false, percent: false }, accounts: 'busybox' },
   rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
 };
 

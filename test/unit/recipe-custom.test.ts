@@ -40,3 +40,35 @@ describe('custom: apache serves the folder the site is copied to', () => {
     expect(await dockerfileOf('rhel')).not.toContain('htdocs');
   });
 });
+
+describe('custom: cron runs its jobs as a non-root account on every family', () => {
+  const planOf = async (family: 'debian' | 'ubuntu' | 'alpine' | 'rhel') =>
+    renderPlan(recipe, await resolveAnswers(recipe, { imageName: 'x', family, services: ['cron', 'nginx'], ports: ['8080'] }, { interactive: false }), '0.0.0');
+  const file = (plan: Awaited<ReturnType<typeof planOf>>, p: string) => plan.files.find((f) => f.path === p)!.content;
+
+  for (const family of ['debian', 'ubuntu', 'rhel'] as const) {
+    it(`${family}: the system crontab names app, the image makes the account`, async () => {
+      const plan = await planOf(family);
+      const jobs = file(plan, 'config/crontab').split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(jobs).toEqual([`*/15 * * * * app echo "cron is alive" > /run/create-image/cron.log 2>&1`]);
+      expect(file(plan, 'Dockerfile')).toMatch(/useradd --system --uid 10001 --gid app .* app/);
+      expect(file(plan, 'Dockerfile')).toContain('COPY config/crontab /etc/cron.d/create-image');
+    });
+  }
+
+  it("alpine: busybox crond's table of the app account", async () => {
+    const plan = await planOf('alpine');
+    expect(file(plan, 'Dockerfile')).toContain('COPY config/crontab /etc/crontabs/app');
+    expect(file(plan, 'Dockerfile')).toMatch(/adduser -S -D -u 10001 -G app .* app/);
+    // a per-user table: no user field
+    expect(file(plan, 'config/crontab').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['*/15 * * * * echo "cron is alive" > /run/create-image/cron.log 2>&1']);
+  });
+
+  it('the entrypoint makes the pipe the jobs reach the container log through, writable by their group only', async () => {
+    const entry = file(await planOf('debian'), 'docker-entrypoint.sh');
+    expect(entry).toContain('mkfifo -m 0620 "$cron_log"');
+    expect(entry).toContain('chown root:app "$cron_log"');
+    expect(entry).toContain('cat 0<>"$cron_log" &');
+    expect(entry.indexOf('cat 0<>')).toBeLessThan(entry.indexOf('exec "$@"'));
+  });
+});

@@ -62,4 +62,14 @@ else
 fi
 unset REDIS_PASSWORD
 
+# cron runs the jobs as app, which cannot write to this container's log (PID 1's stdout): they
+# write to a pipe, and a reader copies it there. The reader holds the pipe open for writing too, so it
+# does not stop at the end of one job's output.
+cron_log=/run/create-image/cron.log
+mkdir -p "${cron_log%/*}"
+rm -f "$cron_log"
+mkfifo -m 0620 "$cron_log"
+chown root:app "$cron_log"
+cat 0<>"$cron_log" &
+
 exec "$@"
