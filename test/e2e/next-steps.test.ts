@@ -19,7 +19,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
-import { BIN, caCertFile, containerLogs, describeEngine, docker, onCleanup, ROOT, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { BIN, caCertFile, containerLogs, describeEngine, docker, GiveUp, onCleanup, ROOT, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
 import { buildGitlabStandIn, gitlabStandInContext } from '../helpers/gitlab-stand-in.js';
 
 const RECIPES = path.join(ROOT, 'recipes');
@@ -97,7 +97,7 @@ async function expectSession(lines: string[], cwd: string, name: string): Promis
   try {
     // the lines before the run may build the image first
     await waitFor('the container to run', async () => {
-      if (ended) throw new Error(`the printed lines ended before the container ran:\n${out.slice(-4000)}`);
+      if (ended) throw new GiveUp(`the printed lines ended before the container ran:\n${out.slice(-4000)}`);
       return (await docker(['container', 'inspect', '--format', '{{.State.Status}}', name], { reject: false })).stdout.trim() === 'running';
     }, 30 * 60_000, 1000);
     // typed until the shell is reading: the first line may arrive before the session's terminal is set up

@@ -278,7 +278,10 @@ export async function containerLogs(id: string): Promise<string> {
   return r.stdout + r.stderr;
 }
 
-/** Poll until fn returns a truthy value; the last error/value goes into the timeout message. */
+/** Thrown by a waitFor attempt that knows waiting longer cannot help: it ends the wait at once. */
+export class GiveUp extends Error {}
+
+/** Poll until fn returns a truthy value; the last error/value goes into the timeout message. A GiveUp ends it early. */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -293,6 +296,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
       if (v) return v;
       last = v;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : String(last)}`);
@@ -300,7 +304,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
 }
 
-/** Wait until the container's healthcheck reports healthy (fails fast if it exits or goes unhealthy). */
+/** Wait until the container's healthcheck reports healthy; fails at once when it exits, and when it stays unhealthy for UNHEALTHY_FOR_MS. */
 export async function waitHealthy(id: string, timeoutMs = 120_000): Promise<void> {
   // unhealthy is a state a container can leave: with a short interval a slow start on a loaded machine may
   // pass through it; unhealthy for UNHEALTHY_FOR_MS on end is a failure
@@ -308,13 +312,15 @@ export async function waitHealthy(id: string, timeoutMs = 120_000): Promise<void
   await waitFor(`container ${id.slice(0, 12)} to be healthy`, async () => {
     const r = await docker(['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', id]);
     const [state, health] = r.stdout.trim().split(' ');
-    if (state === 'exited' || state === 'dead') throw new Error(`container exited:\n${await containerLogs(id)}`);
+    if (state === 'exited' || state === 'dead') throw new GiveUp(`container exited:\n${await containerLogs(id)}`);
     if (health !== 'unhealthy') unhealthySince = undefined;
-    else if ((unhealthySince ??= Date.now()) < Date.now() - UNHEALTHY_FOR_MS) throw new Error(`container unhealthy for ${UNHEALTHY_FOR_MS / 1000} s:\n${await containerLogs(id)}`);
+    else if ((unhealthySince ??= Date.now()) < Date.now() - UNHEALTHY_FOR_MS) throw new GiveUp(`container unhealthy for ${UNHEALTHY_FOR_MS / 1000} s:\n${await containerLogs(id)}`);
     return health === 'healthy';
   }, timeoutMs, 1000);
 }
-const UNHEALTHY_FOR_MS = 30_000;
+// an image's own schedule (next-steps runs it verbatim) probes every 30 s with a 5 s timeout: a container
+// that turned unhealthy needs up to that long to show it recovered
+const UNHEALTHY_FOR_MS = 60_000;
 
 /**
  * The built-in recipe's own smoke check (its manifest `smoke`) against a built image, with the runner
