@@ -8,7 +8,7 @@ import { imageFacts } from '../engines/image-facts.js';
 import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
 import type { SbomReport } from '../engines/sbom-file.js';
 import { createProgressRenderer } from '../engines/progress.js';
-import { smokeForAnswers, type ResolvedSmoke, type SmokeAnswers } from '../core/smoke.js';
+import { smokeChecks, type CheckAnswers, type ResolvedSmoke } from '../core/smoke.js';
 import { imageNameFromDir } from '../engines/tags.js';
 import { CreateImageError, ToolError, UsageError } from '../core/errors.js';
 import { shCommand } from '../core/escape.js';
@@ -117,7 +117,7 @@ function shown(dir: string): string {
 }
 
 /** Builds `dir` with progress on stderr, pushes when asked, and prints the summary (unless --json). */
-async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean; smoke: ResolvedSmoke | undefined }): Promise<BuildReport> {
+async function buildWithProgress(dir: string, imageName: string, image: BuildDirOptions['image'], flags: BuildFlags, opts: { printRun: boolean; afterWrite: boolean; checks: readonly ResolvedSmoke[] }): Promise<BuildReport> {
   const { tags, buildArgs } = checkBuildFlags({ ...flags, build: true }, imageName)!;
   const where = shown(dir);
   const progress = createProgressRenderer(process.stderr, { label: `building ${tags[0]}` });
@@ -138,7 +138,7 @@ async function buildWithProgress(dir: string, imageName: string, image: BuildDir
         ...(flags.buildxBuilder !== undefined ? { buildxBuilder: flags.buildxBuilder } : {}),
         ...(flags.cacheFrom?.length ? { cacheFrom: flags.cacheFrom } : {}),
         ...(flags.cacheTo?.length ? { cacheTo: flags.cacheTo } : {}),
-        verify: flags.verify === false ? false : { smoke: opts.smoke, ...(flags.verifyTimeout !== undefined ? { timeoutSeconds: verifySeconds(flags.verifyTimeout)! } : {}) },
+        verify: flags.verify === false ? false : { checks: opts.checks, ...(flags.verifyTimeout !== undefined ? { timeoutSeconds: verifySeconds(flags.verifyTimeout)! } : {}) },
         ...(flags.sbom ? { sbom: { toolVersion: VERSION } } : {}),
         ...(flags.reproducible ? { reproducible: true } : {}),
         manualHint: `${opts.afterWrite ? 'the files are written; ' : ''}${manualBuildHint(tags[0], where)}`,
@@ -190,7 +190,7 @@ export function summaryLines(r: BuildReport, withRun = true): string[] {
   lines.push(`  size    ${formatSize(r.size)}`);
   lines.push(`  tags    ${r.tags.join(', ')}`);
   if (r.layers) lines.push(...layerLines(r.layers));
-  if (r.verify) lines.push(`  verify  ${verifyLine(r.verify)}`);
+  if (r.verify) lines.push(...verifyLines(r.verify).map((l, i) => `${i ? ' '.repeat(8) : '  verify'}  ${l}`));
   if (r.sbom) lines.push(`  sbom    ${sbomLine(r.sbom)}`);
   for (const p of r.pushed) lines.push(`  pushed  ${p.tag}  digest ${p.digest}`);
   if (withRun) lines.push('Run it:', ...r.runSteps.map((s) => `  ${s}`));
@@ -212,19 +212,19 @@ export function layerLines(l: LayerSummary): string[] {
   return lines;
 }
 
-/** `passed in 2.1s: healthy, http :8080/ expecting "x"`, or why it did not run. */
-export function verifyLine(v: VerifyReport): string {
-  if (v.status === 'skipped') return `skipped: ${v.reason}`;
-  const parts = [v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK', v.check === 'none' ? 'no smoke check for these answers' : v.check];
-  return `passed in ${v.seconds}s: ${parts.join(', ')}`;
+/** `passed in 2.1s: healthy`, then each check that passed on a line of its own; or why it did not run. */
+export function verifyLines(v: VerifyReport): string[] {
+  if (v.status === 'skipped') return [`skipped: ${v.reason}`];
+  const health = v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK';
+  return v.checks.length ? [`passed in ${v.seconds}s: ${health}`, ...v.checks] : [`passed in ${v.seconds}s: ${health}; no smoke check for these answers`];
 }
 
 /** Decimal units, as docker prints them: 330.1 MB. */
 export const formatSize = formatBytes;
 
 /** The generation path: files are already written; the plan knows ports, volumes and env. */
-export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions'>, answers: SmokeAnswers): Promise<BuildReport> {
-  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, smoke: smokeForAnswers(recipe, answers) });
+export async function buildGenerated(dir: string, imageName: string, plan: Plan, flags: BuildFlags, recipe: Pick<Manifest, 'smoke' | 'questions' | 'ask' | 'ports'>, answers: CheckAnswers): Promise<BuildReport> {
+  return buildWithProgress(dir, imageName, plan.image, flags, { printRun: false, afterWrite: true, checks: smokeChecks(recipe, answers) });
 }
 
 /** A file `update` left with conflict blocks would build wrong or fail obscurely: name the first line to fix. */
@@ -259,25 +259,26 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
   refuseConflictMarkers(dir, ['Dockerfile', ...Object.keys(record?.files ?? {})]);
   const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : imageNameFromDir(dir);
   const recordPorts = ((record?.answers.ports ?? []) as (PortSpec | string)[]).flatMap((p) => (typeof p === 'string' ? (parsePort(p).port ? [parsePort(p).port!] : []) : [p]));
-  const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false, smoke: recordedSmoke(record) });
+  const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false, checks: recordedChecks(record, recordPorts) });
   if (flags.json) out.json(report);
 }
 
 /**
- * The smoke check of the recipe a record names, when that recipe is at hand (built in, or in a local
- * folder); otherwise the verification is the image's HEALTHCHECK alone.
+ * The checks of the recipe a record names, when that recipe is at hand (built in, or in a local folder);
+ * otherwise the verification is the image's HEALTHCHECK alone.
  */
-function recordedSmoke(record: RecordFile | undefined): ResolvedSmoke | undefined {
-  if (!record) return undefined;
+function recordedChecks(record: RecordFile | undefined, ports: PortSpec[]): ResolvedSmoke[] {
+  if (!record) return [];
   const { name, source } = record.recipe;
   const dir = source === 'builtin' ? join(builtinSource().dir, name) : isAbsolute(source) ? join(source, name) : undefined;
-  if (!dir || !existsSync(join(dir, MANIFEST))) return undefined;
+  if (!dir || !existsSync(join(dir, MANIFEST))) return [];
   try {
     const a = record.answers;
     // a record from an older version (or edited by hand) may lack an answer: the check then assumes its default
-    const answers = { set: a.set ?? {}, tz: a.tz ?? 'UTC', locale: a.locale ?? 'C.UTF-8', runtime: a.runtime ?? { name: 'none' as const, version: '' }, family: a.family ?? 'debian' };
-    return smokeForAnswers(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, answers);
+    const services = Array.isArray(a.services) ? a.services.filter((s): s is string => typeof s === 'string') : [];
+    const answers = { set: a.set ?? {}, tz: a.tz ?? 'UTC', locale: a.locale ?? 'C.UTF-8', runtime: a.runtime ?? { name: 'none' as const, version: '' }, family: a.family ?? 'debian', services, ports };
+    return smokeChecks(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, answers);
   } catch {
-    return undefined; // a recipe that no longer loads: the health check still runs
+    return []; // a recipe that no longer loads: the health check still runs
   }
 }

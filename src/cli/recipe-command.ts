@@ -15,7 +15,7 @@ import { lineOfPath } from '../core/json-position.js';
 import { RECIPE_NAME, RECIPE_NAME_RULE } from '../core/manifest.js';
 import { BUILD_LOG } from '../core/record.js';
 import { renderPlan } from '../core/render.js';
-import { smokeForAnswers, type ResolvedSmoke } from '../core/smoke.js';
+import { smokeChecks, type ResolvedSmoke } from '../core/smoke.js';
 import { FAMILIES, type Answers, type Family, type Recipe } from '../core/types.js';
 import { targetDirError } from '../edges/write.js';
 import { lintPlan } from '../lint/index.js';
@@ -91,7 +91,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
   const manifestText = readFileSync(manifestFile, 'utf8');
   const rendered: { family: Family; dir: string; answers: Answers }[] = [];
   const renders: { family: Family; case: string; answersFile?: string; files: number; lintClean: boolean }[] = [];
-  const builds: { family: Family; seconds: number; health: string; check: string }[] = [];
+  const builds: { family: Family; seconds: number; health: string; check: string; checks: string[] }[] = [];
 
   for (const family of families) {
     const base = baseFor(recipe, family);
@@ -129,9 +129,10 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
       for (const r of rendered) {
         try {
           // the check for the defaults' answers: a setup check names the zone, locale and runtime they give
-          const checked = await buildAndSmoke(m.name, r.family, r.dir, smokeForAnswers(m, r.answers) ?? m.smoke, { ...flags, smokeTimeout });
-          builds.push({ family: r.family, seconds: checked.seconds, health: checked.health, check: checked.check });
-          say(`ok   ${r.family.padEnd(6)} built and smoke-checked (${checked.health === 'healthy' ? 'healthy, ' : ''}${checked.check}) in ${checked.seconds}s`);
+          const own = smokeChecks(m, r.answers);
+          const checked = await buildAndSmoke(m.name, r.family, r.dir, own.length ? own : [m.smoke], { ...flags, smokeTimeout });
+          builds.push({ family: r.family, seconds: checked.seconds, health: checked.health, check: checked.check, checks: checked.checks });
+          say(`ok   ${r.family.padEnd(6)} built and smoke-checked (${checked.health === 'healthy' ? 'healthy; ' : ''}${checked.check}) in ${checked.seconds}s`);
         } catch (e) {
           if (!(e instanceof CreateImageError)) throw e;
           problems.push(`${r.family} build: ${e.message}`);
@@ -152,7 +153,7 @@ export async function recipeTest(dirArg: string, flags: RecipeTestFlags & Source
 }
 
 /** Builds one render under a throwaway tag, runs its smoke check, and removes the image again. */
-async function buildAndSmoke(name: string, family: Family, dir: string, smoke: ResolvedSmoke, flags: { builder?: string; smokeTimeout: number }): Promise<SmokeResult> {
+async function buildAndSmoke(name: string, family: Family, dir: string, checks: readonly ResolvedSmoke[], flags: { builder?: string; smokeTimeout: number }): Promise<SmokeResult> {
   const builder = await detectBuilder(flags.builder ? { builder: flags.builder as BuilderKind } : {});
   const tag = `create-image-test-${name}-${family}:${process.pid}-${Date.now().toString(36)}`;
   const progress = createProgressRenderer(process.stderr);
@@ -165,7 +166,7 @@ async function buildAndSmoke(name: string, family: Family, dir: string, smoke: R
   }
   progress.done();
   try {
-    return await smokeTest(builder, tag, smoke, { timeoutSeconds: flags.smokeTimeout });
+    return await smokeTest(builder, tag, checks, { timeoutSeconds: flags.smokeTimeout });
   } catch (e) {
     if (e instanceof ToolError && e.tail) process.stderr.write(`the container's last log lines:\n${e.tail}\n`);
     throw e;

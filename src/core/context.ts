@@ -10,6 +10,7 @@ import {
   CRON_JOB_USER,
   CRON_LOG,
   SERVICES,
+  webPort,
   addUserCommands,
   basePackages,
   localeCommands,
@@ -126,7 +127,7 @@ export interface Helpers {
   shCommand(argv: string[]): string;
   /** The argv of a `command` answer (validated when answered), e.g. for an exec-form CMD. */
   commandWords(text: string): string[];
-  /** The first TCP port exposed, or `fallback`: the port a single web service listens on. */
+  /** The port a single web service listens on: the first TCP port exposed that no other chosen service owns (redis 6379, ssh 22), or `fallback`. */
   firstTcpPort(fallback: number): number;
   /** Whether `port` is among the exposed ones (in a range counts): a service listens beyond loopback only then. */
   exposes(port: number, proto?: PortSpec['proto']): boolean;
@@ -273,7 +274,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       if (r.error !== undefined) throw new Error(`command ${JSON.stringify(text)} ${r.error}`);
       return r.words;
     },
-    firstTcpPort: (fallback) => ports.find((p) => p.proto === 'tcp')?.from ?? fallback,
+    firstTcpPort: (fallback) => webPort(a.services, ports, fallback),
     exposes: (port, proto = 'tcp') => ports.some((p) => p.proto === proto && p.from <= port && port <= p.to),
     html: (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
     refuse: (flag, message) => {
@@ -337,7 +338,7 @@ function defaultHealthcheck(a: Answers, ports: PortSpec[]): Healthcheck | undefi
   for (const s of a.services) {
     const def = SERVICES[s];
     if (!def?.health) continue;
-    const port = s === 'redis' ? 6379 : (ports.find((p) => p.proto === 'tcp')?.from ?? def.port ?? 80);
+    const port = def.ownPort ?? webPort(a.services, ports, def.port ?? 80);
     return { cmd: def.health(port) };
   }
   return undefined;

@@ -1,7 +1,7 @@
 // What differs between base image families: package names, package manager, users, locales, service commands.
 // Plain tables and functions so templates stay declarative and the differences are reviewable in one place.
-import { shCommand } from './escape.js';
-import type { Family, Runtime, RuntimeName } from './types.js';
+import { sh, shCommand } from './escape.js';
+import type { Family, Probe, Runtime, RuntimeName } from './types.js';
 
 export interface ServiceDef {
   description: string;
@@ -12,8 +12,15 @@ export interface ServiceDef {
   needsRoot: boolean;
   /** Default port the recipe's config makes it listen on. */
   port?: number;
+  /** The port its config always listens on, whatever the ports answered: never a web server's. */
+  ownPort?: number;
   /** A shell command that exits 0 when the service is healthy. */
   health?: (port: number) => string;
+  /**
+   * What proves the service does its work, asked by `--build`'s verification and ci/smoke-test.sh: a page
+   * it serves, a protocol exchange, or its process where it has nothing to ask. `port`: the one it listens on.
+   */
+  probes: (o: { port: number; services: readonly string[] }) => Probe[];
   /**
    * Commands (run after the install) that fit the packaged service to a container: the port it listens
    * on, logs to the container's stdout/stderr, run-time dirs the non-root user can write.
@@ -50,6 +57,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    probes: webProbes,
     config: { source: 'config/nginx.conf', target: () => '/etc/nginx/create-image.conf' },
   },
   apache: {
@@ -65,6 +73,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    probes: webProbes,
     // Debian and Ubuntu split the config (ports.conf, sites-available/); Alpine and the rhel family keep one httpd.conf.
     setup: (family, { port, user, services }) => {
       const own = (dirs: string) => (user ? [`chown -R ${user.name}:${user.name} ${dirs}`] : []);
@@ -99,6 +108,8 @@ export const SERVICES: Record<string, ServiceDef> = {
     // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
+    // beside a web server, the page that must run in PHP is its probe (webProbes); alone, its process
+    probes: ({ services }) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : [processProbe('php-fpm', /* comm */ '^php-fpm')]),
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
@@ -108,7 +119,25 @@ export const SERVICES: Record<string, ServiceDef> = {
     command: same(['redis-server', '/etc/create-image/redis.conf']),
     needsRoot: false,
     // No default port: an unauthenticated-by-default store is not exposed unless asked (--port 6379).
+    ownPort: 6379,
     health: (port) => `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p ${port} ping | grep -q PONG`,
+    // inside the container (its port is on loopback unless exposed): refused without the password, PONG with it
+    probes: () => [
+      {
+        kind: 'command',
+        command: [
+          'sh',
+          '-c',
+          [
+            'out=$(redis-cli -p 6379 ping 2>&1)',
+            'case $out in *NOAUTH*) ;; *) echo "redis answered PING without its password: $out"; exit 1 ;; esac',
+            `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p 6379 ping`,
+          ].join('\n'),
+        ],
+        expect: 'PONG',
+        label: 'redis PING: NOAUTH without the password, PONG with it',
+      },
+    ],
     setup: (_family, { user }) => [`mkdir -p ${REDIS_STATE}`, `chmod 700 ${REDIS_STATE}`, ...(user ? [`chown ${user.name}:${user.name} ${REDIS_STATE}`] : [])],
     config: { source: 'config/redis.conf', target: () => '/etc/create-image/redis.conf' },
   },
@@ -118,6 +147,8 @@ export const SERVICES: Record<string, ServiceDef> = {
     command: same(['/usr/sbin/sshd', '-D', '-e']),
     needsRoot: true,
     port: 22,
+    ownPort: 22,
+    probes: () => [{ kind: 'tcp', port: 22, expect: 'SSH-2.0-', label: 'tcp :22 answered an SSH banner' }],
     // Host keys are made per container at first start (the entrypoint), never baked into the image.
     setup: () => ['mkdir -p /run/sshd', 'rm -f /etc/ssh/ssh_host_*'],
   },
@@ -127,12 +158,45 @@ export const SERVICES: Record<string, ServiceDef> = {
     packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie', 'shadow-utils'] },
     command: { debian: ['cron', '-f'], ubuntu: ['cron', '-f'], alpine: ['crond', '-f'], rhel: ['crond', '-n'] },
     needsRoot: true,
+    // its jobs run on their schedule, a minute away at best: the daemon that runs them is what can be asked
+    probes: () => [processProbe('cron', '^crond?$')],
     setup: (family, { user }) => (user ? [] : addUserCommands(family, CRON_JOB_USER)),
     config: { source: 'config/crontab', target: (family) => OS[family].crontab.path },
   },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES);
+
+const WEB_SERVERS = ['nginx', 'apache'];
+
+/**
+ * The port a single web service listens on: the first TCP port answered that no other chosen service
+ * owns (`--port 6379 --port 8080` beside redis is 8080), else `fallback`.
+ */
+export function webPort(services: readonly string[], ports: readonly { from: number; proto: string }[], fallback: number): number {
+  const owned = new Set(services.map((s) => SERVICES[s]?.ownPort));
+  return ports.find((p) => p.proto === 'tcp' && !owned.has(p.from))?.from ?? fallback;
+}
+
+/**
+ * A web server's probes: its root answers, and beside php-fpm, index.php runs (its body without `<?php`:
+ * a server with no PHP handler serves the source, or fails with 502/503).
+ */
+function webProbes({ port, services }: { port: number; services: readonly string[] }): Probe[] {
+  const probes: Probe[] = [{ kind: 'http', port, path: '/', label: `GET :${port}/ answered` }];
+  if (services.includes('php-fpm')) probes.push({ kind: 'http', port, path: '/index.php', refuse: '<?php', label: `GET :${port}/index.php ran PHP (no source in the body)` });
+  return probes;
+}
+
+/** A daemon with nothing to ask: a process whose name (/proc/PID/comm) matches `comm`, an extended regex, runs. */
+function processProbe(name: string, comm: string): Probe {
+  return {
+    kind: 'command',
+    command: ['sh', '-c', `grep -qsE ${sh(comm)} /proc/[0-9]*/comm && echo ${sh(`${name} is running`)}`],
+    expect: `${name} is running`,
+    label: `${name} process running`,
+  };
+}
 
 /** The php-fpm address the custom recipe's php-fpm.conf listens on (nginx and apache hand .php to it). */
 const PHP_FPM_ADDRESS = '127.0.0.1:9000';

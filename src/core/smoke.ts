@@ -1,14 +1,18 @@
 // Which smoke check verifies an image: one rule for the verification `--build` runs (src/engines/smoke.ts)
 // and the generated ci/smoke-test.sh (src/pipelines/smoke.ts), so the two never disagree.
 import { sh } from './escape.js';
-import { isPlainLocale } from './families.js';
-import type { Answers, Manifest, RuntimeName, SmokeCheck } from './types.js';
+import { isPlainLocale, SERVICES, webPort } from './families.js';
+import type { Answers, Manifest, PortSpec, Probe, RuntimeName, SmokeCheck } from './types.js';
+import { mergePorts, parsePort } from './validate.js';
 
 /** The answers a smoke check depends on. */
 export type SmokeAnswers = Pick<Answers, 'set' | 'tz' | 'locale' | 'runtime' | 'family'>;
 
+/** The answers the checks of an image depend on: its services' probes need them and the ports. */
+export type CheckAnswers = SmokeAnswers & Partial<Pick<Answers, 'services' | 'ports'>>;
+
 /** A check ready to run: `setup` resolved to the command it stands for, with words for people. */
-export type ResolvedSmoke = SmokeCheck & { label?: string };
+export type ResolvedSmoke = SmokeCheck & Partial<Pick<Probe, 'label' | 'refuse'>>;
 
 /** What asks each runtime to run at all (its version on stdout or stderr). */
 const RUNTIME_PROBE: Record<Exclude<RuntimeName, 'none'>, string> = {
@@ -60,4 +64,26 @@ export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, a: Smo
   const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v === undefined || v === null ? '' : v);
   const asDefault = (m.questions ?? []).every((q) => !(q.name in a.set) || norm(a.set[q.name]) === norm(q.default));
   return asDefault ? m.smoke : undefined;
+}
+
+/**
+ * Every check that proves an image works, in the order they run: the recipe's own (while it applies),
+ * then, for a recipe whose user composes the services (it asks `services`), each chosen service's
+ * probes. The verification `--build` runs, `recipe test --build` and ci/smoke-test.sh all take this list.
+ */
+export function smokeChecks(m: Pick<Manifest, 'smoke' | 'questions' | 'ask' | 'ports'>, a: CheckAnswers): ResolvedSmoke[] {
+  const own = smokeForAnswers(m, a);
+  return [...(own ? [own] : []), ...(m.ask?.includes('services') ? serviceProbes(a.services ?? [], mergePorts(recipePorts(m), a.ports ?? [])) : [])];
+}
+
+/** The probes of the chosen services; a web server listens where its config does (webPort). */
+export function serviceProbes(services: readonly string[], ports: readonly PortSpec[]): Probe[] {
+  return services.flatMap((s) => {
+    const def = SERVICES[s];
+    return def ? def.probes({ port: def.ownPort ?? webPort(services, ports, def.port ?? 8080), services }) : [];
+  });
+}
+
+function recipePorts(m: Pick<Manifest, 'ports'>): PortSpec[] {
+  return (m.ports ?? []).flatMap((p) => parsePort(p).port ?? []);
 }

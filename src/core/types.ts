@@ -1,7 +1,7 @@
 // The shared vocabulary of create-image. The core is a set of pure functions over these types:
 // (Recipe, Answers) -> Plan. Loading, prompting, writing and building are edges around it.
 
-import type { Family, RecipeManifest } from './manifest.generated.js';
+import type { Family, RecipeManifest, SmokeCheck } from './manifest.generated.js';
 
 // The manifest's types are generated from recipes.schema.json (scripts/gen-types.mjs): the schema is
 // their one source, so a field cannot be added to one and forgotten in the other.
@@ -23,6 +23,12 @@ export type Manifest = RecipeManifest & Required<Pick<RecipeManifest, 'bases' | 
 
 export type RuntimeName = 'none' | 'node' | 'python' | 'go' | 'java' | 'ruby' | 'php';
 export const RUNTIMES: readonly RuntimeName[] = ['none', 'node', 'python', 'go', 'java', 'ruby', 'php'];
+
+/**
+ * A check of a running container: the manifest's `smoke` kinds, with words for people and text the
+ * response must not contain (a PHP page's source, served when PHP did not run).
+ */
+export type Probe = SmokeCheck & { label: string; refuse?: string };
 
 /** A validation finding: `path` names the flag or manifest field, `message` says what is accepted. */
 export interface Issue {

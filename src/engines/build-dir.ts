@@ -46,10 +46,10 @@ export interface BuildDirOptions {
   cacheFrom?: string[];
   cacheTo?: string[];
   /**
-   * Run the image before anything is pushed: its HEALTHCHECK at a short interval, then the recipe's smoke
-   * check (undefined: the health check alone). false: --no-verify.
+   * Run the image before anything is pushed: its HEALTHCHECK at a short interval, then each check
+   * (core/smoke.ts smokeChecks; none: the health check alone). false: --no-verify.
    */
-  verify: { smoke: ResolvedSmoke | undefined; timeoutSeconds?: number } | false;
+  verify: { checks: readonly ResolvedSmoke[]; timeoutSeconds?: number } | false;
   /** What to say about building by hand when no builder is found. */
   manualHint: string;
   /** Pin the image's timestamps (buildah/podman --timestamp 0); refused for the docker engine's builders. */
@@ -114,7 +114,7 @@ export async function buildDir(dir: string, o: BuildDirOptions, hooks: BuildHook
     else {
       hooks.onVerify?.('start');
       try {
-        verify = { status: 'passed', ...(await smokeTest(builder, result.imageId, o.verify.smoke, { timeoutSeconds: o.verify.timeoutSeconds ?? VERIFY_TIMEOUT_SECONDS })) };
+        verify = { status: 'passed', ...(await smokeTest(builder, result.imageId, o.verify.checks, { timeoutSeconds: o.verify.timeoutSeconds ?? VERIFY_TIMEOUT_SECONDS })) };
       } catch (e) {
         if (!(e instanceof ToolError)) throw e;
         const what = o.push ? 'nothing was pushed' : 'the image is built and tagged';

@@ -17,11 +17,13 @@ export interface SmokeOptions {
 }
 
 export interface SmokeResult {
-  /** From `run` to the check passing. */
+  /** From `run` to the last check passing. */
   seconds: number;
   /** The image's HEALTHCHECK: `healthy`, or `none` when it has none. */
   health: 'healthy' | 'none';
-  /** What was checked, e.g. `http :8080/ expecting "Hello"`; `none` when the recipe declares no smoke check. */
+  /** What was checked, one entry per check that passed, e.g. `http :8080/ expecting "Hello"`; empty without checks. */
+  checks: string[];
+  /** The same joined by `; `, `none` without checks. */
   check: string;
 }
 
@@ -32,10 +34,11 @@ export const LOG_LINES = 20;
 const HEALTH_INTERVAL = '1s';
 
 /**
- * Resolves when the image runs healthy and passes `smoke` (the health check alone when `smoke` is undefined);
- * throws a ToolError saying why not, its `tail` the container's last log lines.
+ * Resolves when the image runs healthy and passes every check, in turn (the health check alone without
+ * checks); throws a ToolError naming the check that did not pass and why, its `tail` the container's
+ * last log lines.
  */
-export async function smokeTest(builder: Builder, image: string, smoke: ResolvedSmoke | undefined, opts: SmokeOptions): Promise<SmokeResult> {
+export async function smokeTest(builder: Builder, image: string, checks: readonly ResolvedSmoke[], opts: SmokeOptions): Promise<SmokeResult> {
   const engine = await runtimeOf(builder);
   const started = Date.now();
   const host = engineHost();
@@ -45,20 +48,21 @@ export async function smokeTest(builder: Builder, image: string, smoke: Resolved
   await sweepLeftovers(engine);
   const args = ['run', '-d', ...ownLabels(), ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
-  if (smoke && smoke.kind !== 'command') args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${smokePort(smoke)}` : `${smokePort(smoke)}`);
+  for (const port of new Set(checks.filter((c) => c.kind !== 'command').map(smokePort))) args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${port}` : `${port}`);
+  // an image that runs a one-shot command (exits 0) is checked in fresh containers, as ci/smoke-test.sh does
+  const oneShot = checks.length > 0 && checks.every((c) => c.kind === 'command');
   const run = await exec(engine, [...args, image]);
   if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${lastLine(run.stderr || run.output)}`);
   const id = run.stdout.trim().split('\n').pop()!;
   const failed = async (why: string) => new ToolError(why, undefined, await lastLogLines(engine, id));
   try {
-    // 1. running, and healthy when the image has a HEALTHCHECK (an image that exits 0 at once, a one-shot
-    //    command, is checked in a fresh container below, as ci/smoke-test.sh does)
+    // 1. running, and healthy when the image has a HEALTHCHECK
     let health: SmokeResult['health'] = 'none';
     let exited = false;
     for (;;) {
       const s = await state(engine, id);
       if (!s.running) {
-        if (s.exitCode !== 0 || smoke?.kind !== 'command') throw await failed(`the container exited (code ${s.exitCode}) before the checks passed`);
+        if (s.exitCode !== 0 || !oneShot) throw await failed(`the container exited (code ${s.exitCode}) before the checks passed`);
         exited = true;
         break;
       }
@@ -70,30 +74,34 @@ export async function smokeTest(builder: Builder, image: string, smoke: Resolved
       if (Date.now() > deadline) throw await failed(`the container was not healthy within ${opts.timeoutSeconds}s`);
       await pause();
     }
-    // 2. the recipe's smoke check
-    for (;;) {
-      const why = smoke ? await checkOnce(engine, exited ? image : id, smoke, host, exited).catch((e: Error) => e.message) : '';
-      if (why === '') return { seconds: Math.round((Date.now() - started) / 100) / 10, health, check: describeCheck(smoke) };
-      if (!exited) {
-        const s = await state(engine, id);
-        // a one-shot command that finished meanwhile: its check runs in a fresh container, at once
-        if (!s.running && s.exitCode === 0 && smoke?.kind === 'command') {
-          exited = true;
-          continue;
+    // 2. each check in turn, retried until it passes or the time is up
+    const passed: string[] = [];
+    for (const check of checks) {
+      for (;;) {
+        const why = await checkOnce(engine, exited ? image : id, check, host, exited).catch((e: Error) => e.message);
+        if (why === '') break;
+        if (!exited) {
+          const s = await state(engine, id);
+          // a one-shot command that finished meanwhile: its checks run in fresh containers, at once
+          if (!s.running && s.exitCode === 0 && oneShot) {
+            exited = true;
+            continue;
+          }
+          if (!s.running) throw await failed(`the container exited (code ${s.exitCode}) before the check "${describeCheck(check)}" passed (last try: ${why})`);
         }
-        if (!s.running) throw await failed(`the container exited (code ${s.exitCode}) before the smoke check passed (last try: ${why})`);
+        if (exited || Date.now() > deadline) throw await failed(`check failed: ${describeCheck(check)}${exited ? '' : ` (not within ${opts.timeoutSeconds}s)`}: ${why}`);
+        await pause();
       }
-      if (exited || Date.now() > deadline) throw await failed(`smoke check (${describeCheck(smoke)}) failed${exited ? '' : ` within ${opts.timeoutSeconds}s`}: ${why}`);
-      await pause();
+      passed.push(describeCheck(check));
     }
+    return { seconds: Math.round((Date.now() - started) / 100) / 10, health, checks: passed, check: passed.join('; ') || 'none' };
   } finally {
     await exec(engine, ['rm', '-f', '-v', id]);
   }
 }
 
-/** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`; `none` without a check. */
-export function describeCheck(smoke: ResolvedSmoke | undefined): string {
-  if (!smoke) return 'none';
+/** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`, or the check's own words. */
+export function describeCheck(smoke: ResolvedSmoke): string {
   if (smoke.label) return smoke.label;
   const expect = smoke.expect ? ` expecting ${JSON.stringify(smoke.expect)}` : '';
   if (smoke.kind === 'command') return `command ${(smoke.command ?? ['true']).join(' ')}${expect}`;
@@ -162,11 +170,11 @@ async function lastLogLines(engine: Builder, id: string, n = LOG_LINES): Promise
 }
 
 /** '' when the check passes, else why not. `fresh`: the image runs a one-shot command; run the check in a new container. */
-async function checkOnce(engine: Builder, target: string, smoke: SmokeCheck, host: string, fresh = false): Promise<string> {
+async function checkOnce(engine: Builder, target: string, smoke: ResolvedSmoke, host: string, fresh = false): Promise<string> {
   if (smoke.kind === 'command') {
     const cmd = smoke.command ?? ['true'];
     const r = await exec(engine, fresh ? ['run', '--rm', ...ownLabels(), target, ...cmd] : ['exec', target, ...cmd]);
-    if (r.exitCode !== 0) return `${cmd.join(' ')} exited ${r.exitCode}: ${lastLine(r.output)}`;
+    if (r.exitCode !== 0) return `exited ${r.exitCode}: ${lastLine(r.output) || '(no output)'}`;
     return smoke.expect && !r.output.includes(smoke.expect) ? `output lacks "${smoke.expect}": ${r.output.trim().slice(0, 200)}` : '';
   }
   const mapped = await exec(engine, ['port', target, `${smokePort(smoke)}/tcp`]);
@@ -199,6 +207,7 @@ async function checkOnce(engine: Builder, target: string, smoke: SmokeCheck, hos
       resp.on('data', (d: Buffer) => (body += d.toString()));
       resp.on('end', () => {
         if ((resp.statusCode ?? 500) >= 400) res(`HTTP ${resp.statusCode}`);
+        else if (smoke.refuse && body.includes(smoke.refuse)) res(`body contains "${smoke.refuse}": ${JSON.stringify(body.slice(0, 120))}`);
         else res(smoke.expect && !body.includes(smoke.expect) ? `body lacks "${smoke.expect}"` : '');
       });
     });

@@ -18,7 +18,7 @@ export const githubRuns = {
   ],
 };
 
-export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: ResolvedSmoke | undefined }): string {
+export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; checks: readonly ResolvedSmoke[] }): string {
   const m = recipe.manifest;
   const platforms = m.platforms ?? ['linux/amd64', 'linux/arm64'];
   const emulated = platforms.includes('linux/arm64');
@@ -36,7 +36,7 @@ export function githubWorkflow(recipe: Recipe, imageName: string, opts: { caCert
       '',
       'Jobs:',
       `  smoke-test      builds linux/amd64 into the runner's engine; ${SMOKE_SCRIPT} starts it and`,
-      `                  ${describeSmoke(recipe, opts.smoke)} (pull requests too)`,
+      `                  ${describeSmoke(recipe, opts.checks)} (pull requests too)`,
       `  build           builds ${emulated ? platforms.map((p) => (p === 'linux/arm64' ? `${p} (QEMU)` : p)).join(' and ') : `${platforms.join(' and ')} (the recipe's platforms: no emulation)`} with buildx, layer cache in the`,
       '                  GitHub Actions cache, pushes <sha> and <branch or tag> tags (not for pull requests)',
       '  release-latest  points `latest` at that build, on pushes to the default branch only',

@@ -27,7 +27,7 @@ export function gitlabScripts(): { before: string[]; build: string[]; test: stri
   };
 }
 
-export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; smoke: ResolvedSmoke | undefined }): string {
+export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCerts: string[]; toolVersion: string; checks: readonly ResolvedSmoke[] }): string {
   const s = gitlabScripts();
   const m = recipe.manifest;
   const out: string[] = [];
@@ -40,7 +40,7 @@ export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCert
       '           (inline cache metadata, so the next build can reuse these layers), pushes',
       '           $IMAGE:$CI_COMMIT_SHA and $IMAGE:$CI_COMMIT_REF_SLUG',
       `  test     ${SMOKE_SCRIPT} starts the image, waits for its HEALTHCHECK if it has one, and`,
-      `           ${describeSmoke(recipe, opts.smoke)}`,
+      `           ${describeSmoke(recipe, opts.checks)}`,
       '  release  tags the tested image as $IMAGE:latest, on the default branch only',
       '',
       'Needs a runner with the Docker executor and privileged = true (for the docker:dind service).',

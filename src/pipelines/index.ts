@@ -2,7 +2,7 @@
 // -> extra planned files, written through the same plan/write path (and no-overwrite rules) as the rest.
 import { UsageError } from '../core/errors.js';
 import { clashingExtra, withExtras, type RecordedExtras } from '../core/record.js';
-import { smokeForAnswers } from '../core/smoke.js';
+import { smokeChecks } from '../core/smoke.js';
 import type { Answers, Plan, PlannedFile, Recipe } from '../core/types.js';
 import { composeFiles } from './compose.js';
 import { GITHUB_FILE, githubWorkflow } from './github.js';
@@ -19,11 +19,11 @@ export interface ExtraOptions {
 export function extraFiles(plan: Plan, recipe: Recipe, answers: Answers, opts: ExtraOptions): PlannedFile[] {
   const files: PlannedFile[] = [];
   const toolVersion = opts.toolVersion ?? '';
-  // The check CI runs is the one `--build` verifies with: the recipe's sample check only while it applies.
-  const smoke = smokeForAnswers(recipe.manifest, answers);
-  const ciOpts = { caCerts: answers.caCerts.map((c) => `certs/${c.name}`), toolVersion, smoke };
+  // The checks CI runs are those `--build` verifies with: the recipe's sample check only while it applies.
+  const checks = smokeChecks(recipe.manifest, answers);
+  const ciOpts = { caCerts: answers.caCerts.map((c) => `certs/${c.name}`), toolVersion, checks };
   if (opts.ci) {
-    files.push({ path: SMOKE_SCRIPT, content: smokeScript(recipe, answers.imageName, smoke), mode: 0o755 });
+    files.push({ path: SMOKE_SCRIPT, content: smokeScript(recipe, answers.imageName, checks), mode: 0o755 });
     if (opts.ci === 'gitlab') files.push({ path: GITLAB_FILE, content: gitlabPipeline(recipe, answers.imageName, ciOpts), mode: 0o644 });
     else files.push({ path: GITHUB_FILE, content: githubWorkflow(recipe, answers.imageName, ciOpts), mode: 0o644 });
   }

@@ -3,18 +3,34 @@
 //   apache + php-fpm   index.php must run in PHP (its output, not its source) through proxy_fcgi
 //   nginx + cron       a job of config/crontab runs as the non-root account and its output reaches the
 //                      container log; under the watchdog, docker stop is prompt
+// Each verification lists the services' probes; a variant of each image with its target broken (no PHP
+// handler, a cron that never starts) fails the probe, which the failure names.
+import { execa } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy } from '../helpers/engine.js';
+import { serviceProbes } from '../../src/core/smoke.js';
+import type { PortSpec } from '../../src/core/types.js';
+import { cli, containerLogs, derivedImage, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, verifyWith, waitFor, waitHealthy } from '../helpers/engine.js';
+
+const WEB: PortSpec[] = [{ from: 8080, to: 8080, proto: 'tcp' }];
 
 describeEngine('custom service compositions, built and asked over HTTP', () => {
   it('apache + php-fpm: builds as non-root on Debian, and index.php runs in PHP', async () => {
     const name = uniqueName('ci-custom-apache-php');
     removeImageLater(`${name}:latest`);
     const dir = path.join(await tempDir('ci-custom-svc-'), 'apache-php');
-    const r = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'apache', '--service', 'php-fpm', '--port', '8080', '--yes', '--build'], { env: { DOCKER_BUILDKIT: '0' } });
+    const r = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'apache', '--service', 'php-fpm', '--port', '8080', '--ci', 'gitlab', '--yes', '--build'], { env: { DOCKER_BUILDKIT: '0' } });
     expect(r.exitCode, r.stdout + r.stderr.slice(-4000)).toBe(0);
+    // --build's verification asked each service's probe, one line each
+    expect(r.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered\n {10}GET :8080\/index\.php ran PHP \(no source in the body\)$/m);
+    // the same image without apache's PHP handler fails the PHP probe, which is named
+    const noHandler = await derivedImage(`${name}:latest`, 'a2disconf create-image-php-fpm');
+    const failed = await verifyWith(noHandler, serviceProbes(['apache', 'php-fpm'], WEB), 15).then(() => 'passed', (e: Error) => e.message);
+    expect(failed).toMatch(/^check failed: GET :8080\/index\.php ran PHP \(no source in the body\) \(not within 15s\): body contains "<\?php"/);
+    // ci/smoke-test.sh runs the same probes: the image passes, the variant fails on the one it breaks
+    await ciSmoke(dir, `${name}:latest`, /smoke: http:\/\/127\.0\.0\.1:\d+\/index\.php answered \(GET :8080\/index\.php ran PHP/);
+    await ciSmoke(dir, noHandler, /smoke: GET :8080\/index\.php ran PHP \(no source in the body\): no answer from .* without '<\?php' after \d+s; last body: <\?php/, false);
 
     const port = await freePort();
     const id = await runContainer(`${name}:latest`, { ports: [[port, '8080']] });
@@ -38,12 +54,20 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     const name = uniqueName('ci-custom-cron');
     removeImageLater(`${name}:latest`);
     const dir = path.join(await tempDir('ci-custom-svc-'), 'cron');
-    const gen = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'nginx', '--service', 'cron', '--supervisor', 'watchdog', '--port', '8080', '--yes']);
+    const gen = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'nginx', '--service', 'cron', '--supervisor', 'watchdog', '--port', '8080', '--ci', 'github', '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
     // the user's own job, every minute, written the way the generated crontab says
     await writeFile(path.join(dir, 'config/crontab'), '* * * * * app echo "job ran as uid $(id -u)" > /run/create-image/cron.log 2>&1\n');
     const built = await cli(['build', dir], { env: { DOCKER_BUILDKIT: '0' } });
     expect(built.exitCode, built.stdout + built.stderr.slice(-4000)).toBe(0);
+    // the rebuild verifies with the probes of the recorded services
+    expect(built.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered\n {10}cron process running$/m);
+    // with a cron that never starts the daemon (the container stays up), the cron probe fails, named
+    const noCron = await derivedImage(`${name}:latest`, "printf '#!/bin/sh\\nexec sleep 100000\\n' > /usr/sbin/cron");
+    const failed = await verifyWith(noCron, serviceProbes(['nginx', 'cron'], WEB), 10).then(() => 'passed', (e: Error) => e.message);
+    expect(failed).toMatch(/^check failed: cron process running \(not within 10s\): exited 1/);
+    await ciSmoke(dir, `${name}:latest`, /smoke: passed \(cron process running\)/);
+    await ciSmoke(dir, noCron, /smoke: cron process running: failed after \d+s/, false);
 
     const port = await freePort();
     const id = await runContainer(`${name}:latest`, { ports: [[port, '8080']] });
@@ -66,3 +90,11 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     expect(stopMs).toBeLessThanOrEqual(3000);
   }, 1_800_000);
 });
+
+/** The generated ci/smoke-test.sh against `image`, as a CI job runs it: passes (`smoke: OK`) or fails, printing `expected`. */
+async function ciSmoke(dir: string, image: string, expected: RegExp, passes = true): Promise<void> {
+  const r = await execa('sh', [path.join(dir, 'ci/smoke-test.sh'), image], { env: { SMOKE_TIMEOUT: passes ? '120' : '10' }, reject: false, all: true });
+  expect(r.exitCode === 0, String(r.all)).toBe(passes);
+  expect(String(r.all)).toMatch(expected);
+  if (passes) expect(String(r.all)).toMatch(/smoke: OK$/m);
+}

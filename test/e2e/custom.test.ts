@@ -4,15 +4,19 @@
 //   mainBk   the same answers built by the BuildKit client
 //   sup      nginx + redis under supervisord, test CA kept with --ca-in-final
 //   dog      nginx + redis under the watchdog script
+// Each verification lists the probes of the services; variants of sup with a target broken (redis with
+// no password, nginx on loopback only) fail the probe, which the failure names.
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { REDIS_STATE, SERVICES } from '../../src/core/families.js';
+import { serviceProbes } from '../../src/core/smoke.js';
 import {
   caCertFile,
   cli,
+  derivedImage,
   containerLogs,
   describeEngine,
   docker,
@@ -26,6 +30,7 @@ import {
   waitFor,
   waitHealthy,
   processes,
+  verifyWith,
   type CliResult,
   type DockerClient,
 } from '../helpers/engine.js';
@@ -96,7 +101,7 @@ describeEngine('custom recipe, built for real', (status) => {
     expect(next).not.toContain('docker build');
     expect(out).not.toContain('build.log'); // the log is mentioned only on failure
     // verified as answered: healthy (nginx), then the zone, the compiled locale and the runtime
-    expect(out).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy, setup: zone Asia\/Shanghai, locale zh_CN\.UTF-8, node runs$/m);
+    expect(out).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone Asia\/Shanghai, locale zh_CN\.UTF-8, node runs\n {10}GET :8080\/ answered$/m);
     // progress went to stderr, one short line per step (not a TTY)
     const steps = b.result.stderr.split('\n').filter((l) => l.startsWith('building '));
     expect(steps.length).toBeGreaterThan(5);
@@ -178,6 +183,15 @@ describeEngine('custom recipe, built for real', (status) => {
   it('nginx + redis under supervisord: both answer, nothing runs as root, --ca-in-final keeps the CA', async () => {
     const b = await builds.sup!;
     expect(readFileSync(path.join(b.dir, 'config', 'supervisord.conf'), 'utf8')).toContain('[program:redis]');
+    // --build asked nginx and redis themselves: a page, and PING refused without the password, PONG with it
+    expect(b.result.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered\n {10}redis PING: NOAUTH without the password, PONG with it$/m);
+    // and each probe fails, named, on a variant with its target broken
+    const probes = serviceProbes(['nginx', 'redis'], [{ from: 8080, to: 8080, proto: 'tcp' }]);
+    const noAuth = await derivedImage(b.image, "sed -i '/^include /d' /etc/create-image/redis.conf");
+    expect(await verifyWith(noAuth, probes, 10).then(() => 'passed', (e: Error) => e.message)).toMatch(/^check failed: redis PING: NOAUTH without the password, PONG with it \(not within 10s\): exited 1: redis answered PING without its password: PONG/);
+    // nginx on loopback only: its HEALTHCHECK (asked inside) passes, the page is out of reach from outside
+    const loopback = await derivedImage(b.image, "sed -i 's/listen 8080;/listen 127.0.0.1:8080;/' /etc/nginx/create-image.conf");
+    expect(await verifyWith(loopback, probes, 10).then(() => 'passed', (e: Error) => e.message)).toMatch(/^check failed: GET :8080\/ answered \(not within 10s\): /);
     const [web, redis] = [await freePort(), await freePort()];
     // the password from a mounted secret file: one with a space, quotes and a backslash
     const password = 'p@ss "w\\ord" x';

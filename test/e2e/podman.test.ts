@@ -56,7 +56,7 @@ describeEngine('podman and buildah, built, verified, pushed and pulled for real'
       // the summary: builder, verification, digest; progress as steps on stderr, as with docker
       expect(r.stdout).toContain(`Built ${ref} in `);
       expect(r.stdout).toContain(`with ${c.builder}.`);
-      expect(r.stdout).toMatch(c.recipe === 'custom' ? /^ {2}verify {2}passed in [\d.]+s: healthy, setup: zone UTC$/m : /^ {2}verify {2}passed in [\d.]+s: no HEALTHCHECK, http :8080\/ expecting "Hello from the create-image go sample"$/m);
+      expect(r.stdout).toMatch(c.recipe === 'custom' ? /^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered$/m : /^ {2}verify {2}passed in [\d.]+s: no HEALTHCHECK\n {10}http :8080\/ expecting "Hello from the create-image go sample"$/m);
       const digest = new RegExp(`^ {2}pushed {2}${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} {2}digest (sha256:[0-9a-f]{64})$`, 'm').exec(r.stdout)?.[1];
       expect(digest, r.stdout).toBeDefined();
       expect(r.stderr).toMatch(new RegExp(`^building ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (stage \\d/\\d )?\\[1/\\d+\\] FROM debian:bookworm`, 'm'));

@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
-import { smokeTest } from '../../src/engines/smoke.js';
+import { smokeTest, type SmokeResult } from '../../src/engines/smoke.js';
+import type { ResolvedSmoke } from '../../src/core/smoke.js';
 import type { SmokeCheck } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -330,7 +331,27 @@ export async function smokeCheck(image: string, recipe: string, timeoutSeconds =
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'recipes', recipe, 'recipe.json'), 'utf8')) as { smoke?: SmokeCheck };
   if (!manifest.smoke) throw new Error(`recipe ${recipe} declares no smoke check`);
   const client = dockerClients(process.env.CREATE_IMAGE_DOCKER ?? 'docker')[0]!;
-  return smokeTest({ kind: 'docker', bin: client.bin, env: { ...process.env, ...client.env }, buildkit: false }, image, manifest.smoke, { timeoutSeconds });
+  return verifyWith(image, [manifest.smoke], timeoutSeconds);
+}
+
+/** `checks` against `image` with the runner `--build`'s verification uses; the result, or the error it gave. */
+export async function verifyWith(image: string, checks: readonly ResolvedSmoke[], timeoutSeconds = 120): Promise<SmokeResult> {
+  const client = dockerClients(process.env.CREATE_IMAGE_DOCKER ?? 'docker')[0]!;
+  return smokeTest({ kind: 'docker', bin: client.bin, env: { ...process.env, ...client.env }, buildkit: false }, image, checks, { timeoutSeconds });
+}
+
+/**
+ * `image` with commands run as root in one step more (a Dockerfile read from stdin, no context), its user
+ * kept: a broken variant of a built image in seconds, to show a check failing. Removed after the run.
+ */
+export async function derivedImage(image: string, script: string): Promise<string> {
+  const tag = `${uniqueName('ci-broken')}:latest`;
+  removeImageLater(tag);
+  const user = (await docker(['image', 'inspect', '--format', '{{.Config.User}}', image])).stdout.trim();
+  const dockerfile = [`FROM ${image}`, 'USER root', `RUN ${script}`, ...(user ? [`USER ${user}`] : []), ''].join('\n');
+  const r = await docker(['build', '-q', '-t', tag, '-'], { input: dockerfile, reject: false, timeout: 120_000 });
+  if (r.exitCode !== 0) throw new Error(`deriving ${tag} from ${image}: ${r.stderr.slice(-2000)}`);
+  return tag;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -2,6 +2,8 @@
 // only thing on PATH: output order, summary, failure tail, missing builder, flags passed through.
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +22,15 @@ let onlyDocker: string;
 let onlyPodman: string;
 let nothing: string;
 let tools: string;
+// what the fake engine publishes the container's port as: nginx's probe (GET /) reaches this server
+let site: http.Server;
+let sitePort: string;
 
 beforeAll(async () => {
+  // index.php as PHP's output, or as the source a server without a PHP handler sends
+  site = http.createServer((req, res) => res.end(req.url === '/index.php' ? (process.env.SITE_PHP_SOURCE ? '<?php echo 1;' : '1') : 'served'));
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  sitePort = String((site.address() as AddressInfo).port);
   work = mkdtempSync(path.join(os.tmpdir(), 'build-cli-test-'));
   fake = await makeFakeBuilder('docker');
   tools = await makeToolsDir();
@@ -34,6 +43,7 @@ beforeAll(async () => {
   nothing = tools;
 });
 afterAll(() => {
+  site.close();
   rmSync(work, { recursive: true, force: true });
   rmSync(fake.dir, { recursive: true, force: true });
   rmSync(tools, { recursive: true, force: true });
@@ -43,7 +53,7 @@ async function run(args: string[], env: Record<string, string>, cwd = work) {
   const r = await execa(process.execPath, [BIN, ...args], {
     cwd,
     // only what the test gives: no real docker can be found
-    env: { HOME: work, NO_COLOR: '1', ...env },
+    env: { HOME: work, NO_COLOR: '1', FAKE_PORT: sitePort, ...env },
     extendEnv: false,
     reject: false,
     input: '',
@@ -61,12 +71,15 @@ describe('create-image ... --build', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Wrote \d+ files to My App\.$/);
-    expect(lines.slice(1, 6)).toEqual([
+    expect(lines.slice(1, 8)).toEqual([
       expect.stringMatching(/^Built my-app:latest in \d+(\.\d)?s with docker\.$/),
       '  image   sha256:1f134cff13b97e52d4b3a1a3d5c2b1d1f3e4a5b6c7d8e9f00112233445566778',
       '  size    74.8 MB',
       '  tags    my-app:latest',
-      expect.stringMatching(/^ {2}verify {2}passed in \d+(\.\d)?s: no HEALTHCHECK, setup: zone UTC$/),
+      expect.stringMatching(/^ {2}verify {2}passed in \d+(\.\d)?s: no HEALTHCHECK$/),
+      // each check on a line of its own: the setup check, then nginx's probe
+      '          setup: zone UTC',
+      '          GET :8080/ answered',
     ]);
     expect(lines.slice(-3)).toEqual(['Next steps:', "  cd 'My App'", '  docker run -d --name my-app -p 8080:8080 my-app:latest']);
     expect(r.stdout).not.toContain('docker build');
@@ -165,7 +178,7 @@ describe('create-image ... --build', () => {
     const ok = await run(['verified', ...GEN, '--build', '--tag', '127.0.0.1:5917/rec/v:1', '--push', '--json'], { PATH: onlyDocker, FAKE_ARGS: args, FAKE_HEALTH: 'healthy', FAKE_PUSH_LOG: path.join(LOGS, 'docker-push-ok.log') });
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout).build;
-    expect(report.verify).toMatchObject({ status: 'passed', health: 'healthy', check: 'setup: zone UTC' });
+    expect(report.verify).toMatchObject({ status: 'passed', health: 'healthy', checks: ['setup: zone UTC', 'GET :8080/ answered'], check: 'setup: zone UTC; GET :8080/ answered' });
     expect(report.verify.seconds).toBeGreaterThanOrEqual(0);
     const argv = readFileSync(args, 'utf8').split('\n');
     const runAt = argv.indexOf('run');
@@ -183,6 +196,15 @@ describe('create-image ... --build', () => {
     expect(bad.stderr).toContain("the container's last log lines:\nnginx: [emerg] marker-51c2\ncreate-image: verification of");
     expect(readFileSync(failArgs, 'utf8').split('\n')).not.toContain('push');
     expect(bad.stdout).not.toContain('Built');
+
+    // a probe that fails is named: php-fpm beside nginx, and index.php comes back as its source
+    process.env.SITE_PHP_SOURCE = '1';
+    const source = await run(['php-source', ...GEN, '--service', 'php-fpm', '--build', '--verify-timeout', '3'], { PATH: onlyDocker, FAKE_HEALTH: 'healthy' }).finally(() => delete process.env.SITE_PHP_SOURCE);
+    expect(source.code).toBe(1);
+    expect(source.stderr).toMatch(/failed: check failed: GET :8080\/index\.php ran PHP \(no source in the body\) \(not within 3s\): body contains "<\?php"/);
+    const php = await run(['php-ran', ...GEN, '--service', 'php-fpm', '--build'], { PATH: onlyDocker, FAKE_HEALTH: 'healthy' });
+    expect(php.code, php.stderr).toBe(0);
+    expect(php.stdout).toContain('          GET :8080/index.php ran PHP (no source in the body)\n');
 
     const skipArgs = path.join(work, 'args-no-verify');
     const skipped = await run(['unverified', ...GEN, '--build', '--no-verify', '--json'], { PATH: onlyDocker, FAKE_ARGS: skipArgs, FAKE_HEALTH: 'unhealthy' });

@@ -1,8 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVICES } from '../../src/core/families.js';
+import { serviceProbes, setupCheck, smokeChecks, smokeForAnswers as smokeFor, type SmokeAnswers } from '../../src/core/smoke.js';
+import type { PortSpec } from '../../src/core/types.js';
 import { describeCheck } from '../../src/engines/smoke.js';
-import { setupCheck, smokeForAnswers as smokeFor, type SmokeAnswers } from '../../src/core/smoke.js';
-import { builtinRecipe } from '../helpers/recipe.js';
+import { builtinRecipe, requireFile } from '../helpers/recipe.js';
 
 const PLAIN: Omit<SmokeAnswers, 'set'> = { tz: 'UTC', locale: 'C.UTF-8', runtime: { name: 'none', version: '' }, family: 'debian' };
 const smokeForAnswers = (m: Parameters<typeof smokeFor>[0], set: Record<string, unknown>) => smokeFor(m, { ...PLAIN, set });
@@ -25,10 +30,9 @@ describe('the smoke check a build is verified with', () => {
   });
 
   it('describes each kind of check in one line', () => {
-    expect(describeCheck(tomcat.smoke)).toBe('http :8080/ expecting "create-image Tomcat sample"');
+    expect(describeCheck(tomcat.smoke!)).toBe('http :8080/ expecting "create-image Tomcat sample"');
     expect(describeCheck({ kind: 'tcp', port: 21, expect: '220' })).toBe('tcp :21 expecting "220"');
     expect(describeCheck({ kind: 'command', command: ['cat', '/etc/greeting'] })).toBe('command cat /etc/greeting');
-    expect(describeCheck(undefined)).toBe('none');
   });
 
   it("custom's is the setup check: the zone, the locale and the runtime answered, each quoted", () => {
@@ -79,3 +83,54 @@ describe('the setup check, run by sh', () => {
   });
 });
 
+
+describe("the probes of custom's services", () => {
+  const custom = builtinRecipe('custom', { imageName: 'x' });
+  const answers = (services: string[], ports: PortSpec[]) => ({ ...PLAIN, set: {}, services, ports });
+  const tcp = (...ps: number[]): PortSpec[] => ps.map((p) => ({ from: p, to: p, proto: 'tcp' }));
+
+  it('follow the setup check, one per thing to prove, in the order the services were chosen', () => {
+    const checks = smokeChecks(custom.recipe.manifest, answers(['nginx', 'php-fpm', 'redis', 'openssh', 'cron'], tcp(8080, 6379, 22)));
+    expect(checks.map((c) => c.label)).toEqual([
+      'setup: zone UTC',
+      'GET :8080/ answered',
+      'GET :8080/index.php ran PHP (no source in the body)',
+      'redis PING: NOAUTH without the password, PONG with it',
+      'tcp :22 answered an SSH banner',
+      'cron process running',
+    ]);
+    expect(checks[2]).toMatchObject({ kind: 'http', port: 8080, path: '/index.php', refuse: '<?php' });
+    // php-fpm with no web server in front: its process is what can be asked
+    expect(serviceProbes(['php-fpm'], []).map((c) => c.label)).toEqual(['php-fpm process running']);
+    // a recipe that does not let its user choose services (lnmp's are its own) keeps its own check alone
+    const lnmp = builtinRecipe('lnmp').recipe.manifest;
+    expect(smokeChecks(lnmp, answers(['nginx', 'php-fpm'], []))).toEqual([lnmp.smoke]);
+  });
+
+  it("a web server's port is the first one answered that redis or ssh does not own, in the config, the HEALTHCHECK and the probe alike", async () => {
+    const plan = await custom.render({ services: ['nginx', 'redis'], ports: ['6379', '8081'] });
+    expect(requireFile(plan, 'config/nginx.conf')).toMatch(/^\s*listen 8081;$/m);
+    expect(requireFile(plan, 'Dockerfile')).toContain('"http://127.0.0.1:8081/"');
+    expect(serviceProbes(['nginx', 'redis'], tcp(6379, 8081))[0]).toMatchObject({ port: 8081, path: '/' });
+    expect(serviceProbes(['nginx'], [])[0]).toMatchObject({ port: 8080 });
+  });
+
+  it('a process probe passes while a process of that name runs, and fails when none does', async () => {
+    const [probe] = SERVICES.cron!.probes({ port: 0, services: ['cron'] });
+    const run = () => spawnSync(probe!.command![0]!, probe!.command!.slice(1), { encoding: 'utf8' });
+    expect(run().status).toBe(1);
+    // a process whose name (comm) is crond: sleep under that name
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
+    copyFileSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), path.join(dir, 'crond'));
+    const daemon = spawn(path.join(dir, 'crond'), ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = run();
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(probe!.expect!);
+    } finally {
+      daemon.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAnswers, type RawAnswers } from '../../src/core/answers.js';
 import { renderPlan } from '../../src/core/render.js';
+import { serviceProbes, type ResolvedSmoke } from '../../src/core/smoke.js';
 import type { Manifest, Recipe } from '../../src/core/types.js';
 import { shellcheck } from '../../src/lint/index.js';
 import { parseHealthcheck } from '../../src/pipelines/healthcheck.js';
@@ -266,19 +267,27 @@ describe('--compose', async () => {
 });
 
 describe('smoke script', () => {
-  const kinds: Array<[string, Manifest['smoke']]> = [
-    ['http', { kind: 'http', port: 8080, path: "/it's", expect: 'he said "hi" $(x)' }],
-    ['https', { kind: 'https', port: 8443 }],
-    ['tcp', { kind: 'tcp', port: 6379 }],
-    ['command', { kind: 'command', command: ['redis-cli', 'ping'], expect: 'PONG' }],
-    ['none', undefined],
+  const kinds: Array<[string, ResolvedSmoke[]]> = [
+    ['http', [{ kind: 'http', port: 8080, path: "/it's", expect: 'he said "hi" $(x)' }]],
+    ['https', [{ kind: 'https', port: 8443 }]],
+    ['tcp', [{ kind: 'tcp', port: 6379 }]],
+    ['command', [{ kind: 'command', command: ['redis-cli', 'ping'], expect: 'PONG' }]],
+    ['none', []],
+    // custom's probes for every service at once: each kind, in turn, in one script
+    ['services', serviceProbes(['nginx', 'php-fpm', 'redis', 'openssh', 'cron'], [{ from: 8080, to: 8080, proto: 'tcp' }])],
   ];
-  for (const [name, smoke] of kinds) {
+  for (const [name, checks] of kinds) {
     it(`${name}: passes shellcheck and quotes the recipe's values`, async () => {
-      const script = smokeScript(secretRecipe(smoke), 'web', smoke);
+      const script = smokeScript(secretRecipe(name === 'services' ? undefined : checks[0]), 'web', checks);
       expect(await shellcheck([{ path: 'ci/smoke-test.sh', content: script }])).toEqual([]);
       if (name === 'http') expect(script).toContain(`\nexpect='he said "hi" '"\\$"'(x)'\n`);
-      if (name === 'command') expect(script).toContain('docker exec "$name" redis-cli ping');
+      if (name === 'command') expect(script).toContain('in_image redis-cli ping');
+      if (name === 'services') {
+        // every probe is a numbered step with its words, its ports published once each
+        expect(script.match(/^# \d\. .*$/gm)).toEqual(checks.map((c, i) => `# ${i + 1}. ${c.label}`));
+        expect(script).toContain('-p "$bind::8080/tcp" -p "$bind::22/tcp" "$image"');
+        expect(script).toContain("refuse='<?php'");
+      }
     });
   }
 });
@@ -340,7 +349,7 @@ describe('the smoke check CI runs is the one --build verifies with', () => {
   it("the recipe's sample check while the answers keep its sample (tomcat's page, lnmp's)", async () => {
     const tomcat = await ciFiles('tomcat', {}, 'gitlab');
     expect(tomcat.script).toContain("\nexpect='create-image Tomcat sample'\n");
-    expect(tomcat.script).toMatch(/^url="http:\/\/\$host:\$hostport\$path"$/m);
+    expect(tomcat.script).toMatch(/^url="http:\/\/\$host:\$\(hostport 8080\)"\/$/m);
     expect(tomcat.pipeline).toContain('requests http://<engine>:<port>/ (container port 8080)');
     const lnmp = await ciFiles('lnmp', {}, 'github');
     expect(lnmp.script).toMatch(/^expect=/m);
