@@ -10,6 +10,9 @@ import {
   CRON_JOB_USER,
   CRON_LOG,
   SERVICES,
+  SERVICE_ACCOUNT,
+  dropPrivileges,
+  dropPrivilegesPackages,
   webPort,
   addUserCommands,
   basePackages,
@@ -80,6 +83,8 @@ export interface RenderContext {
   serviceState: { redis: string };
   /** cron's jobs: the account they run as and the pipe their output reaches the container log through. */
   cron: { user: UserSpec; log: string };
+  /** In an image that runs as root: the account its other services run as (`processes`), or run their jobs as (`jobs`). */
+  serviceAccount: { user: UserSpec; processes: string[]; jobs: string[] } | null;
   q: typeof esc;
   h: Helpers;
 }
@@ -170,6 +175,9 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
   const m = recipe.manifest;
   const needsRoot = m.user === null || a.services.some((s) => SERVICES[s]?.needsRoot);
   const user: UserSpec | null = needsRoot ? null : { name: m.user ?? 'app', uid: 10001, home: `/home/${m.user ?? 'app'}` };
+  // a root image's services that need no root run as (or run their jobs as) an account of their own
+  const account: UserSpec | null = !user && a.services.some((s) => SERVICES[s]?.asAccount) ? SERVICE_ACCOUNT : null;
+  const dropped = (name: string) => !user && SERVICES[name]?.asAccount === 'process';
   const recipePorts = (m.ports ?? []).map((p) => parsePort(p).port!).filter(Boolean);
   const facts = whenFacts(a, m.multiProcess);
   const processKind = facts.process as RenderContext['process'];
@@ -214,7 +222,8 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...(supervised === 'supervisord' ? ['supervisor'] : []),
         ...(supervised === 'watchdog' ? ['tini'] : []),
         ...(extra.curl !== false && services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
-        ...(user ? userPackages(a.family, a.base) : []),
+        ...(user || (withServices && account) ? userPackages(a.family, a.base) : []),
+        ...(services.some(dropped) ? dropPrivilegesPackages(a.family) : []),
         ...(extra.packages ?? []),
         ...(extra.addPackages === false ? [] : (m.addPackages?.[a.family] ?? [])),
       ]);
@@ -228,6 +237,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...(extra.locale === false ? [] : localeCommands(a.family, a.locale)),
         ...(services.includes('php-fpm') ? ['for f in /usr/sbin/php-fpm* /usr/sbin/php-fpm; do if [ -x "$f" ]; then ln -sf "$f" /usr/local/sbin/php-fpm; break; fi; done'] : []),
         ...(extra.user === false || !user ? [] : addUserCommands(a.family, user)),
+        ...(withServices && account ? addUserCommands(a.family, account) : []),
         ...(extra.commands ?? []),
         ...(extra.keepCa ? [] : h.caRemove()),
       ];
@@ -236,7 +246,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     },
     repoSetup: (pkgs) => repoSetupRun(a.family, a.base, pkgs),
     compiledLocale: () => (localeCommands(a.family, a.locale).length ? '/usr/lib/locale/locale-archive' : undefined),
-    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user, services: a.services }) ?? [],
+    serviceSetup: (name, port) => SERVICES[name]?.setup?.(a.family, { port: port ?? h.firstTcpPort(SERVICES[name]?.port ?? 8080), user: dropped(name) ? account : user, services: a.services }) ?? [],
     serviceConfigs: () =>
       Object.entries(SERVICES)
         .filter(([name, def]) => def.config && a.services.includes(name))
@@ -264,7 +274,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     serviceArgv: (name) => {
       const def = SERVICES[name];
       if (!def) throw new Error(`unknown service "${name}"`);
-      return def.command[a.family];
+      return dropped(name) ? dropPrivileges(a.family, account!, def.command[a.family]) : def.command[a.family];
     },
     supervisordCommand: esc.supervisordCommand,
     shCommand: esc.shCommand,
@@ -311,6 +321,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     tools: TOOL_VERSIONS,
     serviceState: { redis: REDIS_STATE },
     cron: { user: user ?? CRON_JOB_USER, log: CRON_LOG },
+    serviceAccount: account ? { user: account, processes: a.services.filter(dropped), jobs: a.services.filter((s) => SERVICES[s]?.asAccount === 'jobs') } : null,
     caInFinal: a.caInFinal,
     q: esc,
     h,

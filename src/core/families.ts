@@ -10,6 +10,11 @@ export interface ServiceDef {
   command: Record<Family, string[]>;
   /** Needs root to run (privileged port, privilege separation, cron switching users). */
   needsRoot: boolean;
+  /**
+   * In an image that runs as root (for a service that needs it), what runs as SERVICE_ACCOUNT instead:
+   * the service's `process` itself (started through dropPrivileges), or the `jobs` it runs (cron's).
+   */
+  asAccount?: 'process' | 'jobs';
   /** Default port the recipe's config makes it listen on. */
   port?: number;
   /** The port its config always listens on, whatever the ports answered: never a web server's. */
@@ -37,10 +42,26 @@ const same = (argv: string[]): Record<Family, string[]> => ({ debian: argv, ubun
 export const REDIS_STATE = '/var/lib/create-image/redis';
 
 /**
- * The account cron runs the image's jobs as: cron itself needs root to switch users, its jobs do not. The
- * image's own user when it has one; an image that runs as root (cron is a root service) gets this account.
+ * The account cron runs the image's jobs as (cron itself needs root to switch users, its jobs do not), and
+ * the one redis runs as beside a root service. The image's own user when it has one; an image that runs as
+ * root (cron and sshd are root services) gets this account.
  */
 export const CRON_JOB_USER: UserSpec = { name: 'app', uid: 10001, home: '/home/app' };
+export const SERVICE_ACCOUNT = CRON_JOB_USER;
+
+/**
+ * `argv` started as `account` by a root parent (the watchdog, supervisord, the entrypoint): util-linux's
+ * setpriv, there in every Debian and Ubuntu image; su-exec on Alpine.
+ */
+export function dropPrivileges(family: Family, account: UserSpec, argv: string[]): string[] {
+  if (family === 'alpine') return ['su-exec', account.name, ...argv];
+  return ['setpriv', `--reuid=${account.name}`, `--regid=${account.name}`, '--init-groups', '--', ...argv];
+}
+
+/** What dropPrivileges needs installed: su-exec on Alpine, util-linux (setpriv) where the base may lack it. */
+export function dropPrivilegesPackages(family: Family): string[] {
+  return family === 'alpine' ? ['su-exec'] : family === 'rhel' ? ['util-linux'] : [];
+}
 
 /**
  * A pipe to the container log for cron's jobs: they cannot open PID 1's stdout (/proc/1/fd/1) as a
@@ -120,6 +141,8 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     // No default port: an unauthenticated-by-default store is not exposed unless asked (--port 6379).
     ownPort: 6379,
+    // beside cron or sshd (root), never root itself: a root redis can write cron's tables (CONFIG SET dir)
+    asAccount: 'process',
     health: (port) => `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p ${port} ping | grep -q PONG`,
     // inside the container (its port is on loopback unless exposed): refused without the password, PONG with it
     probes: () => [
@@ -158,9 +181,9 @@ export const SERVICES: Record<string, ServiceDef> = {
     packages: { debian: ['cron'], ubuntu: ['cron'], alpine: [], rhel: ['cronie', 'shadow-utils'] },
     command: { debian: ['cron', '-f'], ubuntu: ['cron', '-f'], alpine: ['crond', '-f'], rhel: ['crond', '-n'] },
     needsRoot: true,
+    asAccount: 'jobs',
     // its jobs run on their schedule, a minute away at best: the daemon that runs them is what can be asked
     probes: () => [processProbe('cron', '^crond?$')],
-    setup: (family, { user }) => (user ? [] : addUserCommands(family, CRON_JOB_USER)),
     config: { source: 'config/crontab', target: (family) => OS[family].crontab.path },
   },
 };

@@ -1,17 +1,19 @@
 // custom's service compositions on Debian, each generated, built with --build (which verifies it), run,
 // asked over HTTP from outside for what it is for, and stopped with `docker stop` (timed).
 //   apache + php-fpm   index.php must run in PHP (its output, not its source) through proxy_fcgi
-//   nginx + cron       a job of config/crontab runs as the non-root account and its output reaches the
-//                      container log; under the watchdog, docker stop is prompt
+//   nginx + redis + cron  a job of config/crontab runs as the non-root account and its output reaches the
+//                      container log; redis runs as that account too, not root; under the watchdog,
+//                      docker stop is prompt
 // Each verification lists the services' probes; a variant of each image with its target broken (no PHP
 // handler, a cron that never starts) fails the probe, which the failure names.
 import { execa } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { REDIS_STATE } from '../../src/core/families.js';
 import { serviceProbes } from '../../src/core/smoke.js';
 import type { PortSpec } from '../../src/core/types.js';
-import { cli, containerLogs, derivedImage, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, verifyWith, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, containerLogs, derivedImage, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, verifyWith, waitFor, waitHealthy } from '../helpers/engine.js';
 
 const WEB: PortSpec[] = [{ from: 8080, to: 8080, proto: 'tcp' }];
 
@@ -50,18 +52,18 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     process.stderr.write(`custom services e2e: apache + php-fpm stopped in ${Date.now() - stopAt} ms\n`);
   }, 1_800_000);
 
-  it('nginx + cron under the watchdog: a job runs as app, its output reaches the container log, docker stop is prompt', async () => {
+  it('nginx + redis + cron under the watchdog: a job runs as app, so does redis, the job output reaches the container log, docker stop is prompt', async () => {
     const name = uniqueName('ci-custom-cron');
     removeImageLater(`${name}:latest`);
     const dir = path.join(await tempDir('ci-custom-svc-'), 'cron');
-    const gen = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'nginx', '--service', 'cron', '--supervisor', 'watchdog', '--port', '8080', '--ci', 'github', '--yes']);
+    const gen = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'nginx', '--service', 'redis', '--service', 'cron', '--supervisor', 'watchdog', '--port', '8080', '--ci', 'github', '--yes']);
     expect(gen.exitCode, gen.stderr).toBe(0);
     // the user's own job, every minute, written the way the generated crontab says
     await writeFile(path.join(dir, 'config/crontab'), '* * * * * app echo "job ran as uid $(id -u)" > /run/create-image/cron.log 2>&1\n');
     const built = await cli(['build', dir], { env: { DOCKER_BUILDKIT: '0' } });
     expect(built.exitCode, built.stdout + built.stderr.slice(-4000)).toBe(0);
     // the rebuild verifies with the probes of the recorded services
-    expect(built.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered\n {10}cron process running$/m);
+    expect(built.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}GET :8080\/ answered\n {10}redis PING: NOAUTH without the password, PONG with it\n {10}cron process running$/m);
     // with a cron that never starts the daemon (the container stays up), the cron probe fails, named
     const noCron = await derivedImage(`${name}:latest`, "printf '#!/bin/sh\\nexec sleep 100000\\n' > /usr/sbin/cron");
     const failed = await verifyWith(noCron, serviceProbes(['nginx', 'cron'], WEB), 10).then(() => 'passed', (e: Error) => e.message);
@@ -82,6 +84,11 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     // the daemon itself is root (it switches to the job's user), nginx's workers are not
     const procs = (await docker(['top', id, '-o', 'pid,uid,comm'])).stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
     expect(procs.find(([, , comm]) => comm === 'cron')?.[1], JSON.stringify(procs)).toBe('0');
+    // redis beside root cron is not root: it runs as the jobs' account, so it cannot write cron's tables
+    expect(procs.find(([, , comm]) => comm === 'redis-server')?.[1], JSON.stringify(procs)).toBe('10001');
+    // and reads the password the root entrypoint wrote: PING answers with it
+    const ping = await dockerExec(id, ['sh', '-c', `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli ping`]);
+    expect(ping.stdout.trim()).toBe('PONG');
 
     const stopAt = Date.now();
     await docker(['stop', id]);

@@ -72,3 +72,27 @@ describe('custom: cron runs its jobs as a non-root account on every family', () 
     expect(entry.indexOf('cat 0<>')).toBeLessThan(entry.indexOf('exec "$@"'));
   });
 });
+
+describe('custom: redis is never root', () => {
+  const filesOf = async (family: string, services: string[], supervisor = 'watchdog') => {
+    const raw = { imageName: 'x', family, services, supervisor };
+    const files = renderPlan(recipe, await resolveAnswers(recipe, raw, { interactive: false }), '0.0.0').files;
+    return (p: string) => files.find((f) => f.path === p)?.content ?? '';
+  };
+  it('beside cron (a root image): started as app through setpriv, su-exec on Alpine; one account for it and the jobs', async () => {
+    for (const [family, start] of [['debian', 'setpriv --reuid=app --regid=app --init-groups -- redis-server'], ['ubuntu', 'setpriv --reuid=app'], ['rhel', 'setpriv --reuid=app'], ['alpine', 'su-exec app redis-server']] as const) {
+      const file = await filesOf(family, ['redis', 'cron']);
+      expect(file('watchdog.sh'), family).toContain(`start ${start}`);
+      expect(file('Dockerfile').match(/(useradd|adduser) /g), family).toHaveLength(1);
+      expect(file('Dockerfile'), family).toContain(`chown app:app /var/lib/create-image/redis`);
+      expect(file('docker-entrypoint.sh'), family).toContain('chown app:app "$redis_state/password" "$redis_state/auth.conf"');
+    }
+    expect((await filesOf('alpine', ['redis', 'cron']))('Dockerfile')).toMatch(/apk add .*su-exec/);
+    expect((await filesOf('debian', ['redis', 'openssh'], 'supervisord'))('config/supervisord.conf')).toContain('command=setpriv --reuid=app --regid=app --init-groups -- redis-server /etc/create-image/redis.conf');
+  });
+  it('in an image that runs as app already: started as it is, no second account, no chown at start', async () => {
+    const file = await filesOf('debian', ['redis', 'nginx']);
+    expect(file('watchdog.sh')).toContain('start redis-server /etc/create-image/redis.conf');
+    expect(file('docker-entrypoint.sh')).not.toContain('chown');
+  });
+});

@@ -61,6 +61,8 @@ else
 	echo "redis: keeping the password generated at this container's first start" >&2
 fi
 unset REDIS_PASSWORD
+# this entrypoint runs as root (for cron); redis, as app, reads these
+chown app:app "$redis_state/password" "$redis_state/auth.conf"
 
 # cron runs the jobs as app, which cannot write to this container's log (PID 1's stdout): they
 # write to a pipe, and a reader copies it there. The reader holds the pipe open for writing too, so it
