@@ -215,7 +215,7 @@ export function layerLines(l: LayerSummary): string[] {
 /** `passed in 2.1s: healthy`, then each check that passed on a line of its own; or why it did not run. */
 export function verifyLines(v: VerifyReport): string[] {
   if (v.status === 'skipped') return [`skipped: ${v.reason}`];
-  const health = v.health === 'healthy' ? 'healthy' : 'no HEALTHCHECK';
+  const health = v.health === 'healthy' ? 'healthy' : v.health === 'not-run' ? 'not started (it needs other services: checked in one-shot runs)' : 'no HEALTHCHECK';
   return v.checks.length ? [`passed in ${v.seconds}s: ${health}`, ...v.checks] : [`passed in ${v.seconds}s: ${health}; no smoke check for these answers`];
 }
 

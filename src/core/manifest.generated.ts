@@ -401,6 +401,16 @@ export interface SmokeCheck {
    */
   expect?: string;
   command?: string[];
+  /**
+   * kind command only: run the image once with `command` as its arguments (its ENTRYPOINT kept) in a fresh container, and never start its own command. For an image that cannot run alone (gitlab needs its database and Redis): a mode of its entrypoint that checks what it can (gitlab's app:config writes every config file and exits). Its required secrets get throwaway random values.
+   */
+  oneShot?: boolean;
+  /**
+   * With oneShot: environment the check's container gets, e.g. the names of the services it would reach.
+   */
+  env?: {
+    [k: string]: string;
+  };
 }
 /**
  * Applies only when the named question's answer equals / is in / is not the given value.

@@ -104,6 +104,8 @@ function semanticIssues(m: Manifest): Issue[] {
   });
   const noop = 'a check that cannot fail; name what proves the image works (a page and its text, a port, a command whose output is expected)';
   if (m.smoke?.kind === 'command' && !m.smoke.expect && cannotFail(m.smoke.command ?? [])) issues.push({ path: 'smoke.command', message: noop });
+  if (m.smoke && m.smoke.kind !== 'command' && (m.smoke.oneShot !== undefined || m.smoke.env !== undefined)) issues.push({ path: m.smoke.oneShot !== undefined ? 'smoke.oneShot' : 'smoke.env', message: 'applies to a check of kind "command" only' });
+  if (m.smoke?.kind === 'command' && m.smoke.env && !m.smoke.oneShot) issues.push({ path: 'smoke.env', message: 'applies with "oneShot": true only (a check in the running image has its environment)' });
   if (m.healthcheck && cannotFail(['sh', '-c', m.healthcheck.cmd])) issues.push({ path: 'healthcheck.cmd', message: noop });
   if (!m.bases) return issues;
   if (/:latest$/.test(m.bases.default)) issues.push({ path: 'bases.default', message: 'must be pinned to a tag other than latest, e.g. debian:bookworm-slim' });

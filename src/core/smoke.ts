@@ -12,7 +12,10 @@ export type SmokeAnswers = Pick<Answers, 'set' | 'tz' | 'locale' | 'runtime' | '
 export type CheckAnswers = SmokeAnswers & Partial<Pick<Answers, 'services' | 'ports'>>;
 
 /** A check ready to run: `setup` resolved to the command it stands for, with words for people. */
-export type ResolvedSmoke = SmokeCheck & Partial<Pick<Probe, 'label' | 'refuse'>>;
+export type ResolvedSmoke = SmokeCheck & Partial<Pick<Probe, 'label' | 'refuse'>> & {
+  /** A oneShot check's required secrets: each gets a throwaway random value when the check runs. */
+  randomEnv?: string[];
+};
 
 /** What asks each runtime to run at all (its version on stdout or stderr). */
 const RUNTIME_PROBE: Record<Exclude<RuntimeName, 'none'>, string> = {
@@ -58,12 +61,15 @@ export function setupCheck(a: Pick<Answers, 'tz' | 'locale' | 'runtime' | 'famil
  * any of the recipe's own questions answered otherwise (a WAR, an app dir, another context), it may not
  * apply: then undefined, and the image's HEALTHCHECK, which follows the answers, is what is verified.
  */
-export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, a: SmokeAnswers): ResolvedSmoke | undefined {
+export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions' | 'env'>, a: SmokeAnswers): ResolvedSmoke | undefined {
   // the setup check follows the answers themselves: it always applies
   if (m.smoke?.kind === 'setup') return setupCheck(a);
   const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v === undefined || v === null ? '' : v);
   const asDefault = (m.questions ?? []).every((q) => !(q.name in a.set) || norm(a.set[q.name]) === norm(q.default));
-  return asDefault ? m.smoke : undefined;
+  if (!asDefault || !m.smoke) return undefined;
+  // an image run alone for a oneShot check still needs its required secrets to start at all
+  const secrets = (m.env ?? []).filter((e) => e.secret && e.required && !(e.name in (m.smoke!.env ?? {}))).map((e) => e.name);
+  return m.smoke.oneShot && secrets.length ? { ...m.smoke, randomEnv: secrets } : m.smoke;
 }
 
 /**
@@ -71,7 +77,7 @@ export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions'>, a: Smo
  * then, for a recipe whose user composes the services (it asks `services`), each chosen service's
  * probes. The verification `--build` runs, `recipe test --build` and ci/smoke-test.sh all take this list.
  */
-export function smokeChecks(m: Pick<Manifest, 'smoke' | 'questions' | 'ask' | 'ports'>, a: CheckAnswers): ResolvedSmoke[] {
+export function smokeChecks(m: Pick<Manifest, 'smoke' | 'questions' | 'ask' | 'ports' | 'env'>, a: CheckAnswers): ResolvedSmoke[] {
   const own = smokeForAnswers(m, a);
   return [...(own ? [own] : []), ...(m.ask?.includes('services') ? serviceProbes(a.services ?? [], mergePorts(recipePorts(m), a.ports ?? [])) : [])];
 }

@@ -3,6 +3,7 @@
 // `recipe test --build`, the verification `--build` does before anything is pushed, and the end-to-end
 // tests; the container is always removed afterwards. (ci/smoke-test.sh, src/pipelines/smoke.ts, is the
 // same sequence as a shell script for CI runners.)
+import { randomBytes } from 'node:crypto';
 import { ToolError } from '../core/errors.js';
 import type { ResolvedSmoke } from '../core/smoke.js';
 import type { SmokeCheck } from '../core/types.js';
@@ -19,8 +20,8 @@ export interface SmokeOptions {
 export interface SmokeResult {
   /** From `run` to the last check passing. */
   seconds: number;
-  /** The image's HEALTHCHECK: `healthy`, or `none` when it has none. */
-  health: 'healthy' | 'none';
+  /** The image's HEALTHCHECK: `healthy`, `none` when it has none, `not-run` when the image cannot run alone (oneShot checks). */
+  health: 'healthy' | 'none' | 'not-run';
   /** What was checked, one entry per check that passed, e.g. `http :8080/ expecting "Hello"`; empty without checks. */
   checks: string[];
   /** The same joined by `; `, `none` without checks. */
@@ -49,6 +50,8 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
   const args = ['run', '-d', ...ownLabels(), ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
   for (const port of new Set(checks.filter((c) => c.kind !== 'command').map(smokePort))) args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${port}` : `${port}`);
+  // an image that cannot run alone (oneShot checks only): each check is a run of its own, the image's command never starts
+  if (checks.length && checks.every((c) => c.oneShot)) return oneShotChecks(engine, image, checks, started);
   // an image that runs a one-shot command (exits 0) is checked in fresh containers, as ci/smoke-test.sh does
   const oneShot = checks.length > 0 && checks.every((c) => c.kind === 'command');
   const run = await exec(engine, [...args, image]);
@@ -100,11 +103,24 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
   }
 }
 
+async function oneShotChecks(engine: Builder, image: string, checks: readonly ResolvedSmoke[], started: number): Promise<SmokeResult> {
+  const passed: string[] = [];
+  for (const check of checks) {
+    const env = [...Object.entries(check.env ?? {}), ...(check.randomEnv ?? []).map((n) => [n, randomBytes(24).toString('hex')] as const)];
+    const r = await exec(engine, ['run', '--rm', ...ownLabels(), ...env.flatMap(([k, v]) => ['-e', `${k}=${v}`]), image, ...(check.command ?? [])]);
+    const tail = r.output.trim().split('\n').slice(-LOG_LINES).join('\n') || '(no output)';
+    if (r.exitCode !== 0) throw new ToolError(`check failed: ${describeCheck(check)}: the run exited ${r.exitCode}: ${lastLine(r.output) || '(no output)'}`, undefined, tail);
+    if (check.expect && !r.output.includes(check.expect)) throw new ToolError(`check failed: ${describeCheck(check)}: its output lacks "${check.expect}"`, undefined, tail);
+    passed.push(describeCheck(check));
+  }
+  return { seconds: Math.round((Date.now() - started) / 100) / 10, health: 'not-run', checks: passed, check: passed.join('; ') };
+}
+
 /** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`, or the check's own words. */
 export function describeCheck(smoke: ResolvedSmoke): string {
   if (smoke.label) return smoke.label;
   const expect = smoke.expect ? ` expecting ${JSON.stringify(smoke.expect)}` : '';
-  if (smoke.kind === 'command') return `command ${(smoke.command ?? ['true']).join(' ')}${expect}`;
+  if (smoke.kind === 'command') return `${smoke.oneShot ? 'alone: run with' : 'command'} ${(smoke.command ?? ['true']).join(' ')}${expect}`;
   return `${smoke.kind} :${smokePort(smoke)}${smoke.kind === 'tcp' ? '' : (smoke.path ?? '/')}${expect}`;
 }
 

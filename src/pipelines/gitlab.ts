@@ -3,7 +3,7 @@
 // pinned docker versions, --password-stdin, BuildKit inline cache, rules: instead of only:.
 import type { ResolvedSmoke } from '../core/smoke.js';
 import type { Recipe } from '../core/types.js';
-import { describeSmoke, SMOKE_SCRIPT } from './smoke.js';
+import { describeSmoke, SMOKE_SCRIPT, startsImage } from './smoke.js';
 import { DOCKER_VERSION } from './versions.js';
 import { comment, list } from './yaml.js';
 
@@ -39,7 +39,7 @@ export function gitlabPipeline(recipe: Recipe, imageName: string, opts: { caCert
       '  build    pulls the last image of this branch (or latest) as layer cache, builds with BuildKit',
       '           (inline cache metadata, so the next build can reuse these layers), pushes',
       '           $IMAGE:$CI_COMMIT_SHA and $IMAGE:$CI_COMMIT_REF_SLUG',
-      `  test     ${SMOKE_SCRIPT} starts the image, waits for its HEALTHCHECK if it has one, and`,
+      startsImage(opts.checks) ? `  test     ${SMOKE_SCRIPT} starts the image, waits for its HEALTHCHECK if it has one, and` : `  test     ${SMOKE_SCRIPT} does not start the image, which needs other services; it`,
       `           ${describeSmoke(recipe, opts.checks)}`,
       '  release  tags the tested image as $IMAGE:latest, on the default branch only',
       '',

@@ -1,10 +1,14 @@
 // gitlab: a full build needs gitlab.com and hours, so this runs what can run here for real: the rendered
 // entrypoint and runtime assets in a tiny debian:trixie-slim image, turning env vars into config files.
+// The recipe's own check (app:config in a one-shot run) is run on it as --build and the CI script do.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cli, describeEngine, docker, onCleanup, removeImageLater, tempDir, uniqueName, type DockerClient } from '../helpers/engine.js';
+import { execa } from 'execa';
+import { smokeChecks } from '../../src/core/smoke.js';
+import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { cli, derivedImage, describeEngine, docker, onCleanup, removeImageLater, tempDir, uniqueName, verifyWith, type DockerClient } from '../helpers/engine.js';
 import { buildGitlabStandIn } from '../helpers/gitlab-stand-in.js';
 
 const SECRETS = {
@@ -52,11 +56,29 @@ describeEngine('gitlab recipe (entrypoint config generation in a real container)
   it('generates the recipe and builds a test image from its entrypoint and runtime assets', async () => {
     const root = await tempDir('ci-gitlab-');
     dir = path.join(root, 'gitlab');
-    const r = await cli([dir, '--recipe', 'gitlab', '--yes']);
+    const r = await cli([dir, '--recipe', 'gitlab', '--ci', 'gitlab', '--yes']);
     expect(r.exitCode, r.stderr).toBe(0);
     image = `${uniqueName('gitlab-cfg')}:test`;
     removeImageLater(image);
     await buildGitlabStandIn(dir, root, image, client);
+  }, 180_000);
+
+  it("its check runs alone (app:config, throwaway secrets), as --build verifies and as ci/smoke-test.sh runs it; a config that cannot be written fails it", async () => {
+    const manifest = JSON.parse(await readFile(path.join(builtinRecipesDir(), 'gitlab', 'recipe.json'), 'utf8'));
+    const checks = smokeChecks(manifest, { set: {}, tz: 'UTC', locale: 'C.UTF-8', runtime: { name: 'none', version: '' }, family: 'debian' });
+    expect(checks).toEqual([expect.objectContaining({ oneShot: true, command: ['app:config'], randomEnv: Object.keys(SECRETS) })]);
+    const ok = await verifyWith(image, checks, 60);
+    expect(ok).toMatchObject({ health: 'not-run', checks: ['alone: run with app:config expecting "Config written to"'] });
+    const ci = (img: string) => execa('sh', [path.join(dir, 'ci/smoke-test.sh'), img], { reject: false, all: true });
+    const passed = await ci(image);
+    expect(passed.exitCode, String(passed.all)).toBe(0);
+    expect(String(passed.all)).toMatch(/^smoke: passed \(run with app:config\)\nsmoke: OK$/m);
+    // the image lacking a template its config is written from
+    const broken = await derivedImage(image, 'rm /etc/docker-gitlab/runtime/config/gitlabhq/database.yml');
+    expect(await verifyWith(broken, checks, 60).then(() => 'passed', (e: Error) => e.message)).toMatch(/^check failed: alone: run with app:config expecting "Config written to": the run exited [1-9]/);
+    const failed = await ci(broken);
+    expect(failed.exitCode).not.toBe(0);
+    expect(String(failed.all)).toMatch(/smoke: run with app:config: the run failed: /);
   }, 180_000);
 
   it('app:config writes gitlab.yml, database.yml, secrets.yml and resque.yml from the env, values arriving byte for byte', async () => {

@@ -71,6 +71,13 @@ describe('manifest validator', () => {
     expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command: ['sh', '-c', 'true && test -f /x'] } }))).toEqual([]);
   });
 
+  it('a oneShot check and its env belong to a command check, env to a oneShot one', () => {
+    const DF = [{ template: 'Dockerfile.eta', path: 'Dockerfile' }];
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'command', oneShot: true, command: ['app:config'], env: { DB_HOST: 'db' }, expect: 'written' } }))).toEqual([]);
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'http', port: 80, oneShot: true } }))).toEqual([{ path: 'smoke.oneShot', message: 'applies to a check of kind "command" only' }]);
+    expect(validateManifest(manifest(DF, { smoke: { kind: 'command', command: ['cat', '/x'], env: { A: 'b' } } }))).toEqual([{ path: 'smoke.env', message: expect.stringMatching(/^applies with "oneShot": true only/) }]);
+  });
+
   it("refuses output paths that are the tool's record or state, or inside a .git folder", () => {
     const paths = ['.create-image.json', '.Create-Image.JSON', '.create-image/base.json', './.create-image/build.log', '.git/hooks/pre-commit', 'sub/.git/config', '.GIT/HEAD'];
     const issues = validateManifest(manifest(paths.map((p) => ({ template: 't.eta', path: p }))));

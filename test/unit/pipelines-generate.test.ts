@@ -1,5 +1,6 @@
 // Generated CI pipelines and compose files: parsed as YAML, validated against GitLab's and GitHub's
 // own schemas (test/fixtures/schemas), their shell lines shellchecked, their promises checked.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -273,15 +274,24 @@ describe('smoke script', () => {
     ['tcp', [{ kind: 'tcp', port: 6379 }]],
     ['command', [{ kind: 'command', command: ['redis-cli', 'ping'], expect: 'PONG' }]],
     ['none', []],
+    // an image that cannot run alone: one run per check, required secrets random, the env quoted
+    ['one-shot', [{ kind: 'command', oneShot: true, command: ['app:config'], env: { DB_HOST: "d'b $(x)" }, randomEnv: ['DB_PASS'], expect: 'Config written to' }]],
     // custom's probes for every service at once: each kind, in turn, in one script
     ['services', serviceProbes(['nginx', 'php-fpm', 'redis', 'openssh', 'cron'], [{ from: 8080, to: 8080, proto: 'tcp' }])],
   ];
   for (const [name, checks] of kinds) {
     it(`${name}: passes shellcheck and quotes the recipe's values`, async () => {
-      const script = smokeScript(secretRecipe(name === 'services' ? undefined : checks[0]), 'web', checks);
+      const script = smokeScript(secretRecipe(name === 'services' || name === 'one-shot' ? undefined : checks[0]), 'web', checks);
       expect(await shellcheck([{ path: 'ci/smoke-test.sh', content: script }])).toEqual([]);
       if (name === 'http') expect(script).toContain(`\nexpect='he said "hi" '"\\$"'(x)'\n`);
       if (name === 'command') expect(script).toContain('in_image redis-cli ping');
+      if (name === 'one-shot') {
+        expect(script).not.toContain('docker run -d');
+        const run = /^out=\$\(docker run --rm -e (.*) -e "DB_PASS=\$\(random\)" "\$image" app:config 2>&1\)/m.exec(script);
+        expect(run, script).not.toBeNull();
+        // the env word, as sh reads it: the value byte for byte, nothing run
+        expect(execFileSync('sh', ['-c', `printf %s ${run![1]}`], { encoding: 'utf8' })).toBe("DB_HOST=d'b $(x)");
+      }
       if (name === 'services') {
         // every probe is a numbered step with its words, its ports published once each
         expect(script.match(/^# \d\. .*$/gm)).toEqual(checks.map((c, i) => `# ${i + 1}. ${c.label}`));
