@@ -23,6 +23,9 @@ export function describeSmoke(recipe: Recipe, checks: readonly ResolvedSmoke[]):
   return checks.map(describeOne).join('; then ');
 }
 
+/** A check's numbered comment and the words its lines print. */
+const checkHead = (i: number, label: string, expect = ''): string[] => ['', `# ${i + 1}. ${label}`, `label=${sh(label)}`, `expect=${sh(expect)}`];
+
 /** Whether the image is started at all: not when every check is a one-shot run (it cannot run alone). */
 export const startsImage = (checks: readonly ResolvedSmoke[]): boolean => !(checks.length && checks.every((c) => c.oneShot));
 
@@ -150,8 +153,7 @@ export function smokeScript(recipe: Recipe, imageName: string, checks: readonly 
       '}',
     );
   checks.forEach((c, i) => {
-    const label = c.label ?? describeOne(c);
-    lines.push('', `# ${i + 1}. ${label}`, `label=${sh(label)}`, `expect=${sh(c.expect ?? '')}`);
+    lines.push(...checkHead(i, c.label ?? describeOne(c), c.expect));
     if (c.kind === 'http' || c.kind === 'https') {
       lines.push(
         ...(c.refuse ? [`refuse=${sh(c.refuse)}`] : []),
@@ -215,10 +217,7 @@ function oneShotScript(recipe: Recipe, imageName: string, checks: readonly Resol
     const label = c.label ?? `run with ${(c.command ?? []).join(' ')}`;
     const env = [...Object.entries(c.env ?? {}).map(([k, v]) => sh(`${k}=${v}`)), ...(c.randomEnv ?? []).map((n) => `"${n}=$(random)"`)];
     lines.push(
-      '',
-      `# ${i + 1}. ${label}`,
-      `label=${sh(label)}`,
-      `expect=${sh(c.expect ?? '')}`,
+      ...checkHead(i, label, c.expect),
       `out=$(docker run --rm${env.map((e) => ` -e ${e}`).join('')} "$image" ${shCommand(c.command ?? [])} 2>&1) || fail "$label: the run failed: $out"`,
       'case $out in',
       '  *"$expect"*) ;;',
