@@ -10,6 +10,8 @@ export interface BaseRelease {
   image: string;
   /** YYYY-MM-DD: end of security support (Debian: LTS; Ubuntu: standard support; Alpine: main repository). */
   endOfSupport: string;
+  /** YYYY-MM-DD it was released, for a release added here near its release day: not suggested before it. */
+  released?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
     { image: 'debian:9', endOfSupport: '2022-06-30' },
   ],
   ubuntu: [
+    { image: 'ubuntu:26.04', endOfSupport: '2031-05-31', released: '2026-04-23' },
     { image: 'ubuntu:24.04', endOfSupport: '2029-05-31' },
     { image: 'ubuntu:noble', endOfSupport: '2029-05-31' },
     { image: 'ubuntu:22.04', endOfSupport: '2027-06-01' },
@@ -94,7 +97,7 @@ export interface NewerRelease {
 
 /**
  * The newest release of the same distribution (the same repository: debian, ubuntu, fedora...) that is
- * newer than `image`'s and supported on `day`, named the same way (a number stays a number: debian:12
+ * newer than `image`'s, released and supported on `day`, named the same way (a number stays a number: debian:12
  * gives debian:13); undefined when `image` is unknown or already the newest.
  */
 export function newerRelease(image: string, day: string): NewerRelease | undefined {
@@ -103,7 +106,7 @@ export function newerRelease(image: string, day: string): NewerRelease | undefin
   const list = BASE_RELEASES[familyOf(r)];
   const repo = r.image.split(':')[0]!;
   const numeric = /:\d/.test(r.image);
-  const sameKind = list.filter((x) => x.image.split(':')[0] === repo && /:\d/.test(x.image) === numeric && x.endOfSupport >= day);
+  const sameKind = list.filter((x) => x.image.split(':')[0] === repo && /:\d/.test(x.image) === numeric && x.endOfSupport >= day && (x.released ?? '') <= day);
   const newest = sameKind.reduce<BaseRelease | undefined>((best, x) => (!best || x.endOfSupport > best.endOfSupport ? x : best), undefined);
   if (!newest || newest.endOfSupport <= r.endOfSupport) return undefined;
   const suffix = bareRef(image).slice(r.image.length);

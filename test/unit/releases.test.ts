@@ -31,7 +31,12 @@ describe('the dated table of releases', () => {
     expect(newerRelease('debian:bookworm-slim', DAY)?.suggested).toBe('debian:trixie-slim');
     expect(newerRelease('debian:12', DAY)?.suggested).toBe('debian:13');
     expect(newerRelease('docker.io/library/debian:bullseye', DAY)?.suggested).toBe('debian:trixie');
-    expect(newerRelease('ubuntu:22.04', DAY)?.suggested).toBe('ubuntu:24.04');
+    expect(newerRelease('ubuntu:22.04', DAY)?.suggested).toBe('ubuntu:26.04');
+    expect(newerRelease('ubuntu:24.04', DAY)?.suggested).toBe('ubuntu:26.04');
+    // a release is not suggested before its release day
+    expect(newerRelease('ubuntu:22.04', '2026-04-22')?.suggested).toBe('ubuntu:24.04');
+    expect(newerRelease('ubuntu:24.04', '2026-04-22')).toBeUndefined();
+    expect(newerRelease('ubuntu:noble', DAY)).toBeUndefined(); // 26.04 is listed by number alone
     expect(newerRelease('centos:7', DAY)).toBeUndefined(); // no supported centos: nothing newer of its own
     expect(newerRelease('fedora:38', DAY)?.suggested).toBe('fedora:43');
     expect(newerRelease('alpine:3.21.3', DAY)?.suggested).toBe('alpine:3.23');
