@@ -76,6 +76,8 @@ export interface RenderContext {
   user: UserSpec | null;
   env: EnvEntry[];
   caCerts: string[];
+  /** Where caCopy() puts them in the image. */
+  caDir: string;
   caInFinal: boolean;
   /** The exact versions of the tools templates install (uv, poetry, pnpm, corepack): releases.ts. */
   tools: typeof TOOL_VERSIONS;
@@ -318,6 +320,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     user,
     env,
     caCerts: a.caCerts.map((c) => c.name),
+    caDir: CERT_DIR,
     tools: TOOL_VERSIONS,
     serviceState: { redis: REDIS_STATE },
     cron: { user: user ?? CRON_JOB_USER, log: CRON_LOG },

@@ -173,6 +173,8 @@ export const TOOL_VERSIONS = {
   pnpm: '10.34.8',
   /** corepack on a distribution's node, for Yarn 2+. */
   corepack: '0.36.0',
+  /** The official gradle image's Gradle line for a Gradle project without a wrapper (gradle:<this>-jdk<N>). */
+  gradle: '9.5.1',
   /** Yarn 1 for a yarn.lock v1 project on a distribution's node: Debian 13's yarnpkg is Yarn 4, which refuses its flags. */
   yarn: '1.22.22',
 } as const;

@@ -17,7 +17,14 @@ export const java: Provider = {
     const tool = pom !== undefined ? 'maven' : 'gradle';
     set.tool = tool;
     const wrapper = tool === 'maven' ? exists(snap, at(dir, 'mvnw')) : exists(snap, at(dir, 'gradlew'));
-    facts.push(fact('build', `${tool}${wrapper ? ' (wrapper)' : ''}`, pom !== undefined ? 'pom.xml' : gradleFile!));
+    if (wrapper) set.wrapper = true;
+    facts.push(
+      fact(
+        'build',
+        wrapper ? `${tool} through its wrapper (./${tool === 'maven' ? 'mvnw' : 'gradlew'}), which fetches the version the project names` : tool === 'gradle' ? "gradle from the official gradle image (Debian's gradle 4.4 cannot read today's build files)" : tool,
+        wrapper ? (tool === 'maven' ? '.mvn/wrapper/maven-wrapper.properties' : 'gradle/wrapper/gradle-wrapper.properties') : pom !== undefined ? 'pom.xml' : gradleFile!,
+      ),
+    );
     const version =
       (/<(?:maven\.compiler\.release|maven\.compiler\.target|java\.version|release)>\s*(\d+)/.exec(pom ?? '') ?? /languageVersion(?:\.set\(|\s*=\s*)JavaLanguageVersion\.of\((\d+)\)/.exec(gradle) ?? /sourceCompatibility\s*=\s*['"]?(?:JavaVersion\.VERSION_)?(\d+)/.exec(gradle))?.[1];
     if (version) facts.push(fact('runtime', `java ${version}`, pom !== undefined ? 'pom.xml compiler release' : `${gradleFile} toolchain`));

@@ -54,6 +54,8 @@ describe('detection per fixture', () => {
     'php-composer': { stack: 'php', set: { composer: true, root: 'public' }, port: 8080, evidence: /composer install --no-dev \(composer\.json\)/ },
     'static-site': { stack: 'static', set: { ignore: '**/*.bak drafts' }, port: 8080, evidence: /static files on 8080/ },
     'java-maven': { stack: 'java', set: { tool: 'maven', artifact: 'jar' }, port: 8080, evidence: /java 17 \(pom\.xml compiler release\)/ },
+    'java-gradle': { stack: 'java', set: { tool: 'gradle', artifact: 'jar' }, port: 8080, evidence: /build: gradle from the official gradle image .*java 21 \(build\.gradle toolchain\)/ },
+    'java-gradle-wrapper': { stack: 'java', set: { tool: 'gradle', wrapper: true }, port: 8080, evidence: /build: gradle through its wrapper \(\.\/gradlew\).* \(gradle\/wrapper\/gradle-wrapper\.properties\)/ },
     'ruby-rack': { stack: 'ruby', set: { start: 'bundle exec puma -b tcp://0.0.0.0:9292 config.ru' }, port: 9292, evidence: /config\.ru, puma in the Gemfile/ },
   };
   for (const [fixture, want] of Object.entries(expected)) {
