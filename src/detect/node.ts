@@ -4,7 +4,7 @@
 // Frameworks (NestJS, Next.js, Nuxt, SvelteKit, Astro, React Router, Remix) start their production server,
 // and a start line that runs a development tool (nest start, ts-node, nodemon, next dev) is said and replaced.
 import { sh } from '../core/escape.js';
-import { at, exists, fact, fields, findPort, listenFacts, managedVersion, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
+import { at, exists, fact, fields, filesIn, findPort, listenFacts, managedVersion, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 /** Packages that make a server: their presence means the app is not a static front end. */
@@ -73,6 +73,24 @@ export const node: Provider = {
     facts.push(fact('package manager', pm.name + (pm.version ? ` ${pm.version}` : ''), pm.evidence));
     set.pm = pm.name;
     if (pm.version) set.pmVersion = pm.version;
+    if (pm.name === 'yarn-berry') {
+      // Yarn's own files the install reads: the release yarnPath names, plugins, and the patches patch: resolutions apply
+      const files = filesIn(snap, dir);
+      const yarnDirs = YARN_DIRS.filter((d) => files.some((f) => f.startsWith(d)));
+      if (yarnDirs.length) {
+        set.yarnDirs = yarnDirs.join(' ');
+        facts.push(fact('yarn files', yarnDirs.join(', '), 'copied with the manifests: the install reads them'));
+      }
+      const yarnrc = snap.text(at(dir, '.yarnrc.yml')) ?? '';
+      // the release the project commits (yarnPath): run with node, no corepack and no download of Yarn itself
+      const yarnPath = /^yarnPath:\s*["']?(\.yarn\/releases\/[\w.-]+\.c?js)["']?\s*$/m.exec(yarnrc)?.[1];
+      if (yarnPath && files.includes(yarnPath)) {
+        set.yarnPath = yarnPath;
+        facts.push(fact('yarn', `node ${yarnPath}`, '.yarnrc.yml yarnPath'));
+      }
+      const linker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(yarnrc)?.[1] ?? 'pnp';
+      if (linker !== 'node-modules') notes.push(`Yarn's ${linker} linker (.yarnrc.yml nodeLinker${linker === 'pnp' ? ', the default' : ''}): the image installs with the node-modules linker (YARN_NODE_LINKER), so the final stage has a node_modules and runs node without Yarn's loader.`);
+    }
     if (pm.name === 'npm' && !pm.lockfile) notes.push('No lockfile: the image runs `npm install`, so each build may resolve other versions; commit a package-lock.json for repeatable builds.');
 
     if (scripts.build) {
@@ -166,6 +184,9 @@ function nodeVersion(snap: Snapshot, dir: string, pkg: Pkg): { value: string; sp
   const v = versionOf(pkg.engines?.node);
   return v ? { value: v, spec: pkg.engines!.node!, evidence: `package.json engines: ${pkg.engines!.node}` } : undefined;
 }
+
+/** Folders of Yarn 2+'s own that its install reads, when the project has them. */
+const YARN_DIRS = ['.yarn/releases/', '.yarn/plugins/', '.yarn/patches/'];
 
 function packageManager(snap: Snapshot, dir: string, pkg: Pkg): { name: string; version?: string; evidence: string; lockfile: boolean } {
   const declared = /^(npm|yarn|pnpm)@(\d[\w.+-]*)/.exec(pkg.packageManager ?? '');

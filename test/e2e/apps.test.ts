@@ -2,7 +2,8 @@
 // in place by detection alone (node ones with --ca-cert: npm's registry is reached through this
 // machine's CA), built on the real engine, run, and its page fetched over HTTP from outside. Then one
 // source file is edited and the image rebuilt: the dependency layer must come from the cache.
-import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient, APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
@@ -26,11 +27,34 @@ interface AppCase {
   flags?: string[];
   /** argv run in the image (its entrypoint replaced) that must exit 0: what the runtime must still have. */
   check?: string[];
+  /** Turns the copied fixture into the variant (after `files`). */
+  prepare?: (dir: string) => Promise<void>;
+}
+
+const YARN_BERRY = '4.18.1';
+
+/**
+ * node-yarn as a Yarn 4 project: the release committed under .yarn/releases (yarnPath, from npm's
+ * @yarnpkg/cli-dist), Yarn's default PnP linker, a lockfile of Yarn 4's.
+ */
+async function yarnBerry(dir: string): Promise<void> {
+  const pack = await tempDir('ci-yarn-release-');
+  const env = { NODE_EXTRA_CA_CERTS: caCertFile() };
+  await execa('npm', ['pack', `@yarnpkg/cli-dist@${YARN_BERRY}`], { cwd: pack, env });
+  await execa('tar', ['xzf', `yarnpkg-cli-dist-${YARN_BERRY}.tgz`], { cwd: pack });
+  const release = `.yarn/releases/yarn-${YARN_BERRY}.cjs`;
+  await mkdir(path.join(dir, '.yarn/releases'), { recursive: true });
+  await cp(path.join(pack, 'package/bin/yarn.js'), path.join(dir, release));
+  await writeFile(path.join(dir, '.yarnrc.yml'), `yarnPath: ${release}\n`);
+  await rm(path.join(dir, 'yarn.lock'));
+  await execa('node', [release, 'install', '--mode=update-lockfile'], { cwd: dir, env: { ...env, YARN_ENABLE_TELEMETRY: '0' } });
 }
 
 const CASES: AppCase[] = [
   { fixture: 'node-npm', port: 3001, expect: 'hello from the npm app', edit: 'app.js', cached: [/npm ci --omit=dev/], rebuilt: /^COPY \. \.\//, ca: true },
   { fixture: 'node-yarn', port: 3000, expect: 'hello from the yarn app', edit: 'server.js', cached: [/yarn install --frozen-lockfile --production/], rebuilt: /^COPY \. \.\//, ca: true },
+  // Yarn 4 with its release committed and the PnP linker: the install runs that release, and node_modules reaches the final stage
+  { fixture: 'node-yarn', name: 'node-yarn-berry', prepare: yarnBerry, port: 3000, expect: 'hello from the yarn app', edit: 'server.js', cached: [/^COPY \.yarn\/releases\//, /node \.yarn\/releases\/yarn-[\d.]+\.cjs workspaces focus --all --production/], rebuilt: /^COPY \. \.\//, ca: true },
   { fixture: 'node-pnpm', port: 4000, expect: 'hello from the pnpm app', edit: 'index.js', cached: [/npm install -g pnpm@9\.15\.9/, /pnpm install --frozen-lockfile --prod/], rebuilt: /^COPY \. \.\//, ca: true },
   { fixture: 'node-ts', port: 8081, expect: 'hello from the TypeScript app, compiled', edit: 'src/server.ts', cached: [/npm ci --omit=dev/, /then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
   { fixture: 'spa', port: 8080, expect: 'hello from the SPA', edit: 'src/main.js', cached: [/then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
@@ -58,6 +82,7 @@ describeEngine('apps detected in their own folder', (engine) => {
       const dir = path.join(await tempDir('ci-apps-'), name);
       await cp(path.join(FIXTURES, c.fixture), dir, { recursive: true });
       for (const [file, text] of Object.entries(c.files ?? {})) await writeFile(path.join(dir, file), text);
+      await c.prepare?.(dir);
       const tag = `${uniqueName(`app-${name}`)}:test`;
       removeImageLater(tag);
       const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), ...(c.flags ?? []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });

@@ -106,6 +106,21 @@ describe('detection per fixture', () => {
   });
 });
 
+describe('yarn 2+ projects', () => {
+  const pkg = JSON.stringify({ scripts: { start: 'node server.js' }, dependencies: { ms: '2.1.3' } });
+  it("its committed release (yarnPath), plugins and patches are copied with the manifests; PnP is noted as installed with node_modules", () => {
+    const app = only(project(undefined, { 'package.json': pkg, 'yarn.lock': '__metadata:\n  version: 8\n', '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-4.18.1.cjs\n', '.yarn/releases/yarn-4.18.1.cjs': '//', '.yarn/plugins/@yarnpkg/plugin-x.cjs': '//', '.yarn/patches/ms.patch': '', '.yarn/cache/ms.zip': '', 'server.js': '' }));
+    expect(app.set).toMatchObject({ pm: 'yarn-berry', yarnPath: '.yarn/releases/yarn-4.18.1.cjs', yarnDirs: '.yarn/releases/ .yarn/plugins/ .yarn/patches/' });
+    expect(app.notes.join('\n')).toMatch(/Yarn's pnp linker \(\.yarnrc\.yml nodeLinker, the default\): the image installs with the node-modules linker/);
+  });
+  it('a yarnPath that names no file in the project is not used; the node-modules linker needs no note', () => {
+    const app = only(project(undefined, { 'package.json': pkg, 'yarn.lock': '__metadata:\n  version: 8\n', '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-9.cjs\nnodeLinker: node-modules\n', 'server.js': '' }));
+    expect(app.set.yarnPath).toBeUndefined();
+    expect(app.set.yarnDirs).toBeUndefined();
+    expect(app.notes.join('\n')).not.toContain('linker');
+  });
+});
+
 describe('php entries other than index.php', () => {
   it('a single .php file at the root is the app, and nginx serves it as the index', async () => {
     const dir = project(undefined, { 'tinyfilemanager.php': '<?php echo "hi";\n', 'README.md': '# files\n' });
