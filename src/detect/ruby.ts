@@ -3,6 +3,9 @@
 import { at, exists, fact, procfileWeb, versionOf } from './read.js';
 import type { DetectedApp, Fact, Provider } from './types.js';
 
+/** Gems that link a C library: the template (stacks/ruby.eta) installs its headers to build and the library to run. */
+const NATIVE_GEMS = ['pg', 'mysql2', 'sqlite3'];
+
 export const ruby: Provider = {
   stack: 'ruby',
   markers: ['Gemfile'],
@@ -20,6 +23,20 @@ export const ruby: Provider = {
     if (version) facts.push(fact('runtime', `ruby ${version}`, pinned ? '.ruby-version' : 'Gemfile ruby'));
     facts.push(fact('dependencies', 'bundle install (without development, test)', exists(snap, at(dir, 'Gemfile.lock')) ? 'Gemfile, Gemfile.lock' : 'Gemfile'));
     const rails = gems.includes('rails') || exists(snap, at(dir, 'config/application.rb'));
+    // gems that compile against a C library: its headers to build, its shared library to run
+    const native = NATIVE_GEMS.filter((g) => gems.includes(g));
+    if (native.length) {
+      set.gemLibs = native.join(' ');
+      facts.push(fact('native gems', `${native.join(', ')}: their C libraries installed`, 'Gemfile'));
+    }
+    if (rails) {
+      set.rails = true;
+      // an asset pipeline (sprockets, propshaft) or app/assets: precompiled at build time, with a dummy secret
+      if (exists(snap, at(dir, 'app/assets')) || gems.includes('propshaft') || gems.includes('sprockets-rails')) {
+        set.assets = true;
+        facts.push(fact('assets', 'rails assets:precompile in a build stage', gems.includes('propshaft') ? 'propshaft in the Gemfile' : gems.includes('sprockets-rails') ? 'sprockets-rails in the Gemfile' : 'app/assets'));
+      }
+    }
     const port = rails ? 3000 : 9292;
     let start = procfileWeb(snap, dir);
     let evidence = 'Procfile';

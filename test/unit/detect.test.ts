@@ -56,6 +56,7 @@ describe('detection per fixture', () => {
     'java-maven': { stack: 'java', set: { tool: 'maven', artifact: 'jar' }, port: 8080, evidence: /java 17 \(pom\.xml compiler release\)/ },
     'java-gradle': { stack: 'java', set: { tool: 'gradle', artifact: 'jar' }, port: 8080, evidence: /build: gradle from the official gradle image .*java 21 \(build\.gradle toolchain\)/ },
     'java-gradle-wrapper': { stack: 'java', set: { tool: 'gradle', wrapper: true }, port: 8080, evidence: /build: gradle through its wrapper \(\.\/gradlew\).* \(gradle\/wrapper\/gradle-wrapper\.properties\)/ },
+    'ruby-rails': { stack: 'ruby', set: { rails: true, assets: true, gemLibs: 'pg', start: 'bundle exec rails server -b 0.0.0.0 -p 3000' }, port: 3000, evidence: /native gems: pg: their C libraries installed \(Gemfile\), assets: rails assets:precompile in a build stage \(propshaft in the Gemfile\)/ },
     'ruby-rack': { stack: 'ruby', set: { start: 'bundle exec puma -b tcp://0.0.0.0:9292 config.ru' }, port: 9292, evidence: /config\.ru, puma in the Gemfile/ },
   };
   for (const [fixture, want] of Object.entries(expected)) {
