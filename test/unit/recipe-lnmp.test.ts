@@ -19,6 +19,15 @@ describe('lnmp recipe', () => {
     expect(recipe.parents?.[0]).toMatch(/recipes[/\\]custom$/);
   });
 
+  it('the extensions asked for are installed on Alpine (one package each) and the rhel family (php-process, php-ffi)', async () => {
+    const alpine = (await render({ base: 'alpine', set: { extensions: ['ctype', 'posix', 'sysvsem'] } })).df;
+    expect(alpine).toMatch(/apk add --no-cache .*php83-fpm.* php83-ctype php83-posix php83-sysvsem;/);
+    expect(alpine).not.toContain('php83-exif');
+    const rhel = (await render({ base: 'rhel', set: { extensions: ['ffi', 'shmop'] } })).df;
+    expect(rhel).toMatch(/install .*php-fpm.* php-ffi php-process;/);
+    expect((await render({ base: 'rhel', set: { extensions: ['ctype'] } })).df).not.toMatch(/php-process|php-ffi/);
+  });
+
   for (const base of ['debian', 'ubuntu', 'alpine', 'rhel']) {
     it(`renders lint-clean files on ${base}, with and without the MySQL client`, async () => {
       for (const mysql of [false, true]) {
@@ -50,7 +59,7 @@ describe('lnmp recipe', () => {
     const rhel = (await render({ base: 'rhel', set: { mysql: true } })).df;
     // The seed's CentOS + EPEL: supervisor comes from EPEL, enabled before the main install.
     expect(rhel).toContain('FROM quay.io/centos/centos:stream9');
-    expect(rhel).toMatch(/dnf install -y epel-release; \\\n\s+dnf install -y .* nginx php-fpm supervisor .* mysql php-mysqlnd;/);
+    expect(rhel).toMatch(/dnf install -y epel-release; \\\n\s+dnf install -y .* nginx php-fpm supervisor .* mysql php-mysqlnd php-process;/);
   });
 
   it('serves the user app dir at / instead of the sample', async () => {
