@@ -37,7 +37,7 @@ describeEngine('recipe test --build', (status) => {
     expect(bad.stderr).toMatch(/--smoke-timeout: "soon" is not a number of seconds/);
     const r = await cli(['recipe', 'test', path.join(work, 'greeter'), '--build', '--family', 'debian', '--smoke-timeout', '5'], { env });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/debian build: smoke check \(command cat \/etc\/greeting expecting "goodbye"\) failed within 5s: .*goodbye/);
+    expect(r.stderr).toMatch(/debian build: check failed: command cat \/etc\/greeting expecting "goodbye" \(not within 5s\): .*goodbye/);
     expect(await images()).toBe('');
     expect(await containers()).toBe('');
   }, 300_000);

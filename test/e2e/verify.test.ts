@@ -42,7 +42,7 @@ describeEngine('verify before push', () => {
     const r = await cli([dir, '--recipes', recipes, '--recipe', 'unlucky', '--base', 'debian:bookworm-slim', '--service', 'nginx', '--port', '8080', '--name', name, '--yes', '--build', '--tag', ref, '--push', '--verify-timeout', '20'], { env });
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(1);
     const msg = r.stderr.split('\n').find((l) => l.startsWith('create-image: '))!;
-    expect(msg).toMatch(new RegExp(`^create-image: verification of ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed: smoke check \\(http :8080/ expecting "text this page never shows"\\) failed within 20s: body lacks "text this page never shows"`));
+    expect(msg).toMatch(new RegExp(`^create-image: verification of ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed: check failed: http :8080/ expecting "text this page never shows" \\(not within 20s\\): body lacks "text this page never shows"`));
     expect(msg).toContain('nothing was pushed (--no-verify skips this check)');
     // the container's last log lines follow: nginx's access log of the checks that were made
     const logs = r.stderr.slice(r.stderr.indexOf("the container's last log lines:\n"), r.stderr.indexOf(msg));
