@@ -7,7 +7,6 @@ import { canDockerfile } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
 import {
   REDIS_STATE,
-  CRON_JOB_USER,
   CRON_LOG,
   SERVICES,
   SERVICE_ACCOUNT,
@@ -323,7 +322,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
     caDir: CERT_DIR,
     tools: TOOL_VERSIONS,
     serviceState: { redis: REDIS_STATE },
-    cron: { user: user ?? CRON_JOB_USER, log: CRON_LOG },
+    cron: { user: user ?? SERVICE_ACCOUNT, log: CRON_LOG },
     serviceAccount: account ? { user: account, processes: a.services.filter(dropped), jobs: a.services.filter((s) => SERVICES[s]?.asAccount === 'jobs') } : null,
     caInFinal: a.caInFinal,
     q: esc,

@@ -46,8 +46,7 @@ export const REDIS_STATE = '/var/lib/create-image/redis';
  * the one redis runs as beside a root service. The image's own user when it has one; an image that runs as
  * root (cron and sshd are root services) gets this account.
  */
-export const CRON_JOB_USER: UserSpec = { name: 'app', uid: 10001, home: '/home/app' };
-export const SERVICE_ACCOUNT = CRON_JOB_USER;
+export const SERVICE_ACCOUNT: UserSpec = { name: 'app', uid: 10001, home: '/home/app' };
 
 /**
  * `argv` started as `account` by a root parent (the watchdog, supervisord, the entrypoint): util-linux's
@@ -65,7 +64,7 @@ export function dropPrivilegesPackages(family: Family): string[] {
 
 /**
  * A pipe to the container log for cron's jobs: they cannot open PID 1's stdout (/proc/1/fd/1) as a
- * non-root user, so the entrypoint makes this pipe, writable by CRON_JOB_USER's group, and copies what
+ * non-root user, so the entrypoint makes this pipe, writable by SERVICE_ACCOUNT's group, and copies what
  * arrives to its own stdout.
  */
 export const CRON_LOG = '/run/create-image/cron.log';
@@ -141,20 +140,20 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     // No default port: an unauthenticated-by-default store is not exposed unless asked (--port 6379).
     ownPort: 6379,
-    // beside cron or sshd (root), never root itself: a root redis can write cron's tables (CONFIG SET dir)
+    // beside cron or sshd (root), never root itself: a client of a root redis would reach root's files
     asAccount: 'process',
     health: (port) => `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p ${port} ping | grep -q PONG`,
     // inside the container (its port is on loopback unless exposed): refused without the password, PONG with it
-    probes: () => [
+    probes: ({ port }) => [
       {
         kind: 'command',
         command: [
           'sh',
           '-c',
           [
-            'out=$(redis-cli -p 6379 ping 2>&1)',
+            `out=$(redis-cli -p ${port} ping 2>&1)`,
             'case $out in *NOAUTH*) ;; *) echo "redis answered PING without its password: $out"; exit 1 ;; esac',
-            `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p 6379 ping`,
+            `REDISCLI_AUTH="$(cat ${REDIS_STATE}/password)" redis-cli -p ${port} ping`,
           ].join('\n'),
         ],
         expect: 'PONG',
@@ -259,7 +258,7 @@ const OS: Record<Family, OsFacts> = {
   debian: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
   ubuntu: { nologin: '/usr/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
   // busybox crond reads per-user tables: no user field
-  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: `/etc/crontabs/${CRON_JOB_USER.name}`, userField: false, percent: false }, accounts: 'busybox' },
+  alpine: { nologin: '/sbin/nologin', caBundle: '/etc/ssl/certs/ca-certificates.crt', crontab: { path: `/etc/crontabs/${SERVICE_ACCOUNT.name}`, userField: false, percent: false }, accounts: 'busybox' },
   rhel: { nologin: '/usr/sbin/nologin', caBundle: '/etc/pki/tls/certs/ca-bundle.crt', crontab: { path: '/etc/cron.d/create-image', userField: true, percent: true }, accounts: 'shadow' },
 };
 

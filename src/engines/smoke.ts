@@ -47,11 +47,11 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
   const pause = () => new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
   noteEngine(engine);
   await sweepLeftovers(engine);
+  // an image that cannot run alone (oneShot checks only): each check is a run of its own, the image's command never starts
+  if (checks.length && checks.every((c) => c.oneShot)) return oneShotChecks(engine, image, checks, started);
   const args = ['run', '-d', ...ownLabels(), ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
   for (const port of new Set(checks.filter((c) => c.kind !== 'command').map(smokePort))) args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${port}` : `${port}`);
-  // an image that cannot run alone (oneShot checks only): each check is a run of its own, the image's command never starts
-  if (checks.length && checks.every((c) => c.oneShot)) return oneShotChecks(engine, image, checks, started);
   // an image that runs a one-shot command (exits 0) is checked in fresh containers, as ci/smoke-test.sh does
   const oneShot = checks.length > 0 && checks.every((c) => c.kind === 'command');
   const run = await exec(engine, [...args, image]);
@@ -97,7 +97,7 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
       }
       passed.push(describeCheck(check));
     }
-    return { seconds: Math.round((Date.now() - started) / 100) / 10, health, checks: passed, check: passed.join('; ') || 'none' };
+    return { seconds: secondsSince(started), health, checks: passed, check: passed.join('; ') || 'none' };
   } finally {
     await exec(engine, ['rm', '-f', '-v', id]);
   }
@@ -113,8 +113,10 @@ async function oneShotChecks(engine: Builder, image: string, checks: readonly Re
     if (check.expect && !r.output.includes(check.expect)) throw new ToolError(`check failed: ${describeCheck(check)}: its output lacks "${check.expect}"`, undefined, tail);
     passed.push(describeCheck(check));
   }
-  return { seconds: Math.round((Date.now() - started) / 100) / 10, health: 'not-run', checks: passed, check: passed.join('; ') };
+  return { seconds: secondsSince(started), health: 'not-run', checks: passed, check: passed.join('; ') };
 }
+
+const secondsSince = (t: number) => Math.round((Date.now() - t) / 100) / 10;
 
 /** `http :8080/ expecting "x"`, `tcp :21`, `command cat /etc/greeting`, or the check's own words. */
 export function describeCheck(smoke: ResolvedSmoke): string {
