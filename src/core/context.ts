@@ -28,7 +28,7 @@ import {
 } from './families.js';
 import { TOOL_VERSIONS } from './releases.js';
 import type { Answers, Family, Healthcheck, PortSpec, Recipe } from './types.js';
-import { containerName, formatPort, mergePorts, parsePort } from './validate.js';
+import { containerName, formatPort, manifestPorts, mergePorts } from './validate.js';
 
 export interface EnvEntry {
   name: string;
@@ -179,10 +179,9 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
   // a root image's services that need no root run as (or run their jobs as) an account of their own
   const account: UserSpec | null = !user && a.services.some((s) => SERVICES[s]?.asAccount) ? SERVICE_ACCOUNT : null;
   const dropped = (name: string) => !user && SERVICES[name]?.asAccount === 'process';
-  const recipePorts = (m.ports ?? []).map((p) => parsePort(p).port!).filter(Boolean);
   const facts = whenFacts(a, m.multiProcess);
   const processKind = facts.process as RenderContext['process'];
-  const ports = mergePorts([...recipePorts, ...a.ports]);
+  const ports = mergePorts(manifestPorts(m), a.ports);
 
   const env: EnvEntry[] = [];
   for (const e of (m.env ?? []).filter((e) => matchesWhen(e.when, facts))) {

@@ -3,7 +3,7 @@
 import { sh } from './escape.js';
 import { isPlainLocale, SERVICES, webPort } from './families.js';
 import type { Answers, Manifest, PortSpec, Probe, RuntimeName, SmokeCheck } from './types.js';
-import { mergePorts, parsePort } from './validate.js';
+import { manifestPorts, mergePorts } from './validate.js';
 
 /** The answers a smoke check depends on. */
 export type SmokeAnswers = Pick<Answers, 'set' | 'tz' | 'locale' | 'runtime' | 'family'>;
@@ -79,7 +79,7 @@ export function smokeForAnswers(m: Pick<Manifest, 'smoke' | 'questions' | 'env'>
  */
 export function smokeChecks(m: Pick<Manifest, 'smoke' | 'questions' | 'ask' | 'ports' | 'env'>, a: CheckAnswers): ResolvedSmoke[] {
   const own = smokeForAnswers(m, a);
-  return [...(own ? [own] : []), ...(m.ask?.includes('services') ? serviceProbes(a.services ?? [], mergePorts(recipePorts(m), a.ports ?? [])) : [])];
+  return [...(own ? [own] : []), ...(m.ask?.includes('services') ? serviceProbes(a.services ?? [], mergePorts(manifestPorts(m), a.ports ?? [])) : [])];
 }
 
 /** The probes of the chosen services; a web server listens where its config does (webPort). */
@@ -90,6 +90,5 @@ export function serviceProbes(services: readonly string[], ports: readonly PortS
   });
 }
 
-function recipePorts(m: Pick<Manifest, 'ports'>): PortSpec[] {
-  return (m.ports ?? []).flatMap((p) => parsePort(p).port ?? []);
-}
+/** The container port a network check reaches (https defaults to 443, the rest to 80). */
+export const checkPort = (s: SmokeCheck): number => s.port ?? (s.kind === 'https' ? 443 : 80);

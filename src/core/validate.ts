@@ -214,6 +214,11 @@ export type PortResult = { port: PortSpec; error?: undefined } | { port?: undefi
 
 const PORT_ACCEPTS = 'expected a port 1-65535 or a range, optionally with /tcp or /udp (e.g. 8080, 53/udp, 21100-21110/tcp)';
 
+/** The ports a manifest always exposes (validated with it, so each parses). */
+export function manifestPorts(m: { ports?: readonly string[] }): PortSpec[] {
+  return (m.ports ?? []).flatMap((p) => parsePort(p).port ?? []);
+}
+
 /** `8080`, `8080/udp`, `21100-21110`, `21100-21110/tcp`. Protocol defaults to tcp. */
 export function parsePort(text: string): PortResult {
   // No leading zeros: "08080" is ambiguous enough that it is more likely a typo than intended.

@@ -5,8 +5,7 @@
 // same sequence as a shell script for CI runners.)
 import { randomBytes } from 'node:crypto';
 import { ToolError } from '../core/errors.js';
-import type { ResolvedSmoke } from '../core/smoke.js';
-import type { SmokeCheck } from '../core/types.js';
+import { checkPort, type ResolvedSmoke } from '../core/smoke.js';
 import { exec, findExecutable, lastLine, usesDockerEngine, type Builder } from './builder.js';
 import { noteEngine, ownLabels, sweepLeftovers } from './containers.js';
 
@@ -51,9 +50,9 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
   if (checks.length && checks.every((c) => c.oneShot)) return oneShotChecks(engine, image, checks, started);
   const args = ['run', '-d', ...ownLabels(), ...healthArgs(engine)];
   // A local engine publishes on loopback only; a remote one (dind) on its own interfaces, reached by its name.
-  for (const port of new Set(checks.filter((c) => c.kind !== 'command').map(smokePort))) args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${port}` : `${port}`);
-  // an image that runs a one-shot command (exits 0) is checked in fresh containers, as ci/smoke-test.sh does
-  const oneShot = checks.length > 0 && checks.every((c) => c.kind === 'command');
+  for (const port of new Set(checks.filter((c) => c.kind !== 'command').map(checkPort))) args.push('-p', host === LOOPBACK ? `${LOOPBACK}::${port}` : `${port}`);
+  // an image that runs a one-shot command (exits 0) has command checks only: they run in fresh containers, as ci/smoke-test.sh does
+  const commandsOnly = checks.length > 0 && checks.every((c) => c.kind === 'command');
   const run = await exec(engine, [...args, image]);
   if (run.exitCode !== 0) throw new ToolError(`cannot start the image: ${lastLine(run.stderr || run.output)}`);
   const id = run.stdout.trim().split('\n').pop()!;
@@ -65,7 +64,7 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
     for (;;) {
       const s = await state(engine, id);
       if (!s.running) {
-        if (s.exitCode !== 0 || !oneShot) throw await failed(`the container exited (code ${s.exitCode}) before the checks passed`);
+        if (s.exitCode !== 0 || !commandsOnly) throw await failed(`the container exited (code ${s.exitCode}) before the checks passed`);
         exited = true;
         break;
       }
@@ -86,7 +85,7 @@ export async function smokeTest(builder: Builder, image: string, checks: readonl
         if (!exited) {
           const s = await state(engine, id);
           // a one-shot command that finished meanwhile: its checks run in fresh containers, at once
-          if (!s.running && s.exitCode === 0 && oneShot) {
+          if (!s.running && s.exitCode === 0 && commandsOnly) {
             exited = true;
             continue;
           }
@@ -123,7 +122,7 @@ export function describeCheck(smoke: ResolvedSmoke): string {
   if (smoke.label) return smoke.label;
   const expect = smoke.expect ? ` expecting ${JSON.stringify(smoke.expect)}` : '';
   if (smoke.kind === 'command') return `${smoke.oneShot ? 'alone: run with' : 'command'} ${(smoke.command ?? ['true']).join(' ')}${expect}`;
-  return `${smoke.kind} :${smokePort(smoke)}${smoke.kind === 'tcp' ? '' : (smoke.path ?? '/')}${expect}`;
+  return `${smoke.kind} :${checkPort(smoke)}${smoke.kind === 'tcp' ? '' : (smoke.path ?? '/')}${expect}`;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -137,8 +136,6 @@ export function engineHost(env: NodeJS.ProcessEnv = process.env): string {
   return m ? m[1]!.replace(/^\[|\]$/g, '') : LOOPBACK;
 }
 
-/** The container port a network check reaches (https defaults to 443, the rest to 80). */
-export const smokePort = (s: SmokeCheck): number => s.port ?? (s.kind === 'https' ? 443 : 80);
 
 /**
  * What runs the image: the builder itself, except buildah, which builds only: its images are in the
@@ -195,9 +192,9 @@ async function checkOnce(engine: Builder, target: string, smoke: ResolvedSmoke, 
     if (r.exitCode !== 0) return `exited ${r.exitCode}: ${lastLine(r.output) || '(no output)'}`;
     return smoke.expect && !r.output.includes(smoke.expect) ? `output lacks "${smoke.expect}": ${r.output.trim().slice(0, 200)}` : '';
   }
-  const mapped = await exec(engine, ['port', target, `${smokePort(smoke)}/tcp`]);
+  const mapped = await exec(engine, ['port', target, `${checkPort(smoke)}/tcp`]);
   const hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
-  if (!hostPort) return `port ${smokePort(smoke)} is not published`;
+  if (!hostPort) return `port ${checkPort(smoke)} is not published`;
   if (smoke.kind === 'tcp') {
     const net = await import('node:net');
     return new Promise((res) => {
@@ -215,7 +212,7 @@ async function checkOnce(engine: Builder, target: string, smoke: ResolvedSmoke, 
         if (smoke.expect && greeting.includes(smoke.expect)) done('');
       });
       s.on('error', (e) => done(e.message));
-      s.setTimeout(3000, () => done(smoke.expect ? `no "${smoke.expect}" in what port ${smokePort(smoke)} said: ${JSON.stringify(greeting.slice(0, 200))}` : 'timeout'));
+      s.setTimeout(3000, () => done(smoke.expect ? `no "${smoke.expect}" in what port ${checkPort(smoke)} said: ${JSON.stringify(greeting.slice(0, 200))}` : 'timeout'));
     });
   }
   const mod = smoke.kind === 'https' ? await import('node:https') : await import('node:http');

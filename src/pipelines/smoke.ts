@@ -2,7 +2,7 @@
 // POSIX shell script that the CI test jobs run against the built image. Plain sh so it runs in the
 // docker:cli image (busybox), on GitHub's runners and on a laptop alike.
 import { sh, shCommand } from '../core/escape.js';
-import type { ResolvedSmoke } from '../core/smoke.js';
+import { checkPort, type ResolvedSmoke } from '../core/smoke.js';
 import type { Recipe } from '../core/types.js';
 
 export const SMOKE_SCRIPT = 'ci/smoke-test.sh';
@@ -11,7 +11,7 @@ export const SMOKE_SCRIPT = 'ci/smoke-test.sh';
 function describeOne(s: ResolvedSmoke): string {
   const expect = s.expect ? ` and expects ${JSON.stringify(s.expect)} in the ${s.kind === 'command' ? 'output' : s.kind === 'tcp' ? 'greeting' : 'body'}` : '';
   const refuse = s.refuse ? ` and refuses ${JSON.stringify(s.refuse)} in it` : '';
-  if (s.kind === 'http' || s.kind === 'https') return `requests ${s.kind}://<engine>:<port>${s.path ?? '/'} (container port ${s.port ?? (s.kind === 'https' ? 443 : 80)})${expect}${refuse}`;
+  if (s.kind === 'http' || s.kind === 'https') return `requests ${s.kind}://<engine>:<port>${s.path ?? '/'} (container port ${checkPort(s)})${expect}${refuse}`;
   if (s.kind === 'tcp') return `connects to container port ${s.port}/tcp${expect}`;
   if (s.oneShot) return `runs the image once with ${(s.command ?? []).join(' ')} (it cannot run alone)${expect}`;
   return s.label ? `runs the ${s.label.replace(/^setup: /, 'setup check in it: ')}` : `runs ${(s.command ?? []).join(' ')} in it${expect}`;
@@ -30,14 +30,17 @@ const checkHead = (i: number, label: string, expect = ''): string[] => ['', `# $
 export const startsImage = (checks: readonly ResolvedSmoke[]): boolean => !(checks.length && checks.every((c) => c.oneShot));
 
 const isNetwork = (s: ResolvedSmoke) => s.kind === 'http' || s.kind === 'https' || s.kind === 'tcp';
-const portOf = (s: ResolvedSmoke) => s.port ?? (s.kind === 'https' ? 443 : 80);
+
+/** `until COND; do` ... `done`: retried every 2 s, failing with `why` once the script's timeout is spent. */
+const retryUntil = (cond: string, why: string): string[] => [`until ${cond}; do`, `  [ "$waited" -lt "$timeout" ] || fail "${why}"`, '  sleep 2', '  waited=$((waited + 2))', 'done'];
 
 /** ci/smoke-test.sh running `checks` in turn, those for these answers (core/smoke.ts smokeChecks). */
 export function smokeScript(recipe: Recipe, imageName: string, checks: readonly ResolvedSmoke[]): string {
   if (!startsImage(checks)) return oneShotScript(recipe, imageName, checks);
-  const ports = [...new Set(checks.filter(isNetwork).map(portOf))];
+  const ports = [...new Set(checks.filter(isNetwork).map(checkPort))];
   const kinds = new Set(checks.map((c) => c.kind));
-  const oneShot = checks.length > 0 && checks.every((c) => c.kind === 'command');
+  // command checks alone: the image may run a one-shot command and exit 0
+  const commandsOnly = checks.length > 0 && checks.every((c) => c.kind === 'command');
   const lines: string[] = [
     '#!/bin/sh',
     `# Smoke check for the ${imageName} image (recipe ${recipe.manifest.name}@${recipe.manifest.version}), run by the CI test job.`,
@@ -100,7 +103,7 @@ export function smokeScript(recipe: Recipe, imageName: string, checks: readonly 
     'done',
     'echo "smoke: container state: $state"',
   ];
-  if (!oneShot) lines.push('case $state in running*) ;; *) fail "the container stopped (state: $state)" ;; esac');
+  if (!commandsOnly) lines.push('case $state in running*) ;; *) fail "the container stopped (state: $state)" ;; esac');
   else
     lines.push(
       'case $state in',
@@ -157,34 +160,22 @@ export function smokeScript(recipe: Recipe, imageName: string, checks: readonly 
     if (c.kind === 'http' || c.kind === 'https') {
       lines.push(
         ...(c.refuse ? [`refuse=${sh(c.refuse)}`] : []),
-        `url="${c.kind}://$host:$(hostport ${portOf(c)})"${sh(c.path ?? '/')}`,
+        `url="${c.kind}://$host:$(hostport ${checkPort(c)})"${sh(c.path ?? '/')}`,
         'body=',
-        `until body=$(body_of "$url" "$expect" ${c.refuse ? '"$refuse"' : "''"}); do`,
-        `  [ "$waited" -lt "$timeout" ] || fail "$label: no answer from $url with '$expect'${c.refuse ? " and without '$refuse'" : ''} after \${timeout}s; last body: $(printf '%s' "$body" | head -c 200)"`,
-        '  sleep 2',
-        '  waited=$((waited + 2))',
-        'done',
+        ...retryUntil(`body=$(body_of "$url" "$expect" ${c.refuse ? '"$refuse"' : "''"})`, `$label: no answer from $url with '$expect'${c.refuse ? " and without '$refuse'" : ''} after \${timeout}s; last body: $(printf '%s' "$body" | head -c 200)`),
         'echo "smoke: $url answered ($label)"',
       );
     } else if (c.kind === 'tcp') {
       lines.push(
-        `hp=$(hostport ${portOf(c)})`,
+        `hp=$(hostport ${checkPort(c)})`,
         'said=',
-        'until said=$(greeting "$host" "$hp" 2> /dev/null) && case $said in *"$expect"*) true ;; *) false ;; esac; do',
-        `  [ "$waited" -lt "$timeout" ] || fail "$label: $host:$hp (container port ${portOf(c)}) did not say '$expect' after \${timeout}s; it said: $said"`,
-        '  sleep 2',
-        '  waited=$((waited + 2))',
-        'done',
+        ...retryUntil('said=$(greeting "$host" "$hp" 2> /dev/null) && case $said in *"$expect"*) true ;; *) false ;; esac', `$label: $host:$hp (container port ${checkPort(c)}) did not say '$expect' after \${timeout}s; it said: $said`),
         'echo "smoke: $host:$hp answered ($label)"',
       );
     } else {
       lines.push(
         'out=',
-        `until out=$(in_image ${shCommand(c.command ?? [])} 2>&1) && case $out in *"$expect"*) true ;; *) false ;; esac; do`,
-        '  [ "$waited" -lt "$timeout" ] || fail "$label: failed after ${timeout}s: $out"',
-        '  sleep 2',
-        '  waited=$((waited + 2))',
-        'done',
+        ...retryUntil(`out=$(in_image ${shCommand(c.command ?? [])} 2>&1) && case $out in *"$expect"*) true ;; *) false ;; esac`, '$label: failed after ${timeout}s: $out'),
         'echo "smoke: passed ($label)"',
       );
     }
