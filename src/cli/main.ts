@@ -352,6 +352,8 @@ export async function run(argv: string[]): Promise<number> {
     await prog.parseAsync(argv);
     return 0;
   } catch (e) {
+    // the signal handler owns the exit (130) and its line; what failed because of it says nothing more
+    if (cancelling) return 130;
     if (e instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
       if (e.exitCode === 0) return 0;
