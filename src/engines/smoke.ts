@@ -30,6 +30,9 @@ export interface SmokeResult {
 /** Lines of the container's log a failure carries. */
 export const LOG_LINES = 20;
 
+/** How long a connection to a tcp check's port must stay open, saying nothing, to count. */
+export const TCP_HOLD_MS = 500;
+
 /** The interval the HEALTHCHECK runs at while verifying: its first probe comes soon, its test stays the image's. */
 const HEALTH_INTERVAL = '1s';
 
@@ -204,13 +207,16 @@ async function checkOnce(engine: Builder, target: string, smoke: ResolvedSmoke, 
         s.destroy();
         res(why);
       };
+      // The engine's port proxy accepts every connection to a published port, then closes it when nothing
+      // listens in the container: a connection counts once it says something or stays open a moment.
       s.on('connect', () => {
-        if (!smoke.expect) done('');
+        if (!smoke.expect) setTimeout(() => done(''), TCP_HOLD_MS);
       });
       s.on('data', (d: Buffer) => {
         greeting += d.toString();
-        if (smoke.expect && greeting.includes(smoke.expect)) done('');
+        if (greeting.includes(smoke.expect ?? '')) done('');
       });
+      s.on('end', () => done(greeting ? `no "${smoke.expect}" in what port ${checkPort(smoke)} said before it closed: ${JSON.stringify(greeting.slice(0, 200))}` : `port ${checkPort(smoke)} closed the connection at once: nothing listens on it in the container`));
       s.on('error', (e) => done(e.message));
       s.setTimeout(3000, () => done(smoke.expect ? `no "${smoke.expect}" in what port ${checkPort(smoke)} said: ${JSON.stringify(greeting.slice(0, 200))}` : 'timeout'));
     });
