@@ -134,7 +134,7 @@ export async function chooseApp(found: FoundApps, flags: GenerateFlags, set: Rec
     const choice = await io.prompter!.select({ message: `${shown} holds several apps: which one?`, options: apps.map((a, i) => ({ value: String(i), label: appLabel(a) })) });
     app = apps[Number(choice)]!;
   }
-  const impossible = impossiblePin(app);
+  const impossible = impossiblePin(app, today());
   if (impossible) throw new UsageError([{ path: `${app.dir === '.' ? '' : `${app.dir}/`}${impossible.file}`, message: impossible.message }]);
   const { values, notes } = appAnswers(app, flags.base, today());
   if (app.choices && set[app.choices.key] === undefined) {

@@ -17,7 +17,7 @@ export function detect(dirArg: string, flags: DetectFlags): void {
   const shown = relative(process.cwd(), dir) || '.';
   const results = apps.map((app) => {
     const { values, notes } = appAnswers(app, undefined, today());
-    const impossible = impossiblePin(app);
+    const impossible = impossiblePin(app, today());
     if (impossible) notes.unshift(`${impossible.file}: ${impossible.message}: a generation stops here (exit 2)`);
     // The generation that takes these answers, as a command line: one app of several needs --app (its
     // folder), one of several stacks in a folder --set stack, a module with several main packages one.

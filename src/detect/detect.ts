@@ -2,7 +2,7 @@
 // hold a stack's manifest) asked of every provider, an app's own subfolders not asked again. Then the
 // answers an app pre-fills for the app recipe, with the evidence for each and the base its pin needs.
 import { PACKAGED_VERSIONS, releaseKey } from '../core/families.js';
-import { NODE_LINES, nodeLts, RUNTIME_LINES } from '../core/releases.js';
+import { NODE_LINES, nodeLts, RUNTIME_LINES, supportedNodeMajors } from '../core/releases.js';
 import { go } from './go.js';
 import { java } from './java.js';
 import { node } from './node.js';
@@ -114,36 +114,41 @@ export function appAnswers(app: DetectedApp, chosenBase: string | undefined, day
   if (provider?.answers) Object.assign(values, structuredClone(provider.answers));
 
   const spec = rt?.spec ?? rt?.version;
+  const needs = rt?.needs ?? [];
+  // the project's pin and what its dependencies need (engines of vite, next...), all at once
+  const meets = (v: string) => (!spec || satisfies(v, spec)) && needs.every((n) => satisfies(v, n.spec));
   const bases = rt ? provider?.bases : undefined;
   // a chosen Debian or Ubuntu release is held to what it packages; otherwise the default base's
   const packaged = (bases && rt && chosenBase && PACKAGED_VERSIONS[releaseKey(chosenBase) ?? '']?.[rt.name]) || bases?.packaged;
-  if (rt && spec && bases && packaged && !satisfies(packaged, spec) && !impossiblePin(app)) {
-    const want = rt.version ?? spec;
+  if (rt && (spec || needs.length) && bases && packaged && !meets(packaged) && !impossiblePin(app, day)) {
     const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
+    // the pinned version when it meets the dependencies too, else the oldest supported line that meets everything
+    const want = rt.version && meets(`${rt.version}.999`) ? rt.version : (oldestLineMeeting(rt.name, meets, day) ?? rt.version ?? spec!);
+    const what = [spec && !satisfies(packaged, spec) ? `${rt.name} ${spec} (${evidence})` : '', ...needs.filter((n) => !satisfies(packaged, n.spec)).map((n) => `${rt.name} ${n.spec} (${n.evidence})`)].filter(Boolean).join(' and ');
     const official = bases.official?.(want);
     if (bases.builder) {
       const { name } = bases.builder;
       const builder = bases.builder.image(want);
       if (chosenBase === undefined || set.builder === undefined) set.builder = builder;
-      notes.push(`${rt.name} ${want} (${evidence}) is newer than Debian ${DEFAULT_DEBIAN}'s ${name} ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's ${name} instead.`);
+      notes.push(`${what} is newer than Debian ${DEFAULT_DEBIAN}'s ${name} ${packaged}: the build stage runs on ${builder}; --set builder=distro builds with Debian's ${name} instead.`);
     } else if (chosenBase !== undefined && !ships(bases, chosenBase)) {
-      notes.push(`${rt.name} ${spec} (${evidence}) is not met by ${chosenBase}, which packages ${rt.name} ${packaged}: the image runs ${packaged}${official ? `; --base ${official} brings ${want}` : ''}.`);
+      notes.push(`${what} is not met by ${chosenBase}, which packages ${rt.name} ${packaged}: the image runs ${packaged}${official ? `; --base ${official} brings ${want}` : ''}.`);
     } else if (chosenBase === undefined && official) {
       values.base = official;
-      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}: the image builds on ${official}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
+      notes.push(`${what} is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}: the image builds on ${official}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
     } else if (chosenBase === undefined) {
-      notes.push(`${rt.name} ${spec} (${evidence}) is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
+      notes.push(`${what} is not Debian ${DEFAULT_DEBIAN}'s ${rt.name} ${packaged}, the version the image runs; pin a base that ships ${want} with --base.`);
     }
   }
   const ended = rt?.name === 'node' && packaged && bases && values.base === undefined && set.builder === undefined ? NODE_LINES.find((l) => String(l.major) === packaged.split('.')[0] && l.endOfLife < day) : undefined;
   if (ended && bases) {
     const lts = String(nodeLts(day).major);
     const official = bases.official?.(lts);
-    const meets = !spec || satisfies(`${lts}.999`, spec);
-    if (chosenBase === undefined && official && meets) {
+    const ltsMeets = meets(`${lts}.999`);
+    if (chosenBase === undefined && official && ltsMeets) {
       values.base = official;
       notes.push(`Debian ${DEFAULT_DEBIAN}'s node ${packaged} is past its end of life (${ended.endOfLife}): the image builds on ${official}, node's active LTS line${spec ? `, which meets ${spec}` : ''}; --base debian:${DEFAULT_DEBIAN}-slim builds on Debian's ${packaged} instead.`);
-    } else if (chosenBase === undefined && !meets) {
+    } else if (chosenBase === undefined && !ltsMeets) {
       notes.push(`node ${spec} (${app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project'}) is a line past its end of life (${ended.endOfLife}): the image runs Debian's ${packaged} as pinned, with no more security fixes from the Node.js project; pin the active LTS line, ${lts}.`);
     } else if (chosenBase !== undefined && !ships(bases, chosenBase)) {
       notes.push(`node ${packaged}, which ${chosenBase} packages, is past its end of life (${ended.endOfLife}): no more security fixes from the Node.js project; --base ${official ?? `node:${lts}`} brings node ${lts}, the active LTS line.`);
@@ -156,17 +161,28 @@ export function appAnswers(app: DetectedApp, chosenBase: string | undefined, day
  * One line when the app's pin matches no release of its runtime (engines `>=99`, `go 1.99`): the file it
  * was read from, the pin, and the lines there are. A generation stops on it (exit 2); detect shows it.
  */
-export function impossiblePin(app: DetectedApp): { file: string; message: string } | undefined {
+export function impossiblePin(app: DetectedApp, day?: string): { file: string; message: string } | undefined {
   const rt = app.runtime;
   const spec = rt?.spec ?? rt?.version;
   if (!rt || !spec) return undefined;
   const lines = RUNTIME_LINES[rt.name];
   // a line meets a pin when its newest release does (`^22.18.0` on 22), or the pin names a release of it (`20.3.0`)
   const plain = spec.trim().replace(/^[~^=v]+/, '');
-  if (lines.some((v) => satisfies(`${v}.999`, spec) || (/^\d+(\.\d+)*$/.test(plain) && satisfies(plain, v)))) return undefined;
+  const pinned = lines.filter((v) => satisfies(`${v}.999`, spec) || (/^\d+(\.\d+)*$/.test(plain) && satisfies(plain, v)));
   const evidence = app.facts.find((f) => f.key === 'runtime')?.evidence ?? 'the project';
   const file = evidence.split(/[\s:]/)[0]!;
-  return { file, message: `${rt.name} ${spec} (${evidence}) matches no ${rt.name} release; there are ${lines.join(', ')}` };
+  if (!pinned.length) return { file, message: `${rt.name} ${spec} (${evidence}) matches no ${rt.name} release; there are ${lines.join(', ')}` };
+  // a pin below what a dependency runs on: the build would fail in the dependency (vite 8 on node 18)
+  const unmet = rt.needs?.find((n) => !pinned.some((v) => satisfies(`${v}.999`, n.spec)));
+  if (!unmet) return undefined;
+  const fits = oldestLineMeeting(rt.name, (v) => satisfies(v, unmet.spec), day);
+  return { file, message: `${rt.name} ${spec} (${evidence}) is below ${rt.name} ${unmet.spec}, which ${unmet.who} needs (${unmet.source}): pin a version that meets both${fits ? ` (${fits} does)` : ''}` };
+}
+
+/** The oldest line of a runtime (among those supported on `day`, for node) whose newest release `meets`. */
+function oldestLineMeeting(name: keyof typeof RUNTIME_LINES, meets: (v: string) => boolean, day: string | undefined): string | undefined {
+  const supported = name === 'node' && day ? new Set(supportedNodeMajors(day).map(String)) : undefined;
+  return [...RUNTIME_LINES[name]].reverse().find((v) => (!supported || supported.has(v)) && meets(`${v}.999`));
 }
 
 /** Whether `base` (`eclipse-temurin:21-jre`, `docker.io/library/node:20`) is one of the runtime's own images. */

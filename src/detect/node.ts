@@ -5,6 +5,7 @@
 // and a start line that runs a development tool (nest start, ts-node, nodemon, next dev) is said and replaced.
 import { sh } from '../core/escape.js';
 import { at, exists, fact, fields, filesIn, findPort, listenFacts, managedVersion, procfileWeb, readJson, reportProblem, sourceFiles, versionOf } from './read.js';
+import { dependencyNeeds } from './node-needs.js';
 import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 
 /** Packages that make a server: their presence means the app is not a static front end. */
@@ -68,6 +69,8 @@ export const node: Provider = {
 
     const version = nodeVersion(snap, dir, pkg);
     if (version) facts.push(fact('runtime', `node ${version.value}`, version.evidence));
+    const needs = dependencyNeeds(snap, dir, all, facts);
+    const runtime: DetectedApp['runtime'] = { name: 'node', ...(version ? { version: version.value, spec: version.spec } : {}), ...(needs.length ? { needs } : {}) };
 
     const pm = packageManager(snap, dir, pkg);
     facts.push(fact('package manager', pm.name + (pm.version ? ` ${pm.version}` : ''), pm.evidence));
@@ -115,7 +118,7 @@ export const node: Provider = {
       set.serve = 'static';
       set.output = output.value;
       facts.push(fact('serve', `static files from ${output.value}/`, `${frontend ? `${frontend} in devDependencies, ` : ''}scripts.build and no server${start ? ` (scripts.start is a dev server: ${start.command})` : ''}; ${output.evidence}`));
-      return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, port: 8080, env: {}, set, notes };
+      return { stack: 'node', dir, facts, runtime, port: 8080, env: {}, set, notes };
     }
 
     if (start && dev && !framework) {
@@ -144,7 +147,7 @@ export const node: Provider = {
       env[k] = v;
       facts.push(fact('listen', `0.0.0.0 (${k}=${v})`, `${framework?.name ?? 'fastify-cli'} listens on localhost unless ${k} is set`));
     }
-    return { stack: 'node', dir, facts, runtime: version ? { name: 'node', version: version.value, spec: version.spec } : { name: 'node' }, ...(port ? { port } : {}), env, set, notes };
+    return { stack: 'node', dir, facts, runtime, ...(port ? { port } : {}), env, set, notes };
   },
 };
 

@@ -26,8 +26,8 @@ export interface DetectedApp {
   /** Folder of the app relative to the detected root ('.' for the root itself). */
   dir: string;
   facts: Fact[];
-  /** The runtime the project pins, when it pins one. */
-  runtime?: { name: 'node' | 'python' | 'go' | 'java' | 'ruby' | 'php'; version?: string; spec?: string };
+  /** The runtime the project pins, when it pins one; `needs`: what its dependencies require of it (engines), each with its evidence. */
+  runtime?: { name: 'node' | 'python' | 'go' | 'java' | 'ruby' | 'php'; version?: string; spec?: string; needs?: ReadonlyArray<{ spec: string; who: string; source: string; evidence: string }> };
   /** The port the app listens on, when it can be read without running it. */
   port?: number;
   /** Environment the app needs to start as detected (PORT, a listen address): `--env` answers. */
