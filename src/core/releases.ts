@@ -44,6 +44,7 @@ export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
     { image: 'ubuntu:16.04', endOfSupport: '2021-04-30' },
   ],
   alpine: [
+    { image: 'alpine:3.24', endOfSupport: '2028-05-01', released: '2026-06-09' },
     { image: 'alpine:3.23', endOfSupport: '2027-11-01' },
     { image: 'alpine:3.22', endOfSupport: '2027-05-01' },
     { image: 'alpine:3.21', endOfSupport: '2026-11-01' },
@@ -60,6 +61,8 @@ export const BASE_RELEASES: Readonly<Record<Family, readonly BaseRelease[]>> = {
     { image: 'rockylinux:8', endOfSupport: '2029-05-31' },
     { image: 'centos:8', endOfSupport: '2021-12-31' },
     { image: 'centos:7', endOfSupport: '2024-06-30' },
+    // Fedora's end of life is four weeks after the release two on: for 44, Fedora 46's planned April 2027 release
+    { image: 'fedora:44', endOfSupport: '2027-05-19', released: '2026-04-28' },
     { image: 'fedora:43', endOfSupport: '2026-12-09' },
     { image: 'fedora:42', endOfSupport: '2026-05-13' },
     { image: 'fedora:41', endOfSupport: '2025-12-15' },

@@ -18,13 +18,13 @@ describe('newerBase', () => {
     expect(newerBase('debian:12', DAY)).toMatchObject({ suggested: 'debian:13' });
     expect(newerBase('docker.io/library/debian:bookworm@sha256:abcd', DAY)).toMatchObject({ suggested: 'docker.io/library/debian:trixie' });
     // a patch release is no variant: the suggestion is the newer release line
-    expect(newerBase('alpine:3.21.3', DAY)).toMatchObject({ release: 'alpine:3.21', suggested: 'alpine:3.23' });
+    expect(newerBase('alpine:3.21.3', DAY)).toMatchObject({ release: 'alpine:3.21', suggested: 'alpine:3.24' });
     // another repository of the family is no newer release of this one
     expect(newerBase('rockylinux:8', DAY)).toMatchObject({ suggested: 'rockylinux:10' });
   });
   it('says nothing for the newest release, an unknown image or a variable', () => {
-    // a release past its end is not suggested: fedora 43 ends 2026-12-09
-    expect(newerBase('fedora:41', '2027-01-01')).toBeUndefined();
+    // a release past its end is not suggested: fedora 44 ends 2027-05-19
+    expect(newerBase('fedora:41', '2027-06-01')).toBeUndefined();
     for (const image of ['debian:trixie-slim', 'debian:13', 'ubuntu:26.04', 'node:22-bookworm-slim', '$BASE', 'almalinux:10']) expect(newerBase(image, DAY), image).toBeUndefined();
   });
   it('reads the release table through one function', () => {

@@ -38,12 +38,14 @@ describe('the dated table of releases', () => {
     expect(newerRelease('ubuntu:24.04', '2026-04-22')).toBeUndefined();
     expect(newerRelease('ubuntu:noble', DAY)).toBeUndefined(); // 26.04 is listed by number alone
     expect(newerRelease('centos:7', DAY)).toBeUndefined(); // no supported centos: nothing newer of its own
-    expect(newerRelease('fedora:38', DAY)?.suggested).toBe('fedora:43');
-    expect(newerRelease('alpine:3.21.3', DAY)?.suggested).toBe('alpine:3.23');
+    expect(newerRelease('fedora:38', DAY)?.suggested).toBe('fedora:44');
+    expect(newerRelease('fedora:43', '2026-04-27')).toBeUndefined(); // fedora 44 came out 2026-04-28
+    expect(newerRelease('alpine:3.21.3', DAY)?.suggested).toBe('alpine:3.24');
+    expect(newerRelease('alpine:3.21.3', '2026-06-08')?.suggested).toBe('alpine:3.23');
     expect(newerRelease('debian:trixie-slim', DAY)).toBeUndefined();
     expect(newerRelease('ghcr.io/acme/base:1', DAY)).toBeUndefined();
-    // on a day when fedora 43 is past its end, none of fedora is newer
-    expect(newerRelease('fedora:38', '2027-01-01')).toBeUndefined();
+    // on a day when fedora 44 is past its end, none of fedora is newer
+    expect(newerRelease('fedora:38', '2027-06-01')).toBeUndefined();
   });
 
   it('picks the active Node.js LTS line for the day', () => {
