@@ -218,7 +218,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
       const pkgs = unique([
         ...basePackages(a.family, { tzdata: true, localeName: extra.locale === false ? 'C.UTF-8' : a.locale, ca: a.caCerts.length > 0 }),
         ...(extra.runtime === false ? [] : runtimePackages(a.runtime, a.family, a.base)),
-        ...services.flatMap((s) => SERVICES[s]?.packages[a.family] ?? []),
+        ...services.flatMap((s) => [...(SERVICES[s]?.packages[a.family] ?? []), ...(SERVICES[s]?.probePackages?.(a.family, services) ?? [])]),
         ...(supervised === 'supervisord' ? ['supervisor'] : []),
         ...(supervised === 'watchdog' ? ['tini'] : []),
         ...(extra.curl !== false && services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),

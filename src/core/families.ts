@@ -26,6 +26,8 @@ export interface ServiceDef {
    * it serves, a protocol exchange, or its process where it has nothing to ask. `port`: the one it listens on.
    */
   probes: (o: { port: number; services: readonly string[] }) => Probe[];
+  /** Packages its probes need in the image, beyond the service's own. */
+  probePackages?: (family: Family, services: readonly string[]) => string[];
   /**
    * Commands (run after the install) that fit the packaged service to a container: the port it listens
    * on, logs to the container's stdout/stderr, run-time dirs the non-root user can write.
@@ -123,13 +125,15 @@ export const SERVICES: Record<string, ServiceDef> = {
     },
   },
   'php-fpm': {
-    description: 'PHP FastCGI process manager on 127.0.0.1:9000',
+    description: 'PHP FastCGI process manager on port 9000 (127.0.0.1 beside a web server)',
     packages: { debian: ['php-fpm'], ubuntu: ['php-fpm'], alpine: ['php83-fpm'], rhel: ['php-fpm'] },
+    // alone, the probe's FastCGI client is PHP's CLI (on Debian and Ubuntu a dependency of php-fpm already)
+    probePackages: (family, services) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : ({ alpine: ['php83'], rhel: ['php-cli'] } as Partial<Record<Family, string[]>>)[family] ?? []),
     // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
-    // beside a web server, the page that must run in PHP is its probe (webProbes); alone, its process
-    probes: ({ services }) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : [processProbe('php-fpm', /* comm */ '^php-fpm')]),
+    // beside a web server, the page that must run in PHP is its probe (webProbes); alone, a FastCGI request
+    probes: ({ services }) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : [fastcgiProbe()]),
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
@@ -211,6 +215,36 @@ function webProbes({ port, services }: { port: number; services: readonly string
 }
 
 /** A daemon with nothing to ask: a process whose name (/proc/PID/comm) matches `comm`, an extended regex, runs. */
+/**
+ * php-fpm alone (a FastCGI backend for a web server elsewhere): inside the container, PHP's CLI writes a
+ * script and asks php-fpm on :9000 to run it over FastCGI. Its answer must hold what only running the script
+ * gives (42, where the file says 6 * 7), whatever site the image serves.
+ */
+function fastcgiProbe(): Probe {
+  const client = [
+    '$f = sys_get_temp_dir() . "/create-image-probe.php";',
+    'file_put_contents($f, "<?php echo \'php-fpm ran PHP: \', 6 * 7;");',
+    '$s = @fsockopen("127.0.0.1", 9000, $no, $why, 3);',
+    'if (!$s) { fwrite(STDERR, "no FastCGI on 127.0.0.1:9000: $why\\n"); exit(1); }',
+    // a record: version 1, type, request id 1, length, no padding
+    '$rec = function ($type, $body) { return pack("CCnnCx", 1, $type, 1, strlen($body), 0) . $body; };',
+    '$params = "";',
+    'foreach (["SCRIPT_FILENAME" => $f, "REQUEST_METHOD" => "GET"] as $k => $v) $params .= chr(strlen($k)) . chr(strlen($v)) . $k . $v;',
+    // BEGIN_REQUEST as a responder, PARAMS, empty PARAMS, empty STDIN
+    'fwrite($s, $rec(1, pack("nCx5", 1, 0)) . $rec(4, $params) . $rec(4, "") . $rec(5, ""));',
+    'stream_set_timeout($s, 5);',
+    'echo stream_get_contents($s);',
+    'unlink($f);',
+  ].join(' ');
+  return {
+    kind: 'command',
+    // Debian's CLI is php; Alpine's is php83
+    command: ['sh', '-c', 'exec "$(command -v php || command -v php83)" -r "$1"', 'sh', client],
+    expect: 'php-fpm ran PHP: 42',
+    label: 'FastCGI :9000 ran PHP',
+  };
+}
+
 function processProbe(name: string, comm: string): Probe {
   return {
     kind: 'command',

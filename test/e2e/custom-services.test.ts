@@ -1,12 +1,15 @@
 // custom's service compositions on Debian, each generated, built with --build (which verifies it), run,
 // asked over HTTP from outside for what it is for, and stopped with `docker stop` (timed).
 //   apache + php-fpm   index.php must run in PHP (its output, not its source) through proxy_fcgi
+//   php-fpm alone      a FastCGI backend for a web server elsewhere: the site's index.php runs when asked
+//                      over FastCGI from outside the container, on its published port 9000
 //   nginx + redis + cron  a job of config/crontab runs as the non-root account and its output reaches the
 //                      container log; redis runs as that account too, not root; under the watchdog,
 //                      docker stop is prompt
 // Each verification lists the services' probes; a variant of each image with its target broken (no PHP
 // handler, a cron that never starts) fails the probe, which the failure names.
 import { execa } from 'execa';
+import net from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -50,6 +53,38 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     const stopAt = Date.now();
     await docker(['stop', id]);
     process.stderr.write(`custom services e2e: apache + php-fpm stopped in ${Date.now() - stopAt} ms\n`);
+  }, 1_800_000);
+
+  it('php-fpm alone: listens for another container, its site runs over FastCGI from outside, the probe is a FastCGI request', async () => {
+    const name = uniqueName('ci-custom-fpm');
+    removeImageLater(`${name}:latest`);
+    const dir = path.join(await tempDir('ci-custom-svc-'), 'fpm');
+    const r = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'php-fpm', '--port', '9000', '--ci', 'github', '--yes', '--build'], { env: { DOCKER_BUILDKIT: '0' } });
+    expect(r.exitCode, r.stdout + r.stderr.slice(-4000)).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: no HEALTHCHECK\n {10}setup: zone UTC\n {10}FastCGI :9000 ran PHP$/m);
+    // a php-fpm that refuses .php scripts (it answers, but runs nothing) fails the probe, named
+    const refuses = await derivedImage(`${name}:latest`, "echo 'security.limit_extensions = .phtml' >> /etc/create-image/php-fpm.conf");
+    const failed = await verifyWith(refuses, serviceProbes(['php-fpm'], [{ from: 9000, to: 9000, proto: 'tcp' }]), 10).then(() => 'passed', (e: Error) => e.message);
+    expect(failed).toMatch(/^check failed: FastCGI :9000 ran PHP \(not within 10s\): output lacks "php-fpm ran PHP: 42"/);
+    await ciSmoke(dir, `${name}:latest`, /smoke: passed \(FastCGI :9000 ran PHP\)/);
+    await ciSmoke(dir, refuses, /FastCGI :9000 ran PHP: failed after \d+s/, false);
+
+    // a web server in another container reaches it: here, a FastCGI request from the host to the published port
+    const port = await freePort();
+    const id = await runContainer(`${name}:latest`, { ports: [[port, '9000']] });
+    const body = await waitFor('index.php over FastCGI', async () => {
+      const out = await fastcgiGet(port, '/var/www/html/index.php').catch(() => '');
+      return out.includes('Hello from PHP') ? out : undefined;
+    }, 60_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await containerLogs(id)}`);
+    });
+    expect(body).toMatch(/^Hello from PHP \d+\.\d+\.\d+ via php-fpm$/m);
+    expect(body).not.toContain('<?php');
+    const stopAt = Date.now();
+    await docker(['stop', id]);
+    const stopMs = Date.now() - stopAt;
+    process.stderr.write(`custom services e2e: php-fpm alone stopped in ${stopMs} ms\n`);
+    expect(stopMs).toBeLessThanOrEqual(3000);
   }, 1_800_000);
 
   it('nginx + redis + cron under the watchdog: a job runs as app, so does redis, the job output reaches the container log, docker stop is prompt', async () => {
@@ -105,3 +140,30 @@ async function ciSmoke(dir: string, image: string, expected: RegExp, passes = tr
   expect(String(r.all)).toMatch(expected);
   if (passes) expect(String(r.all)).toMatch(/smoke: OK$/m);
 }
+
+/** What php-fpm answers on 127.0.0.1:`port` for `script` (FastCGI: BEGIN_REQUEST, PARAMS, STDIN; its STDOUT records). */
+function fastcgiGet(port: number, script: string): Promise<string> {
+  const rec = (type: number, body: Buffer) => Buffer.concat([Buffer.from([1, type, 0, 1, body.length >> 8, body.length & 255, 0, 0]), body]);
+  const pair = (k: string, v: string) => Buffer.concat([Buffer.from([k.length, v.length]), Buffer.from(k + v)]);
+  const params = Buffer.concat([pair('SCRIPT_FILENAME', script), pair('REQUEST_METHOD', 'GET')]);
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    s.setTimeout(5000, () => s.destroy(new Error('timeout')));
+    s.on('connect', () => s.end(Buffer.concat([rec(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])), rec(4, params), rec(4, Buffer.alloc(0)), rec(5, Buffer.alloc(0))])));
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('error', reject);
+    s.on('close', () => {
+      // the STDOUT records' contents, in order
+      const all = Buffer.concat(chunks);
+      let out = '';
+      for (let i = 0; i + 8 <= all.length; ) {
+        const len = all.readUInt16BE(i + 4);
+        if (all[i + 1] === 6) out += all.subarray(i + 8, i + 8 + len).toString();
+        i += 8 + len + all[i + 6]!;
+      }
+      resolve(out);
+    });
+  });
+}
+

@@ -101,7 +101,7 @@ describe("the probes of custom's services", () => {
     ]);
     expect(checks[2]).toMatchObject({ kind: 'http', port: 8080, path: '/index.php', refuse: '<?php' });
     // php-fpm with no web server in front: its process is what can be asked
-    expect(serviceProbes(['php-fpm'], []).map((c) => c.label)).toEqual(['php-fpm process running']);
+    expect(serviceProbes(['php-fpm'], []).map((c) => c.label)).toEqual(['FastCGI :9000 ran PHP']);
     // a recipe that does not let its user choose services (lnmp's are its own) keeps its own check alone
     const lnmp = builtinRecipe('lnmp').recipe.manifest;
     expect(smokeChecks(lnmp, answers(['nginx', 'php-fpm'], []))).toEqual([lnmp.smoke]);
