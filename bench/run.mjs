@@ -62,7 +62,9 @@ let missed = 0;
 if (!opt['images-only'] && !opt['apps-only']) {
   console.log(`start-up (median of ${opt.runs} runs each, interleaved)`);
   // recipes that need answers beyond --yes get them from their bench.json (without the build)
-  const recipes = builtins.map((name) => ({ name, args: (seedConf(name)?.args ?? []).filter((a) => a !== '--build') }));
+  // app renders for a folder that is not there yet: its stack is named (node, the most common)
+  const own = { app: ['--set', 'stack=node'] };
+  const recipes = builtins.map((name) => ({ name, args: (seedConf(name)?.args ?? own[name] ?? []).filter((a) => a !== '--build') }));
   results.startup = startupBench(recipes, Number(opt.runs));
   for (const r of results.startup) {
     if (!r.ok) missed++;
