@@ -3,9 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildDir, VerifyError, type BuildDirOptions, type BuildReport, type VerifyReport } from '../engines/build-dir.js';
-import { manualBuildHint, reproducibleRefused, type BuilderKind } from '../engines/builder.js';
+import { manualBuildHint, reproducibleRefused, type Builder, type BuilderKind } from '../engines/builder.js';
 import { imageFacts } from '../engines/image-facts.js';
 import { formatBytes, shortInstruction, type LayerSummary } from '../core/layers.js';
+import { publishPorts } from '../core/families.js';
 import type { SbomReport } from '../engines/sbom-file.js';
 import { createProgressRenderer } from '../engines/progress.js';
 import { smokeChecks, type CheckAnswers, type ResolvedSmoke } from '../core/smoke.js';
@@ -259,8 +260,20 @@ export async function buildCommand(dirArg: string, flags: BuildFlags): Promise<v
   refuseConflictMarkers(dir, ['Dockerfile', ...Object.keys(record?.files ?? {})]);
   const imageName = typeof record?.answers.imageName === 'string' ? record.answers.imageName : imageNameFromDir(dir);
   const recordPorts = ((record?.answers.ports ?? []) as (PortSpec | string)[]).flatMap((p) => (typeof p === 'string' ? (parsePort(p).port ? [parsePort(p).port!] : []) : [p]));
-  const report = await buildWithProgress(dir, imageName, (b, id) => imageFacts(b, id, recordPorts), flags, { printRun: true, afterWrite: false, checks: recordedChecks(record, recordPorts) });
+  // the run line publishes a recorded service's private port (php-fpm's FastCGI) on loopback, as at generation
+  const services = recordedServices(record);
+  const facts = async (b: Builder, id: string) => {
+    const f = await imageFacts(b, id, recordPorts);
+    return { ...f, ports: publishPorts(services, f.ports) };
+  };
+  const report = await buildWithProgress(dir, imageName, facts, flags, { printRun: true, afterWrite: false, checks: recordedChecks(record, recordPorts) });
   if (flags.json) out.json(report);
+}
+
+/** The services a record answers; none when it has no such answer (an older version, an edit by hand). */
+function recordedServices(record: RecordFile | undefined): string[] {
+  const s = record?.answers.services;
+  return Array.isArray(s) ? s.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /**
@@ -275,7 +288,7 @@ function recordedChecks(record: RecordFile | undefined, ports: PortSpec[]): Reso
   try {
     const a = record.answers;
     // a record from an older version (or edited by hand) may lack an answer: the check then assumes its default
-    const services = Array.isArray(a.services) ? a.services.filter((s): s is string => typeof s === 'string') : [];
+    const services = recordedServices(record);
     const answers = { set: a.set ?? {}, tz: a.tz ?? 'UTC', locale: a.locale ?? 'C.UTF-8', runtime: a.runtime ?? { name: 'none' as const, version: '' }, family: a.family ?? 'debian', services, ports };
     return smokeChecks(loadRecipeDir(dir, source === 'builtin' ? builtinSource() : { dir: source, label: source }).manifest, answers);
   } catch {

@@ -1,7 +1,7 @@
 // What differs between base image families: package names, package manager, users, locales, service commands.
 // Plain tables and functions so templates stay declarative and the differences are reviewable in one place.
 import { sh, shCommand } from './escape.js';
-import type { Family, Probe, Runtime, RuntimeName } from './types.js';
+import type { Family, PortSpec, Probe, Runtime, RuntimeName } from './types.js';
 
 export interface ServiceDef {
   description: string;
@@ -19,6 +19,8 @@ export interface ServiceDef {
   port?: number;
   /** The port its config always listens on, whatever the ports answered: never a web server's. */
   ownPort?: number;
+  /** A port it listens on with no authentication, which runs code for whoever reaches it: published on loopback only. */
+  privatePort?: number;
   /** A shell command that exits 0 when the service is healthy. */
   health?: (port: number) => string;
   /**
@@ -128,6 +130,8 @@ export const SERVICES: Record<string, ServiceDef> = {
     description: 'PHP FastCGI process manager on port 9000 (127.0.0.1 beside a web server)',
     packages: { debian: ['php-fpm'], ubuntu: ['php-fpm'], alpine: ['php83-fpm'], rhel: ['php-fpm'] },
     // alone, the probe's FastCGI client is PHP's CLI (on Debian and Ubuntu a dependency of php-fpm already)
+    // FastCGI has no authentication, and its parameters (PHP_VALUE, SCRIPT_FILENAME) run any code
+    privatePort: 9000,
     probePackages: (family, services) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : ({ alpine: ['php83'], rhel: ['php-cli'] } as Partial<Record<Family, string[]>>)[family] ?? []),
     // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
@@ -194,6 +198,15 @@ export const SERVICES: Record<string, ServiceDef> = {
 export const SERVICE_NAMES = Object.keys(SERVICES);
 
 const WEB_SERVERS = ['nginx', 'apache'];
+
+/**
+ * `ports` as `docker run -p` and compose publish them: a chosen service's private port (php-fpm's
+ * FastCGI) on the host's loopback only, where a web server of the host or a tunnel can reach it.
+ */
+export function publishPorts(services: readonly string[], ports: readonly PortSpec[]): PortSpec[] {
+  const closed = new Set(services.map((s) => SERVICES[s]?.privatePort).filter((p) => p !== undefined));
+  return ports.map((p) => (p.proto === 'tcp' && p.from === p.to && closed.has(p.from) ? { ...p, bind: '127.0.0.1' } : p));
+}
 
 /**
  * The port a single web service listens on: the first TCP port answered that no other chosen service

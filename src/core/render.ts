@@ -8,6 +8,7 @@ import { precompiled } from './precompiled-templates.js';
 import { RecipeError } from './errors.js';
 import { shCommand } from './escape.js';
 import { matchesWhen, whenFacts } from './facts.js';
+import { publishPorts } from './families.js';
 import { RECORD_FILE, recordOf, recordText, reservedOutputPath } from './record.js';
 import { templateRuntimeError, templateSyntaxError } from './template-errors.js';
 import { runSteps } from './run-command.js';
@@ -147,16 +148,17 @@ export function renderPlan(recipe: Recipe, given: Answers, toolVersion: string):
   const shared = (name: string, data: object = ctx) => tidy(renderLocated(engines, recipe.dir, name, data));
   if (!has('.dockerignore')) add('.dockerignore', shared('@dockerignore'));
   const interactive = ctx.interactive;
+  const published = publishPorts(answers.services, ctx.ports);
   const image = {
     name: answers.imageName,
-    ports: ctx.ports,
+    ports: published,
     volumes: ctx.volumes,
     env: ctx.env.map((e) => ({ name: e.name, ...(e.value !== undefined && !e.secret ? { value: e.value } : {}), secret: e.secret, ...(e.required ? { required: true } : {}), ...(e.description ? { description: e.description } : {}) })),
     ...(ctx.process === 'none' && !ctx.ports.length && !/^HEALTHCHECK /m.test(files.find((f) => f.path === 'Dockerfile')?.content ?? '') ? { oneShot: true } : {}),
     ...(interactive ? { interactive } : {}),
   };
   const tag = imageTag(answers.imageName);
-  const run = runSteps({ image: tag, name: containerName(answers.imageName), ports: ctx.ports, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
+  const run = runSteps({ image: tag, name: containerName(answers.imageName), ports: published, volumes: ctx.volumes, env: ctx.env.filter((e) => e.secret || e.required), interactive });
   const nextSteps = [shCommand(['docker', 'build', '-t', tag, '.']), ...run];
   const readme = m.readme ?? 'README.md';
   if (!has(readme)) add(readme, shared('@readme', { ...ctx, nextSteps, interactive, notes: m.notes ?? [] }));

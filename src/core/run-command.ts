@@ -76,10 +76,10 @@ export function dockerRunCommand(o: RunCommandOptions): string {
   return shCommand(args);
 }
 
-/** `8080:8080`, `21100-21110:21100-21110`, `53:53/udp`. */
+/** `8080:8080`, `21100-21110:21100-21110`, `53:53/udp`, `127.0.0.1:9000:9000`. */
 export function portMapping(p: PortSpec): string {
   const range = p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`;
-  return `${range}:${range}${p.proto === 'udp' ? '/udp' : ''}`;
+  return `${p.bind ? `${p.bind}:` : ''}${range}:${range}${p.proto === 'udp' ? '/udp' : ''}`;
 }
 
 /** Named volumes `<prefix>-<last path segment>`; a segment equal to the prefix (`/var/lib/app` for app) is `data`. */

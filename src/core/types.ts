@@ -41,6 +41,8 @@ export interface PortSpec {
   from: number;
   to: number;
   proto: 'tcp' | 'udp';
+  /** Published on this host address only (`127.0.0.1`): a port that must not be open to the network. */
+  bind?: string;
 }
 
 /** A recipe as loaded from disk: manifest plus where it lives. Templates are read through `dir`. */

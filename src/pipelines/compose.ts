@@ -2,8 +2,8 @@
 // env var is read by the entrypoint from NAME_FILE, which points at a compose secret backed by a
 // file under ./secrets/ that the user creates (and keeps out of git).
 import { yamlString } from '../core/escape.js';
-import { SECRETS_DIR } from '../core/run-command.js';
-import type { Plan, PortSpec, Recipe } from '../core/types.js';
+import { portMapping, SECRETS_DIR } from '../core/run-command.js';
+import type { Plan, Recipe } from '../core/types.js';
 import { containerName, imageTag } from '../core/validate.js';
 import { imageHealthcheck } from './healthcheck.js';
 import { COMPANION_IMAGES } from './versions.js';
@@ -11,7 +11,6 @@ import { comment, scalar } from './yaml.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
 
-const portText = (p: PortSpec) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
 
 /** Named volume for a container path: /var/lib/redis -> var-lib-redis. */
 export function volumeName(path: string): string {
@@ -108,7 +107,7 @@ export function composeFiles(plan: Plan, recipe: Recipe, toolVersion: string): {
   );
   if (img.ports.length) {
     out.push('    ports:');
-    for (const p of img.ports) out.push(`      - ${yamlString(`${portText(p)}:${portText(p)}${p.proto === 'udp' ? '/udp' : ''}`)}`);
+    for (const p of img.ports) out.push(`      - ${yamlString(portMapping(p))}`);
   }
   if (img.volumes.length) {
     out.push('    volumes:');

@@ -16,7 +16,7 @@ import { expect, it } from 'vitest';
 import { REDIS_STATE } from '../../src/core/families.js';
 import { serviceProbes } from '../../src/core/smoke.js';
 import type { PortSpec } from '../../src/core/types.js';
-import { cli, containerLogs, derivedImage, describeEngine, docker, dockerExec, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, verifyWith, waitFor, waitHealthy } from '../helpers/engine.js';
+import { cli, containerLogs, derivedImage, describeEngine, docker, dockerExec, freePort, httpGet, onCleanup, removeImageLater, runContainer, tempDir, uniqueName, verifyWith, waitFor, waitHealthy } from '../helpers/engine.js';
 
 const WEB: PortSpec[] = [{ from: 8080, to: 8080, proto: 'tcp' }];
 
@@ -69,11 +69,17 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     await ciSmoke(dir, `${name}:latest`, /smoke: passed \(FastCGI :9000 ran PHP\)/);
     await ciSmoke(dir, refuses, /FastCGI :9000 ran PHP: failed after \d+s/, false);
 
+    // the printed run line, run verbatim, publishes FastCGI on the host's loopback alone (it runs code for whoever reaches it)
+    const runLine = `docker run -d --name ${name} -p 127.0.0.1:9000:9000 ${name}:latest`;
+    expect(r.stdout.split('\n').map((l) => l.trim())).toContain(runLine);
+    const started = await execa('sh', ['-c', runLine], { cwd: dir, reject: false });
+    expect(started.exitCode, started.stderr).toBe(0);
+    const id = started.stdout.trim();
+    onCleanup(() => docker(['rm', '-f', id], { reject: false }));
+    expect((await docker(['port', id, '9000/tcp'])).stdout.trim()).toBe('127.0.0.1:9000');
     // a web server in another container reaches it: here, a FastCGI request from the host to the published port
-    const port = await freePort();
-    const id = await runContainer(`${name}:latest`, { ports: [[port, '9000']] });
     const body = await waitFor('index.php over FastCGI', async () => {
-      const out = await fastcgiGet(port, '/var/www/html/index.php').catch(() => '');
+      const out = await fastcgiGet(9000, '/var/www/html/index.php').catch(() => '');
       return out.includes('Hello from PHP') ? out : undefined;
     }, 60_000).catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await containerLogs(id)}`);

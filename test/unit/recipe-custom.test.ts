@@ -6,6 +6,7 @@ import { resolveAnswers } from '../../src/core/answers.js';
 import { renderPlan } from '../../src/core/render.js';
 import { loadRecipeDir } from '../../src/recipes/load.js';
 import { builtinRecipesDir } from '../../src/recipes/paths.js';
+import { composeFiles } from '../../src/pipelines/compose.js';
 
 const recipe = loadRecipeDir(path.join(builtinRecipesDir(), 'custom'));
 const cmdOf = async (runtime: string) => {
@@ -94,5 +95,23 @@ describe('custom: redis is never root', () => {
     const file = await filesOf('debian', ['redis', 'nginx']);
     expect(file('watchdog.sh')).toContain('start redis-server /etc/create-image/redis.conf');
     expect(file('docker-entrypoint.sh')).not.toContain('chown');
+  });
+});
+
+describe('custom: php-fpm alone', () => {
+  const planOf = async (services: string[], ports: string[]) => renderPlan(recipe, await resolveAnswers(recipe, { imageName: 'x', services, ports }, { interactive: false }), '0.0.0');
+  it('listens on 9000 for another container, copies the site, and is published on loopback only (FastCGI runs code for whoever reaches it)', async () => {
+    const plan = await planOf(['php-fpm'], ['9000']);
+    expect(plan.files.find((f) => f.path === 'config/php-fpm.conf')!.content).toMatch(/^listen = 9000$/m);
+    expect(plan.files.find((f) => f.path === 'Dockerfile')!.content).toMatch(/^COPY site\/ \/var\/www\/html\/$/m);
+    expect(plan.image.ports).toEqual([{ from: 9000, to: 9000, proto: 'tcp', bind: '127.0.0.1' }]);
+    expect(plan.nextSteps.at(-1)).toBe('docker run -d --name x -p 127.0.0.1:9000:9000 x:latest');
+    const compose = composeFiles(plan, recipe, '0.0.0').find((f) => f.path === 'compose.yaml')!.content;
+    expect(compose).toMatch(/^ {4}ports:\n {6}- "127\.0\.0\.1:9000:9000"$/m);
+  });
+  it('beside nginx it listens on loopback inside the container, and the web port is published as usual', async () => {
+    const plan = await planOf(['nginx', 'php-fpm'], ['8080']);
+    expect(plan.files.find((f) => f.path === 'config/php-fpm.conf')!.content).toMatch(/^listen = 127\.0\.0\.1:9000$/m);
+    expect(plan.nextSteps.at(-1)).toBe('docker run -d --name x -p 8080:8080 x:latest');
   });
 });
