@@ -115,7 +115,8 @@ describe('the answer space', () => {
   it('valid answers (hostile env values included): files that lint clean, or a refusal of a combination', async () => {
     const before = count.rendered;
     await fc.assert(fc.asyncProperty(validArb, (f) => check(f, path.join(tmp, `t${n++}`)).then(() => undefined)), { numRuns: RUNS, ...seed });
-    // most valid answers render: the property is about generated files, not only refusals
-    expect(count.rendered - before).toBeGreaterThan(RUNS / 3);
+    // many valid answers render: the property is about generated files, not only refusals (a random run
+    // renders about a third, 45 to 65 of 150 seen, so the floor leaves room for an unlucky draw)
+    expect(count.rendered - before).toBeGreaterThan(RUNS / 5);
   }, 600_000);
 });
