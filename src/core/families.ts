@@ -132,12 +132,12 @@ export const SERVICES: Record<string, ServiceDef> = {
     // alone, the probe's FastCGI client is PHP's CLI (on Debian and Ubuntu a dependency of php-fpm already)
     // FastCGI has no authentication, and its parameters (PHP_VALUE, SCRIPT_FILENAME) run any code
     privatePort: 9000,
-    probePackages: (family, services) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : ({ alpine: ['php83'], rhel: ['php-cli'] } as Partial<Record<Family, string[]>>)[family] ?? []),
+    probePackages: (family, services) => (besideWebServer(services) ? [] : ({ alpine: ['php83'], rhel: ['php-cli'] } as Partial<Record<Family, string[]>>)[family] ?? []),
     // The binary is versioned on Debian (php-fpm8.4): the install step links it to /usr/local/sbin/php-fpm.
     command: same(['php-fpm', '-F', '-y', '/etc/create-image/php-fpm.conf']),
     needsRoot: false,
     // beside a web server, the page that must run in PHP is its probe (webProbes); alone, a FastCGI request
-    probes: ({ services }) => (services.some((s) => WEB_SERVERS.includes(s)) ? [] : [fastcgiProbe()]),
+    probes: ({ services }) => (besideWebServer(services) ? [] : [fastcgiProbe()]),
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
@@ -198,6 +198,8 @@ export const SERVICES: Record<string, ServiceDef> = {
 export const SERVICE_NAMES = Object.keys(SERVICES);
 
 const WEB_SERVERS = ['nginx', 'apache'];
+/** php-fpm beside nginx or apache serves them; alone, a web server in another container. */
+const besideWebServer = (services: readonly string[]): boolean => services.some((s) => WEB_SERVERS.includes(s));
 
 /**
  * `ports` as `docker run -p` and compose publish them: a chosen service's private port (php-fpm's
