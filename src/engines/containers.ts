@@ -45,9 +45,9 @@ export function noteEngine(engine: Builder): void {
 }
 
 /**
- * Removes every container of this run, on every engine used; never throws. Lists and removes until a
- * listing comes back empty (a `run` in flight when the signal came creates its container after the first
- * listing; a busy engine can fail a `ps` or an `rm`), for at most `withinMs`.
+ * Removes every container of this run, on every engine used; never throws. Lists and removes until two
+ * listings in a row come back empty (a `run` in flight when the signal came creates its container after
+ * the first listing; a busy engine can fail a `ps` or an `rm`), for at most `withinMs`.
  */
 export async function removeOwnContainers(withinMs = 20_000): Promise<void> {
   closing = true;
@@ -58,7 +58,7 @@ export async function removeOwnContainers(withinMs = 20_000): Promise<void> {
         const left = await removeLabelled(e, `${RUN_LABEL}=${runId}`, () => true as const);
         // two empty listings in a row, half a second apart, outlast a `run` that was being sent
         quiet = left === null ? 0 : left.length === 0 ? quiet + 1 : 0;
-        await new Promise((r) => setTimeout(r, 500));
+        if (quiet < 2) await new Promise((r) => setTimeout(r, 500));
       }
     }),
   );

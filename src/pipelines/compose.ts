@@ -11,7 +11,6 @@ import { comment, scalar } from './yaml.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
 
-
 /** Named volume for a container path: /var/lib/redis -> var-lib-redis. */
 export function volumeName(path: string): string {
   return (
