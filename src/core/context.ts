@@ -221,7 +221,7 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
         ...services.flatMap((s) => [...(SERVICES[s]?.packages[a.family] ?? []), ...(SERVICES[s]?.probePackages?.(a.family, services) ?? [])]),
         ...(supervised === 'supervisord' ? ['supervisor'] : []),
         ...(supervised === 'watchdog' ? ['tini'] : []),
-        ...(extra.curl !== false && services.some((s) => SERVICES[s]?.health) ? ['curl'] : []),
+        ...(extra.curl !== false && services.some((s) => SERVICES[s]?.healthCurl) ? ['curl'] : []),
         ...(user || (withServices && account) ? userPackages(a.family, a.base) : []),
         ...(services.some(dropped) ? dropPrivilegesPackages(a.family) : []),
         ...(extra.packages ?? []),
@@ -349,9 +349,9 @@ function familyValues(recipe: string, values: NonNullable<Recipe['manifest']['by
 function defaultHealthcheck(a: Answers, ports: PortSpec[]): Healthcheck | undefined {
   for (const s of a.services) {
     const def = SERVICES[s];
-    if (!def?.health) continue;
-    const port = def.ownPort ?? webPort(a.services, ports, def.port ?? 80);
-    return { cmd: def.health(port) };
+    const port = def?.ownPort ?? webPort(a.services, ports, def?.port ?? 80);
+    const cmd = def?.health?.(port, a.services);
+    if (cmd) return { cmd };
   }
   return undefined;
 }

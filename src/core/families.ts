@@ -21,8 +21,13 @@ export interface ServiceDef {
   ownPort?: number;
   /** A port it listens on with no authentication, which runs code for whoever reaches it: published on loopback only. */
   privatePort?: number;
-  /** A shell command that exits 0 when the service is healthy. */
-  health?: (port: number) => string;
+  /**
+   * A shell command that exits 0 when the service is healthy (the image's HEALTHCHECK), or undefined where
+   * another chosen service's is the one to run (php-fpm beside its web server).
+   */
+  health?: (port: number, services: readonly string[]) => string | undefined;
+  /** Its health command needs curl in the image. */
+  healthCurl?: true;
   /**
    * What proves the service does its work, asked by `--build`'s verification and ci/smoke-test.sh: a page
    * it serves, a protocol exchange, or its process where it has nothing to ask. `port`: the one it listens on.
@@ -81,6 +86,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    healthCurl: true,
     probes: webProbes,
     config: { source: 'config/nginx.conf', target: () => '/etc/nginx/create-image.conf' },
   },
@@ -97,6 +103,7 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     port: 8080,
     health: (port) => `curl -fsS -o /dev/null http://127.0.0.1:${port}/`,
+    healthCurl: true,
     probes: webProbes,
     // Debian and Ubuntu split the config (ports.conf, sites-available/); Alpine and the rhel family keep one httpd.conf.
     setup: (family, { port, user, services }) => {
@@ -138,6 +145,8 @@ export const SERVICES: Record<string, ServiceDef> = {
     needsRoot: false,
     // beside a web server, the page that must run in PHP is its probe (webProbes); alone, a FastCGI request
     probes: ({ services }) => (besideWebServer(services) ? [] : [fastcgiProbe()]),
+    // beside a web server, the server's check asks through it; alone, php-fpm's ping page over FastCGI
+    health: (_port, services) => (besideWebServer(services) ? undefined : fastcgiPing()),
     config: { source: 'config/php-fpm.conf', target: () => '/etc/create-image/php-fpm.conf' },
   },
   redis: {
@@ -229,7 +238,31 @@ function webProbes({ port, services }: { port: number; services: readonly string
   return probes;
 }
 
-/** A daemon with nothing to ask: a process whose name (/proc/PID/comm) matches `comm`, an extended regex, runs. */
+/** The php-fpm pool's ping page (php-fpm.conf alone): answers `pong` while the pool takes requests. */
+export const PHP_FPM_PING = '/fpm-ping';
+
+/** Runs PHP code given as `$1` with PHP's CLI: Debian's is php, Alpine's php83. */
+const PHP_CLI = 'exec "$(command -v php || command -v php83)" -r "$1"';
+
+/**
+ * PHP (for `php -r`) that sends php-fpm on 127.0.0.1:9000 one FastCGI request with `params` (a PHP array
+ * expression) and leaves its whole answer in `$out`; no connection exits 1 with a line on stderr.
+ */
+function fastcgiRequest(params: string): string[] {
+  return [
+    '$s = @fsockopen("127.0.0.1", 9000, $no, $why, 3);',
+    'if (!$s) { fwrite(STDERR, "no FastCGI on 127.0.0.1:9000: $why\\n"); exit(1); }',
+    // a record: version 1, type, request id 1, length, no padding
+    '$rec = function ($type, $body) { return pack("CCnnCx", 1, $type, 1, strlen($body), 0) . $body; };',
+    '$params = "";',
+    `foreach (${params} as $k => $v) $params .= chr(strlen($k)) . chr(strlen($v)) . $k . $v;`,
+    // BEGIN_REQUEST as a responder, PARAMS, empty PARAMS, empty STDIN
+    'fwrite($s, $rec(1, pack("nCx5", 1, 0)) . $rec(4, $params) . $rec(4, "") . $rec(5, ""));',
+    'stream_set_timeout($s, 5);',
+    '$out = stream_get_contents($s);',
+  ];
+}
+
 /**
  * php-fpm alone (a FastCGI backend for a web server elsewhere): inside the container, PHP's CLI writes a
  * script and asks php-fpm on :9000 to run it over FastCGI. Its answer must hold what only running the script
@@ -239,27 +272,23 @@ function fastcgiProbe(): Probe {
   const client = [
     '$f = sys_get_temp_dir() . "/create-image-probe.php";',
     'file_put_contents($f, "<?php echo \'php-fpm ran PHP: \', 6 * 7;");',
-    '$s = @fsockopen("127.0.0.1", 9000, $no, $why, 3);',
-    'if (!$s) { fwrite(STDERR, "no FastCGI on 127.0.0.1:9000: $why\\n"); exit(1); }',
-    // a record: version 1, type, request id 1, length, no padding
-    '$rec = function ($type, $body) { return pack("CCnnCx", 1, $type, 1, strlen($body), 0) . $body; };',
-    '$params = "";',
-    'foreach (["SCRIPT_FILENAME" => $f, "REQUEST_METHOD" => "GET"] as $k => $v) $params .= chr(strlen($k)) . chr(strlen($v)) . $k . $v;',
-    // BEGIN_REQUEST as a responder, PARAMS, empty PARAMS, empty STDIN
-    'fwrite($s, $rec(1, pack("nCx5", 1, 0)) . $rec(4, $params) . $rec(4, "") . $rec(5, ""));',
-    'stream_set_timeout($s, 5);',
-    'echo stream_get_contents($s);',
+    ...fastcgiRequest('["SCRIPT_FILENAME" => $f, "REQUEST_METHOD" => "GET"]'),
+    'echo $out;',
     'unlink($f);',
   ].join(' ');
-  return {
-    kind: 'command',
-    // Debian's CLI is php; Alpine's is php83
-    command: ['sh', '-c', 'exec "$(command -v php || command -v php83)" -r "$1"', 'sh', client],
-    expect: 'php-fpm ran PHP: 42',
-    label: 'FastCGI :9000 ran PHP',
-  };
+  return { kind: 'command', command: ['sh', '-c', PHP_CLI, 'sh', client], expect: 'php-fpm ran PHP: 42', label: 'FastCGI :9000 ran PHP' };
 }
 
+/** php-fpm alone's health command: its ping page over FastCGI must answer pong (php-fpm matches SCRIPT_NAME). */
+function fastcgiPing(): string {
+  const client = [
+    ...fastcgiRequest(`["SCRIPT_NAME" => "${PHP_FPM_PING}", "SCRIPT_FILENAME" => "${PHP_FPM_PING}", "REQUEST_METHOD" => "GET"]`),
+    'exit(strpos($out, "pong") === false ? 1 : 0);',
+  ].join(' ');
+  return shCommand(['sh', '-c', PHP_CLI, 'sh', client]);
+}
+
+/** A daemon with nothing to ask: a process whose name (/proc/PID/comm) matches `comm`, an extended regex, runs. */
 function processProbe(name: string, comm: string): Probe {
   return {
     kind: 'command',

@@ -1,7 +1,8 @@
 // custom's service compositions on Debian, each generated, built with --build (which verifies it), run,
 // asked over HTTP from outside for what it is for, and stopped with `docker stop` (timed).
 //   apache + php-fpm   index.php must run in PHP (its output, not its source) through proxy_fcgi
-//   php-fpm alone      a FastCGI backend for a web server elsewhere: the site's index.php runs when asked
+//   php-fpm alone      a FastCGI backend for a web server elsewhere: the site's index.php runs when asked,
+//                      and the HEALTHCHECK asks php-fpm's ping page over FastCGI
 //                      over FastCGI from outside the container, on its published port 9000
 //   nginx + redis + cron  a job of config/crontab runs as the non-root account and its output reaches the
 //                      container log; redis runs as that account too, not root; under the watchdog,
@@ -61,7 +62,11 @@ describeEngine('custom service compositions, built and asked over HTTP', () => {
     const dir = path.join(await tempDir('ci-custom-svc-'), 'fpm');
     const r = await cli([dir, '--recipe', 'custom', '--base', 'debian:bookworm-slim', '--name', name, '--service', 'php-fpm', '--port', '9000', '--ci', 'github', '--yes', '--build'], { env: { DOCKER_BUILDKIT: '0' } });
     expect(r.exitCode, r.stdout + r.stderr.slice(-4000)).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: no HEALTHCHECK\n {10}setup: zone UTC\n {10}FastCGI :9000 ran PHP$/m);
+    expect(r.stdout).toMatch(/^ {2}verify {2}passed in [\d.]+s: healthy\n {10}setup: zone UTC\n {10}FastCGI :9000 ran PHP$/m);
+    // the HEALTHCHECK asks php-fpm's ping page over FastCGI: a pool without it is unhealthy
+    const noPing = await derivedImage(`${name}:latest`, "sed -i '/^ping\\./d' /etc/create-image/php-fpm.conf");
+    const unhealthy = await verifyWith(noPing, [], 60).then(() => 'passed', (e: Error) => e.message);
+    expect(unhealthy).toBe('the container is unhealthy (its HEALTHCHECK failed)');
     // a php-fpm that refuses .php scripts (it answers, but runs nothing) fails the probe, named
     const refuses = await derivedImage(`${name}:latest`, "echo 'security.limit_extensions = .phtml' >> /etc/create-image/php-fpm.conf");
     const failed = await verifyWith(refuses, serviceProbes(['php-fpm'], [{ from: 9000, to: 9000, proto: 'tcp' }]), 10).then(() => 'passed', (e: Error) => e.message);

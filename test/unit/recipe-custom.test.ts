@@ -114,4 +114,26 @@ describe('custom: php-fpm alone', () => {
     expect(plan.files.find((f) => f.path === 'config/php-fpm.conf')!.content).toMatch(/^listen = 127\.0\.0\.1:9000$/m);
     expect(plan.nextSteps.at(-1)).toBe('docker run -d --name x -p 8080:8080 x:latest');
   });
+  const fileOf = (plan: Awaited<ReturnType<typeof planOf>>, p: string) => plan.files.find((f) => f.path === p)!.content;
+  it("its HEALTHCHECK asks php-fpm's ping page over FastCGI with PHP's CLI, with no curl installed for it", async () => {
+    const plan = await planOf(['php-fpm'], ['9000']);
+    expect(fileOf(plan, 'config/php-fpm.conf')).toMatch(/^ping\.path = \/fpm-ping\nping\.response = pong$/m);
+    const dockerfile = fileOf(plan, 'Dockerfile');
+    const check = /^ {2}CMD (\[.*\])$/m.exec(dockerfile.slice(dockerfile.indexOf('HEALTHCHECK')))?.[1];
+    const argv = JSON.parse(check!) as string[];
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv.at(-1)).toContain('"SCRIPT_NAME" => "/fpm-ping"');
+    expect(argv.at(-1)).toContain('strpos($out, "pong") === false ? 1 : 0');
+    expect(dockerfile).not.toMatch(/\bcurl\b/);
+  });
+  it("beside nginx the web server's check is the image's, and php-fpm has no ping page", async () => {
+    const plan = await planOf(['php-fpm', 'nginx'], ['8080']);
+    expect(fileOf(plan, 'config/php-fpm.conf')).not.toContain('ping.path');
+    expect(fileOf(plan, 'Dockerfile')).toMatch(/^ {2}CMD \["curl", "-fsS", "-o", "\/dev\/null", "http:\/\/127\.0\.0\.1:8080\/"\]$/m);
+  });
+  it("redis alone: its check is redis-cli's, and no curl is installed for it", async () => {
+    const dockerfile = fileOf(await planOf(['redis'], []), 'Dockerfile');
+    expect(dockerfile).toContain('redis-cli -p 6379 ping | grep -q PONG');
+    expect(dockerfile).not.toMatch(/\bcurl\b/);
+  });
 });
