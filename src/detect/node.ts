@@ -12,6 +12,8 @@ import type { DetectedApp, Fact, Provider, Snapshot } from './types.js';
 const SERVERS = ['express', 'fastify', 'koa', '@hapi/hapi', 'hapi', 'next', 'nuxt', '@nestjs/core', '@remix-run/serve', '@react-router/serve', 'restify', 'polka', 'socket.io', '@sveltejs/adapter-node', '@astrojs/node', 'h3', 'hono'];
 /** Front-end build tools and the folder each writes by default. */
 const FRONTENDS: Record<string, string> = { vite: 'dist', 'react-scripts': 'build', '@vue/cli-service': 'dist', parcel: 'dist', 'parcel-bundler': 'dist', '@angular/cli': 'dist', webpack: 'dist', 'webpack-cli': 'dist', astro: 'dist', gatsby: 'public' };
+/** Client-side routers: a front end with one serves its index page for every route's path (a history fallback). */
+const ROUTERS = ['react-router', 'react-router-dom', 'vue-router', '@angular/router', '@tanstack/react-router', '@tanstack/vue-router', '@tanstack/solid-router', '@solidjs/router', 'svelte-spa-router', 'wouter', 'preact-router', 'preact-iso', '@reach/router', '@vaadin/router'];
 /** Commands that serve a front end in development: never what an image should run. */
 const DEV_SERVERS = /^(vite|react-scripts start|vue-cli-service serve|parcel|ng serve|webpack serve|webpack-dev-server|astro dev|gatsby develop)\b/;
 
@@ -118,6 +120,11 @@ export const node: Provider = {
       set.serve = 'static';
       set.output = output.value;
       facts.push(fact('serve', `static files from ${output.value}/`, `${frontend ? `${frontend} in devDependencies, ` : ''}scripts.build and no server${start ? ` (scripts.start is a dev server: ${start.command})` : ''}; ${output.evidence}`));
+      const router = ROUTERS.find((k) => k in all);
+      if (router) {
+        set.fallback = 'index.html';
+        facts.push(fact('fallback', 'index.html for paths with no file (client-side routes)', `${router} in the dependencies`));
+      }
       return { stack: 'node', dir, facts, runtime, port: 8080, env: {}, set, notes };
     }
 

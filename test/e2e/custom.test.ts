@@ -206,7 +206,7 @@ describeEngine('custom recipe, built for real', (status) => {
     expect(JSON.stringify(JSON.parse((await docker(['inspect', id])).stdout)[0].Config.Env)).not.toContain('p@ss');
     // redis's health check (the HEALTHCHECK of an image whose first probed service is redis) authenticates,
     // and fails once the password it reads is wrong
-    const health = ['sh', '-c', SERVICES.redis!.health!(6379)];
+    const health = ['sh', '-c', SERVICES.redis!.health!(6379, ['redis'])!];
     expect((await dockerExec(id, health)).exitCode).toBe(0);
     expect((await dockerExec(id, ['sh', '-c', `cp ${REDIS_STATE}/password /tmp/p && echo wrong > ${REDIS_STATE}/password`])).exitCode).toBe(0);
     expect((await dockerExec(id, health)).exitCode).not.toBe(0);

@@ -46,6 +46,7 @@ describe('detection per fixture', () => {
     'node-pnpm': { stack: 'node', set: { pm: 'pnpm', pmVersion: '9.15.9', start: 'node index.js' }, port: 4000, evidence: /pnpm 9\.15\.9 \(pnpm-lock\.yaml, packageManager\), start: node index\.js \(package\.json main\)/ },
     'node-ts': { stack: 'node', set: { build: 'build', start: 'node dist/server.js' }, port: 8081, evidence: /build: npm run build \(TypeScript\).*port 8081 \(\$PORT default in src\/server\.ts\)/ },
     spa: { stack: 'node', set: { build: 'build', serve: 'static', output: 'dist' }, port: 8080, evidence: /serve: static files from dist\/ \(scripts\.build and no server; build\.mjs writes dist\/\)/ },
+    'spa-router': { stack: 'node', set: { build: 'build', serve: 'static', output: 'dist', fallback: 'index.html' }, port: 8080, evidence: /fallback: index\.html for paths with no file \(client-side routes\) \(vue-router in the dependencies\)/ },
     'go-cmd': { stack: 'go', set: { pkg: './cmd/server', args: '-addr=:8090', warm: 'flag fmt log net/http' }, port: 8090, evidence: /go 1\.19 \(go\.mod go directive\), main package: \.\/cmd\/server.*listen: 0\.0\.0\.0 \(-addr=:8090\)/ },
     'go-vendor': { stack: 'go', set: { pkg: '.', vendor: true, warm: 'example.com/greet fmt net/http os' }, port: 8080, evidence: /vendored \(-mod=vendor\) \(vendor\/modules\.txt\)/ },
     flask: { stack: 'python', set: { deps: 'pip', start: 'gunicorn --bind 0.0.0.0:5000 app:app' }, port: 5000, evidence: /framework: flask .*app = Flask\(\.\.\.\) in app\.py, gunicorn in the dependencies/ },
@@ -83,6 +84,13 @@ describe('detection per fixture', () => {
         expect(typeof value === 'boolean', `${fixture}: ${key}'s type`).toBe(q!.type === 'boolean');
       }
     }
+  });
+
+  it('a front end without a client-side router has no history fallback: a path with no file stays a 404', () => {
+    expect(only(project('spa')).set.fallback).toBeUndefined();
+    // a router in devDependencies counts too (bundled into the build)
+    const app = only(project(undefined, { 'package.json': JSON.stringify({ scripts: { build: 'vite build' }, devDependencies: { vite: '7', wouter: '3' } }), 'index.html': '<div id="app"></div>' }));
+    expect(app.set).toMatchObject({ serve: 'static', fallback: 'index.html' });
   });
 
   it('monorepo: a workspace root is not an app; its two apps are', () => {
