@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SystemError } from '../core/errors.js';
 
 let root: string | undefined;
 
@@ -10,7 +11,8 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'recipes.schema.json'))) {
     const up = dirname(dir);
-    if (up === dir) throw new Error('create-image: cannot find the package root (recipes.schema.json)');
+    // an installation missing its own files (a partial copy of dist/): a line, not a stack
+    if (up === dir) throw new SystemError(`the installation is incomplete: no recipes.schema.json in ${dirname(fileURLToPath(import.meta.url))} or above it; reinstall create-image`);
     dir = up;
   }
   return (root = dir);

@@ -55,6 +55,16 @@ describe('create-image (built bin)', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('an installation missing its own files says so in one line, exit 1, never a stack', async () => {
+    const copy = await tempDir('ci-partial-install-');
+    cpSync(path.join(ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    cpSync(path.join(ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    const r = await execa(process.execPath, [path.join(copy, 'bin/create-image.cjs'), path.join(copy, 'out'), '--recipe', 'custom', '--yes'], { reject: false, env: NO_TTY });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(`create-image: the installation is incomplete: no recipes.schema.json in ${path.join(copy, 'dist')} or above it; reinstall create-image`);
+    expect(existsSync(path.join(copy, 'out'))).toBe(false);
+  });
+
   it('without a TTY a missing required answer is an error naming the flag (never a prompt)', async () => {
     const dir = await tempDir();
     const r = await cli([path.join(dir, 'x')], { env: NO_TTY });

@@ -1,5 +1,6 @@
 // Apps as users make them today: each made at test time by its own generator from the npm registry
-// (create-vite's vanilla and react-ts templates; its version is printed), then generated
+// (create-vite's vanilla and react-ts templates, create-vue, the Nest CLI, express-generator; each
+// generator's version is printed), then generated
 // in place by detection alone, built on the real engine (Debian 13's node, or the stand-in official
 // node image a pin picks: scripts/ci/node-images.sh), run, and its own page fetched from outside. The
 // react-ts app gets react-router and a route of its own: a browser opens that deep link (history fallback);
@@ -58,6 +59,11 @@ const CASES: Generated[] = [
     files: { 'src/main.tsx': ROUTED_MAIN },
     route: { path: '/settings/profile', shows: 'the profile route, rendered in the browser' },
   },
+  // engines ^22.18.0 || >=24.12.0: the smallest line that meets it
+  { name: 'vue', pkg: 'create-vue', make: ['npm', 'create', '--yes', 'vue@latest', 'app', '--', '--default'], port: 8080, expect: '<div id="app"></div>', detected: /node 22 \(package\.json engines: .*serve: static files from dist\// },
+  // scripts.start is `nest start`, the dev CLI: the image runs start:prod
+  { name: 'nest', pkg: '@nestjs/cli', make: ['npx', '--yes', '@nestjs/cli', 'new', 'app', '--package-manager', 'npm', '--skip-git'], port: 3000, expect: 'Hello World!', detected: /start: node dist\/main \(scripts\.start:prod\)/ },
+  { name: 'express-generator', pkg: 'express-generator', make: ['npx', '--yes', 'express-generator', '--no-view', 'app'], port: 3000, expect: '<h1>Express</h1>', detected: /start: node \.\/bin\/www \(scripts\.start\)/ },
 ];
 
 describeEngine('apps made by their generators', (engine) => {
