@@ -30,10 +30,11 @@ export function whenFacts(a: Pick<Answers, 'set' | 'services' | 'supervisor' | '
   return facts;
 }
 
-/** For list answers (services), `equals` means "contains". */
+/** For list answers (services), `equals` means "contains"; `any` holds when one of its conditions does. */
 export function matchesWhen(when: When | undefined, facts: Record<string, unknown>): boolean {
   if (!when) return true;
-  const v = facts[when.question];
+  if (when.any) return when.any.some((w) => matchesWhen(w, facts));
+  const v = facts[when.question!];
   if (Array.isArray(v) && 'equals' in when) return v.includes(when.equals);
   if ('equals' in when) return v === when.equals;
   if (when.in) return when.in.includes(v);
@@ -42,8 +43,9 @@ export function matchesWhen(when: When | undefined, facts: Record<string, unknow
 }
 
 
-/** A condition in words, for messages: `stack is php`, `stack is one of php, ruby`, `tls is not true`, `tls is set`. */
+/** A condition in words, for messages: `stack is php`, `stack is one of php, ruby`, `tls is not true`, `tls is set`, `a is x or b is y`. */
 export function describeWhen(when: When): string {
+  if (when.any) return when.any.map(describeWhen).join(' or ');
   if ('equals' in when) return `${when.question} is ${String(when.equals)}`;
   if (when.in) return `${when.question} is one of ${when.in.map(String).join(', ')}`;
   if ('not' in when) return `${when.question} is not ${String(when.not)}`;

@@ -304,16 +304,20 @@ export interface Choice {
   hint?: string;
 }
 /**
- * Applies only when the named question's answer equals / is in / is not the given value.
+ * Applies only when the named question's answer equals / is in / is not the given value; or, as `any` alone, when at least one of its conditions holds (e.g. {"any": [{"question": "serve", "equals": "static"}, {"question": "stack", "equals": "static"}]}).
  *
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
  * via the `definition` "when".
  */
 export interface When {
-  question: string;
+  question?: string;
   equals?: unknown;
   in?: unknown[];
   not?: unknown;
+  /**
+   * @minItems 1
+   */
+  any?: When[];
 }
 /**
  * This interface was referenced by `RecipeManifest`'s JSON-Schema
@@ -334,13 +338,17 @@ export interface EnvVar {
   when?: When1;
 }
 /**
- * Applies only when the named question's answer equals / is in / is not the given value.
+ * The image reads it only when this holds (e.g. an option's settings): otherwise it is left out of the Dockerfile, the entrypoint, the README and the printed docker run.
  */
 export interface When1 {
-  question: string;
+  question?: string;
   equals?: unknown;
   in?: unknown[];
   not?: unknown;
+  /**
+   * @minItems 1
+   */
+  any?: When[];
 }
 /**
  * HEALTHCHECK for the image.
@@ -413,20 +421,28 @@ export interface SmokeCheck {
   };
 }
 /**
- * Applies only when the named question's answer equals / is in / is not the given value.
+ * Applies only when the named question's answer equals / is in / is not the given value; or, as `any` alone, when at least one of its conditions holds (e.g. {"any": [{"question": "serve", "equals": "static"}, {"question": "stack", "equals": "static"}]}).
  */
 export interface When2 {
-  question: string;
+  question?: string;
   equals?: unknown;
   in?: unknown[];
   not?: unknown;
+  /**
+   * @minItems 1
+   */
+  any?: When[];
 }
 /**
- * Applies only when the named question's answer equals / is in / is not the given value.
+ * Applies only when the named question's answer equals / is in / is not the given value; or, as `any` alone, when at least one of its conditions holds (e.g. {"any": [{"question": "serve", "equals": "static"}, {"question": "stack", "equals": "static"}]}).
  */
 export interface When3 {
-  question: string;
+  question?: string;
   equals?: unknown;
   in?: unknown[];
   not?: unknown;
+  /**
+   * @minItems 1
+   */
+  any?: When[];
 }

@@ -1,6 +1,6 @@
 // Manifest validation: schema (ajv, JSON Schema 2020-12) plus the checks a schema cannot express.
 // Returns issues instead of throwing so `create-image validate` can list all of them at once.
-import type { Issue, Manifest } from './types.js';
+import type { Issue, Manifest, When } from './types.js';
 import { FAMILIES } from './types.js';
 import { posix } from 'node:path';
 import { FACT_NAMES } from './facts.js';
@@ -61,8 +61,20 @@ function semanticIssues(m: Manifest): Issue[] {
       }
     }
   });
-  const checkWhen = (when: { question: string } | undefined, path: string) => {
-    if (when && !names.has(when.question) && !(FACT_NAMES as readonly string[]).includes(when.question)) issues.push({ path: `${path}.when.question`, message: `names no question of this recipe ("${when.question}")` });
+  // `at`: the condition's own path (`questions[3].when`, `questions[3].when.any[1]`)
+  // `facts`: whether the facts derived from the common answers may be tested too (not by multiProcess, which one of them follows)
+  const checkCondition = (when: When, at: string, facts = true): void => {
+    if (when.any) {
+      if (when.question !== undefined || 'equals' in when || when.in || 'not' in when) issues.push({ path: `${at}.any`, message: 'stands alone: put question, equals, in and not in its conditions' });
+      when.any.forEach((w, i) => checkCondition(w, `${at}.any[${i}]`, facts));
+    } else if (when.question === undefined) {
+      issues.push({ path: `${at}.question`, message: 'is required (the question or fact the condition tests), unless the condition is an any' });
+    } else if (!names.has(when.question) && !(facts && (FACT_NAMES as readonly string[]).includes(when.question))) {
+      issues.push({ path: `${at}.question`, message: `names no question of this recipe ("${when.question}")` });
+    }
+  };
+  const checkWhen = (when: When | undefined, path: string) => {
+    if (when) checkCondition(when, `${path}.when`);
   };
   (m.questions ?? []).forEach((q, i) => checkWhen(q.when, `questions[${i}]`));
   (m.env ?? []).forEach((e, i) => checkWhen(e.when, `env[${i}]`));
@@ -71,10 +83,8 @@ function semanticIssues(m: Manifest): Issue[] {
     for (const s of m.ownServices.services) if (!SERVICES[s]) issues.push({ path: 'ownServices.services', message: `unknown service "${s}"; accepted: ${SERVICE_NAMES.join(', ')}` });
     if (m.ask?.includes('services') || m.defaults?.services?.length) issues.push({ path: 'ownServices', message: 'only for a recipe that neither asks services nor defaults to any (the others take any service)' });
   }
-  if (m.multiProcess && !names.has(m.multiProcess.question)) issues.push({ path: 'multiProcess.question', message: `names no question of this recipe ("${m.multiProcess.question}")` });
-  if (typeof m.interactive === 'object' && !names.has(m.interactive.question) && !(FACT_NAMES as readonly string[]).includes(m.interactive.question)) {
-    issues.push({ path: 'interactive.question', message: `names no question of this recipe ("${m.interactive.question}")` });
-  }
+  if (m.multiProcess) checkCondition(m.multiProcess, 'multiProcess', false);
+  if (typeof m.interactive === 'object') checkCondition(m.interactive, 'interactive');
   // A recipe that `extends` another may leave out bases and files: the parent's are used.
   (m.files ?? []).forEach((f, i) => {
     checkWhen(f.when, `files[${i}]`);

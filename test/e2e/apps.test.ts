@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { PROBE_OUTPUT, PROBE_URL, startTlsProbe, zoneLine, type TlsProbe } from '../helpers/tls-probe.js';
 import { ROOT, caCertFile, cli, containerLogs, describeEngine, docker, freePort, httpGet, removeImageLater, runContainer, tempDir, uniqueName, waitFor, waitHealthy, type DockerClient, APT_CACHE_BUILD_ARGS } from '../helpers/engine.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/apps');
@@ -29,7 +30,37 @@ interface AppCase {
   check?: string[];
   /** Turns the copied fixture into the variant (after `files`). */
   prepare?: (dir: string) => Promise<void>;
+  /**
+   * The stack probe: the image is generated with the TLS probe server's CA (--ca-cert, --ca-in-final) and
+   * --tz Asia/Shanghai, runs on the server's network, and this resolves the server's name, fetches its page
+   * over TLS and prints the zone: argv run in the image (its entrypoint replaced), or a page of the app
+   * asked with ?url=. `untrusted`: the environment that takes the CA away from the argv probe's runtime.
+   */
+  probe?: { argv: string[]; untrusted: Record<string, string> } | { page: string };
 }
+
+// each prints: resolved <host> true / tls <status> <body> / zone <+hh:mm>
+const NODE_PROBE = [
+  "const { hostname: host } = new URL(process.argv[1]);",
+  "require('dns').lookup(host, (e) => {",
+  "  console.log('resolved', host, !e);",
+  "  require('https').get(process.argv[1], (r) => {",
+  "    let b = ''; r.on('data', (d) => (b += d));",
+  "    r.on('end', () => {",
+  "      const o = -new Date().getTimezoneOffset(), p = (n) => String(Math.floor(n)).padStart(2, '0');",
+  "      console.log('tls', r.statusCode, b); console.log('zone', (o < 0 ? '-' : '+') + p(Math.abs(o) / 60) + ':' + p(Math.abs(o) % 60));",
+  "    });",
+  "  }).on('error', (err) => { console.log('tls failed:', err.message); process.exit(1); });",
+  "});",
+].join('\n');
+const PYTHON_PROBE = [
+  'import socket, sys, time, urllib.parse, urllib.request',
+  'url = sys.argv[1]; host = urllib.parse.urlsplit(url).hostname',
+  "print('resolved', host, str(bool(socket.getaddrinfo(host, 443))).lower())",
+  'r = urllib.request.urlopen(url)',
+  "print('tls', r.status, r.read().decode())",
+  "z = time.strftime('%z'); print('zone', z[:3] + ':' + z[3:])",
+].join('\n');
 
 const YARN_BERRY = '4.18.1';
 
@@ -51,22 +82,34 @@ async function yarnBerry(dir: string): Promise<void> {
 }
 
 const CASES: AppCase[] = [
-  { fixture: 'node-npm', port: 3001, expect: 'hello from the npm app', edit: 'app.js', cached: [/npm ci --omit=dev/], rebuilt: /^COPY \. \.\//, ca: true },
+  { fixture: 'node-npm', port: 3001, expect: 'hello from the npm app', edit: 'app.js', cached: [/npm ci --omit=dev/], rebuilt: /^COPY \. \.\//, ca: true, probe: { argv: ['node', '-e', NODE_PROBE, PROBE_URL], untrusted: { NODE_EXTRA_CA_CERTS: '/dev/null' } } },
   { fixture: 'node-yarn', port: 3000, expect: 'hello from the yarn app', edit: 'server.js', cached: [/yarn install --frozen-lockfile --production/], rebuilt: /^COPY \. \.\//, ca: true },
   // Yarn 4 with its release committed and the PnP linker: the install runs that release, and node_modules reaches the final stage
   { fixture: 'node-yarn', name: 'node-yarn-berry', prepare: yarnBerry, port: 3000, expect: 'hello from the yarn app', edit: 'server.js', cached: [/^COPY \.yarn\/releases\//, /node \.yarn\/releases\/yarn-[\d.]+\.cjs workspaces focus --all --production/], rebuilt: /^COPY \. \.\//, ca: true },
   { fixture: 'node-pnpm', port: 4000, expect: 'hello from the pnpm app', edit: 'index.js', cached: [/npm install -g pnpm@9\.15\.9/, /pnpm install --frozen-lockfile --prod/], rebuilt: /^COPY \. \.\//, ca: true },
   { fixture: 'node-ts', port: 8081, expect: 'hello from the TypeScript app, compiled', edit: 'src/server.ts', cached: [/npm ci --omit=dev/, /then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
   { fixture: 'spa', port: 8080, expect: 'hello from the SPA', edit: 'src/main.js', cached: [/then .*npm ci; else/], rebuilt: /npm run build/, ca: true },
-  { fixture: 'go-cmd', port: 8090, expect: 'hello from the go app', edit: 'cmd/server/main.go', cached: [/RUN go mod download/, /RUN go build flag fmt log net\/http/], rebuilt: /go build -ldflags/ },
-  { fixture: 'go-vendor', port: 8080, expect: 'hello from the vendored go app', edit: 'main.go', cached: [/COPY vendor\//, /RUN go build example\.com\/greet/], rebuilt: /go build -ldflags/ },
+  // a static binary on scratch: the fixture's own -probe flag, the zone from the database built into it
+  { fixture: 'go-cmd', port: 8090, expect: 'hello from the go app', edit: 'cmd/server/main.go', cached: [/RUN (SSL_CERT_DIR=\S+ )?go mod download/, /RUN go build flag fmt io log net net\/http net\/url os time/], rebuilt: /go build -tags timetzdata -ldflags/, probe: { argv: ['/usr/local/bin/app', '-probe', PROBE_URL], untrusted: { SSL_CERT_FILE: '/dev/null', SSL_CERT_DIR: '/nonexistent' } } },
+  { fixture: 'go-vendor', port: 8080, expect: 'hello from the vendored go app', edit: 'main.go', cached: [/COPY vendor\//, /RUN go build example\.com\/greet/], rebuilt: /go build -tags timetzdata -ldflags/ },
   // on scratch: TLS with the CA bundle, zone data, sqlite and the other extension modules' libraries, and no shell
-  { fixture: 'python-stdlib', check: ['python3', '-c', "import ssl, sqlite3, zoneinfo, lzma, ctypes, shutil; assert ssl.create_default_context().cert_store_stats()['x509'] > 100; zoneinfo.ZoneInfo('Europe/Berlin'); sqlite3.connect(':memory:'); assert shutil.which('sh') is None"], port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/apt-get install -y --no-install-recommends ca-certificates tzdata python3/], rebuilt: /^COPY \. \.\// },
+  { fixture: 'python-stdlib', probe: { argv: ['python3', '-c', PYTHON_PROBE, PROBE_URL], untrusted: { SSL_CERT_FILE: '/dev/null', SSL_CERT_DIR: '/nonexistent' } }, check: ['python3', '-c', "import ssl, sqlite3, zoneinfo, lzma, ctypes, shutil; assert ssl.create_default_context().cert_store_stats()['x509'] > 100; zoneinfo.ZoneInfo('Europe/Berlin'); sqlite3.connect(':memory:'); assert shutil.which('sh') is None"], port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/apt-get install -y --no-install-recommends ca-certificates tzdata python3/], rebuilt: /^COPY \. \.\// },
   // the virtualenv on scratch (an empty requirements.txt: nothing to fetch) and a start line for busybox's sh
   { fixture: 'python-stdlib', name: 'python-venv', files: { 'requirements.txt': '' }, flags: ['--set', 'start=test -n "$PORT" && exec python3 app.py'], port: 8000, expect: 'hello from the python app', edit: 'app.py', cached: [/pip install --no-cache-dir -r requirements\.txt/], rebuilt: /^COPY \. \.\// },
-  { fixture: 'php-site', port: 8080, expect: 'hello from the php app', edit: 'index.php', cached: [/apt-get install -y --no-install-recommends .*php-fpm/], rebuilt: /^COPY \. \/srv\/app\// },
+  // through php-fpm itself: the fixture's probe.php (PHP takes its zone from date.timezone, not TZ)
+  { fixture: 'php-site', probe: { page: 'probe.php' }, port: 8080, expect: 'hello from the php app', edit: 'index.php', cached: [/apt-get install -y --no-install-recommends .*php-fpm/], rebuilt: /^COPY \. \/srv\/app\// },
   { fixture: 'static-site', port: 8080, expect: 'hello from the static site', edit: 'index.html', cached: [/busybox-static/], rebuilt: /^COPY \.\/ \/srv\/www\// },
 ];
+
+/** The TLS probe server, started once for the cases that probe. */
+let probeServer: Promise<TlsProbe> | undefined;
+const tlsProbe = () => (probeServer ??= startTlsProbe());
+
+/** What an argv stack probe prints, run in `image` on the probe server's network. */
+async function runProbe(image: string, network: string, argv: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await docker(['run', '--rm', '--network', network, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), '--entrypoint', argv[0]!, image, ...argv.slice(1)], { reject: false });
+  return `${r.stdout}\n${r.stderr}`;
+}
 
 /** A classic builder's log as steps: `Step 3/20 : RUN ...` and what followed it. */
 function steps(log: string): Array<{ head: string; body: string }> {
@@ -85,14 +128,16 @@ describeEngine('apps detected in their own folder', (engine) => {
       await c.prepare?.(dir);
       const tag = `${uniqueName(`app-${name}`)}:test`;
       removeImageLater(tag);
-      const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), ...(c.flags ?? []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });
+      const tls = c.probe ? await tlsProbe() : undefined;
+      const probeFlags = tls ? ['--ca-cert', tls.caFile, '--ca-in-final', '--tz', 'Asia/Shanghai'] : [];
+      const gen = await cli(['--yes', ...(c.ca ? ['--ca-cert', caCertFile()] : []), ...probeFlags, ...(c.flags ?? []), '--build', '--tag', tag], { cwd: dir, env: { DOCKER_BUILDKIT: '0' } });
       expect(gen.exitCode, gen.stderr + gen.stdout).toBe(0);
       expect(gen.stdout).toMatch(/^detected /m);
       const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
       expect(dockerfile).toMatch(/^USER (app|10001:10001)$/m);
 
       const port = await freePort();
-      const id = await runContainer(tag, { ports: [[port, String(c.port)]] });
+      const id = await runContainer(tag, { ports: [[port, String(c.port)]], args: tls ? ['--network', tls.network] : [] });
       const res = await waitFor(`${name} to answer`, async () => {
         const r = await httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined);
         return r?.status === 200 ? r : undefined;
@@ -104,6 +149,17 @@ describeEngine('apps detected in their own folder', (engine) => {
       const top = await docker(['top', id, '-o', 'pid,uid']);
       for (const row of top.stdout.trim().split('\n').slice(1)) expect(row.trim().split(/\s+/)[1]).toBe('10001');
       await waitHealthy(id);
+      if (c.probe && tls) {
+        const said = 'argv' in c.probe ? await runProbe(tag, tls.network, c.probe.argv) : (await httpGet(`http://127.0.0.1:${port}/${c.probe.page}?url=${encodeURIComponent(PROBE_URL)}`)).body;
+        process.stderr.write(`apps e2e: ${name} stack probe: ${said.trim().split('\n').join('; ')}\n`);
+        for (const re of [...PROBE_OUTPUT, zoneLine('+08:00')]) expect(said, `${name}'s stack probe`).toMatch(re);
+        if ('argv' in c.probe) {
+          // the zone is read at run time (Asia/Kolkata has no summer time), and without the CA the TLS request fails
+          expect(await runProbe(tag, tls.network, c.probe.argv, { TZ: 'Asia/Kolkata' })).toMatch(zoneLine('+05:30'));
+          const untrusted = await runProbe(tag, tls.network, c.probe.argv, c.probe.untrusted);
+          expect(untrusted).not.toMatch(PROBE_OUTPUT[1]!);
+        }
+      }
       if (c.check) {
         const r = await docker(['run', '--rm', '--entrypoint', c.check[0]!, tag, ...c.check.slice(1)], { reject: false });
         expect(r.exitCode, r.stderr + r.stdout).toBe(0);
