@@ -8,12 +8,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate as generateTypes, OUT as TYPES } from './gen-types.mjs';
 import { generate as generateValidator, OUT as VALIDATOR } from './gen-validator.mjs';
+import { generate as generateWasm, OUT as WASM } from './gen-wasm.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
 
-// the manifest validator and the manifest's types are generated from recipes.schema.json; refresh them before bundling
-for (const [file, code] of [[VALIDATOR, generateValidator()], [TYPES, await generateTypes()]]) {
+// the manifest validator and the manifest's types are generated from recipes.schema.json, the SHA-256
+// module from its WebAssembly text; refresh them before bundling
+for (const [file, code] of [[VALIDATOR, generateValidator()], [TYPES, await generateTypes()], [WASM, await generateWasm()]]) {
   let old = '';
   try {
     old = readFileSync(file, 'utf8');
