@@ -202,6 +202,11 @@ export function buildContext(recipe: Recipe, a: Answers, toolVersion: string): R
   for (const name of a.secrets ?? []) {
     if (!env.some((e) => e.name === name)) env.push({ name, description: 'secret given with --secret', secret: true, required: true, inDockerfile: false });
   }
+  // node reads its own CA list, not the system's: with the --ca-cert CAs kept for run time, the bundle that holds them is added to it
+  if (a.runtime.name === 'node' && a.caInFinal && a.caCerts.length && !env.some((e) => e.name === 'NODE_EXTRA_CA_CERTS')) {
+    const bundle = osFacts(a.family).caBundle;
+    env.push({ name: 'NODE_EXTRA_CA_CERTS', value: bundle, description: 'the system CA bundle, which holds the --ca-cert CAs (--ca-in-final)', secret: false, required: false, inDockerfile: true });
+  }
 
   const pm = packageManager(a.family, a.base);
   const h: Helpers = {

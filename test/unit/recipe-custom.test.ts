@@ -137,3 +137,20 @@ describe('custom: php-fpm alone', () => {
     expect(dockerfile).not.toMatch(/\bcurl\b/);
   });
 });
+
+describe('custom: node trusts the --ca-cert CAs at run time with --ca-in-final', () => {
+  const CA = { name: '01-proxy.crt', content: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+  const dockerfileOf = async (raw: Record<string, unknown>) =>
+    renderPlan(recipe, await resolveAnswers(recipe, { imageName: 'x', ...raw }, { interactive: false }), '0.0.0').files.find((f) => f.path === 'Dockerfile')!.content;
+  it("node's own CA list gets the system bundle, which holds them (debian's path, rhel's)", async () => {
+    expect(await dockerfileOf({ runtime: 'node', caCerts: [CA], caInFinal: true })).toMatch(/^ENV NODE_EXTRA_CA_CERTS="\/etc\/ssl\/certs\/ca-certificates\.crt"$/m);
+    expect(await dockerfileOf({ runtime: 'node', base: 'rockylinux:9', caCerts: [CA], caInFinal: true })).toContain('NODE_EXTRA_CA_CERTS="/etc/pki/tls/certs/ca-bundle.crt"');
+  });
+  it('not without --ca-in-final, not for another runtime, and a value the user gives wins', async () => {
+    expect(await dockerfileOf({ runtime: 'node', caCerts: [CA], caInFinal: false })).not.toContain('NODE_EXTRA_CA_CERTS');
+    expect(await dockerfileOf({ runtime: 'python', caCerts: [CA], caInFinal: true })).not.toContain('NODE_EXTRA_CA_CERTS');
+    const own = await dockerfileOf({ runtime: 'node', caCerts: [CA], caInFinal: true, env: { NODE_EXTRA_CA_CERTS: '/etc/own.pem' } });
+    expect(own.match(/NODE_EXTRA_CA_CERTS=/g)).toHaveLength(1);
+    expect(own).toContain('NODE_EXTRA_CA_CERTS="/etc/own.pem"');
+  });
+});
